@@ -1,0 +1,186 @@
+/*
+ * Entry points: the boot hart (from OpenSBI), secondaries (from SBI HSM hart_start),
+ * harts started only to be stopped again, the trap vector, and the context switch.
+ */
+#define FRAME_SIZE (36 * 8)     /* x0..x31, sepc, sstatus, scause, stval */
+#define F_SEPC    (32 * 8)
+#define F_SSTATUS (33 * 8)
+#define F_SCAUSE  (34 * 8)
+#define F_STVAL   (35 * 8)
+
+	.section .text.entry, "ax"
+	.globl _start
+/* a0 = hartid, a1 = DTB. Only the hart that won OpenSBI's lottery comes here. */
+_start:
+	csrw	sie, zero
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	/* Clear .bss first: the boot stack and struct cpu live there. */
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:	la	tp, cpus                /* logical CPU 0 is whichever hart booted */
+	la	sp, boot_stack_top
+	call	kmain
+3:	wfi
+	j	3b
+
+/*
+ * a0 = hartid, a1 = opaque = this CPU's struct cpu. HSM leaves sp, tp and ra as
+ * garbage (see PLATFORM.md), so tp and sp are set before anything touches memory.
+ */
+	.balign 4
+	.globl secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	mv	tp, a1
+	ld	sp, 0(a1)               /* struct cpu: boot_sp is the first field */
+	mv	a0, a1
+	call	secondary_main
+4:	wfi
+	j	4b
+
+/* A hart the kernel does not use: stop it at once (it owns no stack, no data). */
+	.balign 4
+	.globl quiesce_entry
+quiesce_entry:
+	li	a7, 0x48534D            /* HSM */
+	li	a6, 1                   /* hart_stop */
+	ecall
+5:	wfi
+	j	5b
+
+/*
+ * Trap vector (direct mode). All traps come from S-mode: kernel threads only, so the
+ * frame goes on the current stack. tp is the per-CPU pointer and is not restored from
+ * the frame: a preempted task may resume on another CPU.
+ */
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	addi	sp, sp, -FRAME_SIZE
+	sd	x1, 1*8(sp)
+	sd	x3, 3*8(sp)
+	sd	x4, 4*8(sp)
+	sd	x5, 5*8(sp)
+	sd	x6, 6*8(sp)
+	sd	x7, 7*8(sp)
+	sd	x8, 8*8(sp)
+	sd	x9, 9*8(sp)
+	sd	x10, 10*8(sp)
+	sd	x11, 11*8(sp)
+	sd	x12, 12*8(sp)
+	sd	x13, 13*8(sp)
+	sd	x14, 14*8(sp)
+	sd	x15, 15*8(sp)
+	sd	x16, 16*8(sp)
+	sd	x17, 17*8(sp)
+	sd	x18, 18*8(sp)
+	sd	x19, 19*8(sp)
+	sd	x20, 20*8(sp)
+	sd	x21, 21*8(sp)
+	sd	x22, 22*8(sp)
+	sd	x23, 23*8(sp)
+	sd	x24, 24*8(sp)
+	sd	x25, 25*8(sp)
+	sd	x26, 26*8(sp)
+	sd	x27, 27*8(sp)
+	sd	x28, 28*8(sp)
+	sd	x29, 29*8(sp)
+	sd	x30, 30*8(sp)
+	sd	x31, 31*8(sp)
+	addi	t0, sp, FRAME_SIZE
+	sd	t0, 2*8(sp)             /* sp before the trap */
+	csrr	t0, sepc
+	sd	t0, F_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, F_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, F_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, F_STVAL(sp)
+	mv	a0, sp
+	call	trap_handle
+	ld	t0, F_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, F_SSTATUS(sp)
+	csrw	sstatus, t0
+	ld	x1, 1*8(sp)
+	ld	x5, 5*8(sp)
+	ld	x6, 6*8(sp)
+	ld	x7, 7*8(sp)
+	ld	x8, 8*8(sp)
+	ld	x9, 9*8(sp)
+	ld	x10, 10*8(sp)
+	ld	x11, 11*8(sp)
+	ld	x12, 12*8(sp)
+	ld	x13, 13*8(sp)
+	ld	x14, 14*8(sp)
+	ld	x15, 15*8(sp)
+	ld	x16, 16*8(sp)
+	ld	x17, 17*8(sp)
+	ld	x18, 18*8(sp)
+	ld	x19, 19*8(sp)
+	ld	x20, 20*8(sp)
+	ld	x21, 21*8(sp)
+	ld	x22, 22*8(sp)
+	ld	x23, 23*8(sp)
+	ld	x24, 24*8(sp)
+	ld	x25, 25*8(sp)
+	ld	x26, 26*8(sp)
+	ld	x27, 27*8(sp)
+	ld	x28, 28*8(sp)
+	ld	x29, 29*8(sp)
+	ld	x30, 30*8(sp)
+	ld	x31, 31*8(sp)
+	addi	sp, sp, FRAME_SIZE
+	sret
+
+/* arch_context_switch(prev, next): callee-saved registers only; the C caller saved the rest. */
+	.globl arch_context_switch
+arch_context_switch:
+	sd	ra, 0*8(a0)
+	sd	sp, 1*8(a0)
+	sd	s0, 2*8(a0)
+	sd	s1, 3*8(a0)
+	sd	s2, 4*8(a0)
+	sd	s3, 5*8(a0)
+	sd	s4, 6*8(a0)
+	sd	s5, 7*8(a0)
+	sd	s6, 8*8(a0)
+	sd	s7, 9*8(a0)
+	sd	s8, 10*8(a0)
+	sd	s9, 11*8(a0)
+	sd	s10, 12*8(a0)
+	sd	s11, 13*8(a0)
+	ld	ra, 0*8(a1)
+	ld	sp, 1*8(a1)
+	ld	s0, 2*8(a1)
+	ld	s1, 3*8(a1)
+	ld	s2, 4*8(a1)
+	ld	s3, 5*8(a1)
+	ld	s4, 6*8(a1)
+	ld	s5, 7*8(a1)
+	ld	s6, 8*8(a1)
+	ld	s7, 9*8(a1)
+	ld	s8, 10*8(a1)
+	ld	s9, 11*8(a1)
+	ld	s10, 12*8(a1)
+	ld	s11, 13*8(a1)
+	ret
+
+	.section .bss
+	.balign 16
+	.globl boot_stack_top
+boot_stack:
+	.space 16384
+boot_stack_top:

@@ -1,0 +1,147 @@
+/*
+ * SBI wrappers. Errors are mapped to kernel errnos in one place, and each SBI error
+ * keeps its spec name for messages (SBI spec 1.0, "Binary Encoding").
+ */
+#include <string.h>
+#include "sbi.h"
+#include "err.h"
+
+struct sbi_info sbi;
+
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2)
+{
+	register unsigned long r_a0 __asm__("a0") = a0;
+	register unsigned long r_a1 __asm__("a1") = a1;
+	register unsigned long r_a2 __asm__("a2") = a2;
+	register unsigned long r_a6 __asm__("a6") = fid;
+	register unsigned long r_a7 __asm__("a7") = ext;
+
+	__asm__ __volatile__("ecall"
+			     : "+r"(r_a0), "+r"(r_a1)
+			     : "r"(r_a2), "r"(r_a6), "r"(r_a7)
+			     : "memory");
+	return (struct sbiret){ .error = (long)r_a0, .value = (long)r_a1 };
+}
+
+static bool probe(unsigned long ext)
+{
+	struct sbiret r = sbi_call(SBI_EXT_BASE, 3, ext, 0, 0);
+	return r.error == SBI_SUCCESS && r.value != 0;
+}
+
+void sbi_init(void)
+{
+	sbi.spec_version = (unsigned long)sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value;
+	sbi.impl_id = (unsigned long)sbi_call(SBI_EXT_BASE, 1, 0, 0, 0).value;
+	sbi.impl_version = (unsigned long)sbi_call(SBI_EXT_BASE, 2, 0, 0, 0).value;
+	sbi.has_time = probe(SBI_EXT_TIME);
+	sbi.has_ipi = probe(SBI_EXT_IPI);
+	sbi.has_rfence = probe(SBI_EXT_RFENCE);
+	sbi.has_hsm = probe(SBI_EXT_HSM);
+	sbi.has_srst = probe(SBI_EXT_SRST);
+	sbi.has_pmu = probe(SBI_EXT_PMU);
+	sbi.has_dbcn = probe(SBI_EXT_DBCN);
+	sbi.has_susp = probe(SBI_EXT_SUSP);
+}
+
+static const struct {
+	long code;
+	const char *name;
+	int err;
+} sbi_errs[] = {
+	{ SBI_SUCCESS, "SBI_SUCCESS", 0 },
+	{ SBI_ERR_FAILED, "SBI_ERR_FAILED", -EIO },
+	{ SBI_ERR_NOT_SUPPORTED, "SBI_ERR_NOT_SUPPORTED", -EOPNOTSUPP },
+	{ SBI_ERR_INVALID_PARAM, "SBI_ERR_INVALID_PARAM", -EINVAL },
+	{ SBI_ERR_DENIED, "SBI_ERR_DENIED", -EPERM },
+	{ SBI_ERR_INVALID_ADDRESS, "SBI_ERR_INVALID_ADDRESS", -EFAULT },
+	{ SBI_ERR_ALREADY_AVAILABLE, "SBI_ERR_ALREADY_AVAILABLE", -EBUSY },
+	{ SBI_ERR_ALREADY_STARTED, "SBI_ERR_ALREADY_STARTED", -EBUSY },
+	{ SBI_ERR_ALREADY_STOPPED, "SBI_ERR_ALREADY_STOPPED", -EALREADY },
+	{ SBI_ERR_NO_SHMEM, "SBI_ERR_NO_SHMEM", -ENOMEM },
+};
+
+int sbi_err_to_errno(long sbi_err)
+{
+	for (unsigned int i = 0; i < sizeof(sbi_errs) / sizeof(sbi_errs[0]); i++) {
+		if (sbi_errs[i].code == sbi_err) {
+			return sbi_errs[i].err;
+		}
+	}
+	return -EIO;
+}
+
+const char *sbi_err_name(long sbi_err)
+{
+	for (unsigned int i = 0; i < sizeof(sbi_errs) / sizeof(sbi_errs[0]); i++) {
+		if (sbi_errs[i].code == sbi_err) {
+			return sbi_errs[i].name;
+		}
+	}
+	return "SBI_ERR_UNKNOWN";
+}
+
+long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque)
+{
+	return sbi_call(SBI_EXT_HSM, 0, hartid, addr, opaque).error;
+}
+
+void sbi_hart_stop(void)
+{
+	sbi_call(SBI_EXT_HSM, 1, 0, 0, 0);
+	/* hart_stop only returns on error; nothing sensible is left to do but halt. */
+	for (;;) {
+		__asm__ __volatile__("wfi");
+	}
+}
+
+long sbi_hart_get_status(unsigned long hartid)
+{
+	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
+	return r.error ? r.error : r.value;
+}
+
+long sbi_hart_suspend(uint32_t type)
+{
+	return sbi_call(SBI_EXT_HSM, 3, type, 0, 0).error;
+}
+
+long sbi_send_ipi_one(unsigned long hartid)
+{
+	/* hart_mask = bit 0, hart_mask_base = the hart: one hart whatever its id. */
+	return sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0).error;
+}
+
+void sbi_set_timer(uint64_t deadline)
+{
+	sbi_call(SBI_EXT_TIME, 0, deadline, 0, 0);
+}
+
+void sbi_console_putc(char c)
+{
+	if (sbi.has_dbcn) {
+		/* DBCN write_byte (FID 2). */
+		sbi_call(SBI_EXT_DBCN, 2, (unsigned char)c, 0, 0);
+	} else {
+		sbi_call(SBI_LEGACY_PUTCHAR, 0, (unsigned char)c, 0, 0);
+	}
+}
+
+int sbi_console_getc(void)
+{
+	if (sbi.has_dbcn) {
+		unsigned char c;
+		struct sbiret r = sbi_call(SBI_EXT_DBCN, 1, 1, (unsigned long)&c, 0);
+		return r.error == 0 && r.value == 1 ? c : -1;
+	}
+	/* The legacy call returns the error code in a0 and -1 when nothing is waiting. */
+	struct sbiret r = sbi_call(SBI_LEGACY_GETCHAR, 0, 0, 0, 0);
+	return r.error >= 0 && r.error <= 0xff ? (int)r.error : -1;
+}
+
+long sbi_system_reset(uint32_t type, uint32_t reason)
+{
+	/* Not gated on the probe: panic may come before it, and a missing SRST just fails. */
+	return sbi_call(SBI_EXT_SRST, 0, type, reason, 0).error;
+}

@@ -1,0 +1,79 @@
+/* Trap dispatch: interrupts to their handlers, anything else is fatal with a full report. */
+#include "arch.h"
+#include "percpu.h"
+#include "sched.h"
+#include "smp.h"
+#include "log.h"
+#include "csr.h"
+
+struct trap_frame {
+	unsigned long x[32];
+	unsigned long sepc, sstatus, scause, stval;
+};
+
+void trap_handle(struct trap_frame *f);
+
+static const char *const exception_names[] = {
+	[0] = "instruction address misaligned",
+	[1] = "instruction access fault",
+	[2] = "illegal instruction",
+	[3] = "breakpoint",
+	[4] = "load address misaligned",
+	[5] = "load access fault",
+	[6] = "store/AMO address misaligned",
+	[7] = "store/AMO access fault",
+	[8] = "environment call from U-mode",
+	[9] = "environment call from S-mode",
+	[12] = "instruction page fault",
+	[13] = "load page fault",
+	[15] = "store/AMO page fault",
+};
+
+static const char *const reg_names[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3",
+	"a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+	"t3", "t4", "t5", "t6",
+};
+
+static __noreturn void fatal_exception(struct trap_frame *f)
+{
+	struct cpu *c = this_cpu();
+	struct task *t = c->current;
+	unsigned long code = f->scause;
+	const char *name = code < ARRAY_SIZE(exception_names) && exception_names[code]
+				   ? exception_names[code] : "unknown exception";
+
+	printk(LOG_EMERG, "Oops: %s (scause %lu) on CPU%u, task %s (pid %d)\n", name, code,
+	       c->id, t ? t->name : "?", t ? t->pid : -1);
+	printk(LOG_EMERG, "  sepc %016lx  stval (faulting address) %016lx  sstatus %016lx\n",
+	       f->sepc, f->stval, f->sstatus);
+	f->x[0] = 0;    /* the entry code does not store x0's slot */
+	for (unsigned int i = 0; i < 32; i += 4) {
+		printk(LOG_EMERG, "  %-4s %016lx  %-4s %016lx  %-4s %016lx  %-4s %016lx\n",
+		       reg_names[i], f->x[i], reg_names[i + 1], f->x[i + 1],
+		       reg_names[i + 2], f->x[i + 2], reg_names[i + 3], f->x[i + 3]);
+	}
+	panic("fatal exception on CPU%u", c->id);
+}
+
+void trap_handle(struct trap_frame *f)
+{
+	if (!(f->scause & CAUSE_IRQ)) {
+		fatal_exception(f);
+	}
+	struct cpu *c = this_cpu();
+	c->irq_depth++;
+	switch (f->scause & ~CAUSE_IRQ) {
+	case IRQ_S_TIMER:
+		timer_interrupt();
+		break;
+	case IRQ_S_SOFT:
+		csr_clear(sip, SIP_SSIP);
+		smp_ipi_interrupt();
+		break;
+	default:
+		pr_warn("spurious interrupt %lu on CPU%u\n", f->scause & ~CAUSE_IRQ, c->id);
+		break;
+	}
+	sched_irq_exit();
+}

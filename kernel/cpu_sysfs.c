@@ -1,0 +1,98 @@
+/* /sys/devices/system/cpu: the CPU masks and per-CPU identity and topology. */
+#include <stdio.h>
+#include "sysfs.h"
+#include "percpu.h"
+#include "log.h"
+
+#define CPU_DIR "/sys/devices/system/cpu"
+
+void cpu_sysfs_init(void);
+
+static int show_mask(const struct cpumask *m, char *buf, size_t len)
+{
+	int n = cpulist_format(buf, len - 1, m);
+	if (n < 0) {
+		return n;
+	}
+	buf[n++] = '\n';
+	buf[n] = 0;
+	return n;
+}
+
+static int show_global(void *arg, char *buf, size_t len)
+{
+	return show_mask(arg, buf, len);
+}
+
+static int show_offline(void *arg, char *buf, size_t len)
+{
+	struct cpumask m;
+	(void)arg;
+	cpumask_andnot(&m, &cpu_possible_mask, &cpu_online_mask);
+	return show_mask(&m, buf, len);
+}
+
+static int show_hart_id(void *arg, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%lu\n", ((struct cpu *)arg)->hartid);
+}
+
+static int show_core_id(void *arg, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%d\n", ((struct cpu *)arg)->core_id);
+}
+
+static int show_siblings(void *arg, char *buf, size_t len)
+{
+	struct cpu *c = arg;
+	struct cpumask m;
+
+	cpumask_clear(&m);
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpus[cpu].core_id == c->core_id) {
+			cpumask_set(&m, cpu);
+		}
+	}
+	return show_mask(&m, buf, len);
+}
+
+static int show_isa(void *arg, char *buf, size_t len)
+{
+	const char *isa = ((struct cpu *)arg)->isa;
+	return snprintf(buf, len, "%s\n", isa ? isa : "unknown");
+}
+
+void cpu_sysfs_init(void)
+{
+	static const struct {
+		const char *name;
+		const struct cpumask *mask;
+	} globals[] = {
+		{ "possible", &cpu_possible_mask },
+		{ "present", &cpu_present_mask },
+		{ "online", &cpu_online_mask },
+		{ "active", &cpu_active_mask },
+	};
+	char path[96];
+	int err = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(globals); i++) {
+		snprintf(path, sizeof(path), CPU_DIR "/%s", globals[i].name);
+		err |= sysfs_add_file(path, show_global, NULL, (void *)globals[i].mask);
+	}
+	err |= sysfs_add_file(CPU_DIR "/offline", show_offline, NULL, NULL);
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct cpu *c = &cpus[cpu];
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hart_id", cpu);
+		err |= sysfs_add_file(path, show_hart_id, NULL, c);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/isa", cpu);
+		err |= sysfs_add_file(path, show_isa, NULL, c);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/topology/core_id", cpu);
+		err |= sysfs_add_file(path, show_core_id, NULL, c);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/topology/thread_siblings_list", cpu);
+		err |= sysfs_add_file(path, show_siblings, NULL, c);
+	}
+	if (err) {
+		pr_err("sysfs: could not create every file under " CPU_DIR "\n");
+	}
+}

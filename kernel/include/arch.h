@@ -1,0 +1,113 @@
+/*
+ * The contract between generic code and the architecture (arch/riscv/ implements it).
+ * Generic code includes this header and nothing RISC-V specific. Each function says who
+ * calls it, in which interrupt state, and what holds on return.
+ */
+#ifndef HP_ARCH_H
+#define HP_ARCH_H
+
+#include "kernel.h"
+
+struct cpu;
+struct task;
+
+/*
+ * Saved callee-side registers of a task that is switched out. Its layout is the
+ * arch's business; generic code only allocates it inside struct task.
+ */
+struct arch_context {
+	unsigned long saved[14];
+};
+
+/* ---- set-up ---- */
+/* Boot CPU, first thing: probes the firmware (console, SBI extensions). */
+void arch_early_init(void);
+/* Boot CPU, once the device tree is read: picks the timer and the exit device. */
+void arch_platform_init(const char *boot_isa, uint64_t exit_device);
+/* Each CPU, interrupts off: trap vector, interrupt enables, timer compare cleared. */
+void arch_cpu_init(void);
+
+/* ---- identity ---- */
+/* The calling CPU's per-CPU block. Valid from the first instruction of C code. */
+struct cpu *arch_this_cpu(void);
+
+/* ---- interrupts (local CPU) ---- */
+unsigned long arch_irq_save(void);          /* disables, returns the previous state */
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irqs_enabled(void);
+
+/* ---- time ---- */
+uint64_t arch_time_now(void);               /* timebase ticks since reset; any context */
+/* Programs this CPU's timer compare; the timer interrupt fires at or after @deadline. */
+void arch_timer_program(uint64_t deadline);
+/*
+ * Halts this CPU until an interrupt is pending or @ticks have passed, whatever the
+ * interrupt-enable state; returns with that state unchanged and the timer compare as it
+ * was. This is the only way generic code waits: under single-threaded TCG a spinning vCPU
+ * keeps the emulation thread, so every poll loop must halt here instead.
+ */
+void arch_wait_brief(uint64_t ticks);
+/* Halts until an interrupt is pending. Called with interrupts disabled (idle loop). */
+void arch_cpu_idle(void);
+
+/* ---- inter-processor interrupts ---- */
+/* Raises the software interrupt on @cpu. The caller has set its reason bits first. */
+void arch_send_ipi(unsigned int cpu);
+
+/* ---- starting and stopping harts (SBI HSM) ---- */
+enum arch_cpu_status {
+	ARCH_CPU_STARTED,
+	ARCH_CPU_STOPPED,
+	ARCH_CPU_START_PENDING,
+	ARCH_CPU_STOP_PENDING,
+	ARCH_CPU_SUSPENDED,
+	ARCH_CPU_SUSPEND_PENDING,
+	ARCH_CPU_RESUME_PENDING,
+	ARCH_CPU_STATUS_UNKNOWN,
+};
+/*
+ * Starts @cpu's hart at the secondary entry; it arrives in secondary_main(cpu) on
+ * cpu->boot_sp with interrupts off. Control CPU; may fail (negative errno, and
+ * *@fw_err receives the firmware's own error code for messages).
+ */
+int arch_cpu_start(unsigned int cpu, long *fw_err);
+/* Firmware's view of a hart; negative errno if the firmware refuses to say. */
+int arch_hart_status(unsigned long hartid, long *fw_err);
+/*
+ * Starts a hart that the kernel does not use into a stub that stops it again at once,
+ * then waits until it is stopped (quietens firmware that spins never-started harts).
+ */
+int arch_hart_quiesce(unsigned long hartid, long *fw_err);
+const char *arch_cpu_status_name(int status);
+/* Stops the calling CPU through the firmware; interrupts off; never returns. */
+__noreturn void arch_cpu_stop_self(void);
+/* Name of a firmware error code, e.g. "SBI_ERR_ALREADY_AVAILABLE". */
+const char *arch_fw_err_name(long fw_err);
+
+/* ---- tasks ---- */
+/* Prepares @ctx so that switching to it runs @entry() on the stack ending at @stack_top. */
+void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void));
+/* Saves the current registers into @prev and resumes @next. Interrupts disabled. */
+void arch_context_switch(struct arch_context *prev, struct arch_context *next);
+/* The return address of the caller's caller, for context lines in warnings. */
+#define arch_return_address() __builtin_return_address(0)
+
+/* ---- console ---- */
+void arch_console_putc(char c);
+int arch_console_getc(void);                /* -1 when nothing is waiting */
+void arch_platform_report(void);            /* prints firmware and CPU facts at boot */
+
+/* ---- leaving the machine ---- */
+__noreturn void arch_poweroff(void);
+__noreturn void arch_reboot(void);
+/* Leaves with a failure status (QEMU exit code @code, 1-255) where the platform can. */
+__noreturn void arch_fail_exit(int code);
+/* Stops this CPU for good with interrupts off (panic, stop IPI). */
+__noreturn void arch_cpu_halt(void);
+
+/* Deliberately faults (shell `debug fault`): loads from an unmapped address. */
+void arch_trigger_fault(void);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * Per-CPU data: one struct cpu per logical CPU, indexed by CPU number. The running
+ * CPU finds its own through the arch (tp on RISC-V, set before any C code runs).
+ */
+#ifndef HP_PERCPU_H
+#define HP_PERCPU_H
+
+#include "kernel.h"
+#include "list.h"
+#include "spinlock.h"
+#include "cpumask.h"
+#include "arch.h"
+
+struct task;
+
+/* Handshake between the control CPU and an arriving CPU, changed only by cmpxchg. */
+enum cpu_boot_state {
+	CPU_BOOT_NONE,      /* not being started */
+	CPU_BOOT_WAITING,   /* hart_start issued; control CPU waits */
+	CPU_BOOT_CLAIMED,   /* the CPU runs kernel code; it will arrive, however slowly */
+	CPU_BOOT_ARRIVED,   /* it has marked itself online */
+	CPU_BOOT_ABANDONED, /* control CPU gave up; a late arrival stops itself */
+};
+
+/**
+ * struct cpu - everything that belongs to one logical CPU
+ * @boot_sp:     stack pointer the CPU starts on (first field: read by entry assembly)
+ * @id:          logical CPU number
+ * @hartid:      the hart's id as the firmware knows it
+ * @current:     the running task; written only by this CPU, with interrupts off
+ * @idle:        this CPU's idle task; never sleeps, never migrates
+ * @rq_*:        run queue, protected by @rq_lock (raw, taken with interrupts off)
+ * @sleepers:    tasks in a timed sleep on this CPU, sorted by deadline; @rq_lock
+ * @need_resched: set by interrupts and wake-ups, consumed by schedule()
+ * @migrate:     a task that schedule() switched away from and must place elsewhere
+ * @irq_depth:   nesting of interrupt handlers on this CPU
+ * @next_tick:   deadline of the next periodic tick
+ * @ipi_pending: reason bits for the software interrupt (atomic)
+ * @call_*:      queue of cross-CPU calls to run here, protected by @call_lock
+ * @boot_state:  enum cpu_boot_state
+ */
+struct cpu {
+	void *boot_sp;
+	unsigned int id;
+	unsigned long hartid;
+
+	struct task *current;
+	struct task *idle;
+
+	/* rq_lock must be held */
+	spinlock_t rq_lock;
+	struct list_head rq;
+	unsigned int rq_count;
+	struct list_head sleepers;
+	struct task *migrate;
+
+	int need_resched;
+	unsigned int irq_depth;
+	uint64_t next_tick;
+	uint64_t ticks;
+
+	unsigned long ipi_pending;
+	spinlock_t call_lock;
+	struct list_head call_queue;
+	uint64_t calls_handled;
+	uint64_t ipis_received;
+
+	int boot_state;
+	uint64_t boot_time;           /* timebase ticks when it came online */
+
+	/* topology, from the device tree's cpu-map */
+	int core_id;
+	int thread_id;
+	const char *isa;
+};
+
+extern struct cpu cpus[NR_CPUS];
+
+/* Global CPU masks, as in Linux: possible ⊇ present ⊇ online ⊇ active. */
+extern struct cpumask cpu_possible_mask;
+extern struct cpumask cpu_present_mask;
+extern struct cpumask cpu_online_mask;
+extern struct cpumask cpu_active_mask;
+extern unsigned int nr_cpu_ids;    /* possible CPUs are numbered below this */
+
+static inline struct cpu *this_cpu(void)
+{
+	return arch_this_cpu();
+}
+
+static inline unsigned int this_cpu_id(void)
+{
+	return arch_this_cpu()->id;
+}
+
+static inline bool cpu_online(unsigned int cpu)
+{
+	return cpumask_test(&cpu_online_mask, cpu);
+}
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * Kernel threads and the per-CPU scheduler: round robin on each CPU's run queue,
+ * preemption on the tick, sleep/wake, wait queues, completions, park/unpark for per-CPU
+ * threads, affinity and migration.
+ */
+#ifndef HP_SCHED_H
+#define HP_SCHED_H
+
+#include "kernel.h"
+#include "list.h"
+#include "cpumask.h"
+#include "spinlock.h"
+#include "arch.h"
+
+enum task_state {
+	TASK_RUNNING,   /* on a run queue, or running (on_cpu) */
+	TASK_SLEEPING,  /* waiting for a wake_up() */
+	TASK_PARKED,    /* per-CPU thread parked; only kthread_unpark() wakes it */
+	TASK_DEAD,
+};
+
+#define TASK_NAME_LEN 16
+
+/**
+ * struct task - a kernel thread
+ * @ctx:           registers while switched out (arch layout)
+ * @preempt_count: >0 forbids preemption and sleeping; per task so that a switch never
+ *                 carries one task's count to another
+ * @state:         enum task_state; changed under the run queue lock of @cpu, except
+ *                 that a task sets its own state before it sleeps
+ * @cpu:           the CPU whose run queue owns it (queued, running, or last ran)
+ * @on_cpu:        currently running somewhere; @cpu's rq_lock
+ * @on_rq:         linked on @cpu's run queue; @cpu's rq_lock
+ * @allowed:       CPUs it may run on
+ * @bound:         bound to one CPU by kthread_bind(): parked, never migrated
+ */
+struct task {
+	struct arch_context ctx;
+	int preempt_count;
+	int state;
+	unsigned int cpu;
+	bool on_cpu;
+	bool on_rq;
+	bool is_idle;
+	bool bound;
+	bool should_park;
+	bool should_stop;
+	int pid;
+	char name[TASK_NAME_LEN];
+	struct cpumask allowed;
+	struct list_head run_node;      /* run queue */
+	struct list_head all_node;      /* list of all tasks */
+	struct list_head sleep_node;    /* timed sleep list */
+	uint64_t wake_at;
+	void (*fn)(void *arg);
+	void *arg;
+	void *stack;
+	uint64_t switches;
+	struct completion *parked_done;
+};
+
+struct wait_queue {
+	spinlock_t lock;
+	struct list_head waiters;
+};
+
+struct completion {
+	unsigned int done;
+	struct wait_queue wq;
+};
+
+#define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT, LIST_HEAD_INIT((name).waiters) }
+
+static inline struct task *current_task(void);
+
+/* Creates a thread that runs @fn(@arg) and then exits; it is not started (wake_up()). */
+struct task *kthread_create(void (*fn)(void *), void *arg, const char *name);
+/* Binds a not-yet-started thread to @cpu: it only runs there, and is parked, never moved. */
+void kthread_bind(struct task *t, unsigned int cpu);
+/* Creates and starts. */
+struct task *kthread_run(void (*fn)(void *), void *arg, const char *name);
+void kthread_park(struct task *t);
+void kthread_unpark(struct task *t);
+bool kthread_should_park(void);
+void kthread_parkme(void);
+__noreturn void task_exit(void);
+
+void wake_up_task(struct task *t);
+void schedule(void);
+void yield(void);
+/* Sleeps at least @ms milliseconds; may only be called where sleeping is allowed. */
+void msleep(unsigned int ms);
+/* Changes the CPUs @t may run on, moving it if it is now on a disallowed CPU. */
+int sched_set_affinity(struct task *t, const struct cpumask *mask);
+
+void preempt_disable(void);
+void preempt_enable(void);
+/* Prints "BUG: scheduling while atomic" when sleeping is not allowed here. */
+void might_sleep(void);
+
+void wait_queue_init(struct wait_queue *wq);
+void wake_up_all(struct wait_queue *wq);
+#define wait_event(wq, cond)                                   \
+	do {                                                   \
+		struct waiter __w;                             \
+		for (;;) {                                     \
+			prepare_to_wait((wq), &__w);           \
+			if (cond)                              \
+				break;                         \
+			schedule();                            \
+		}                                              \
+		finish_wait((wq), &__w);                       \
+	} while (0)
+
+struct waiter {
+	struct list_head node;
+	struct task *task;
+	bool queued;
+};
+void prepare_to_wait(struct wait_queue *wq, struct waiter *w);
+void finish_wait(struct wait_queue *wq, struct waiter *w);
+
+void completion_init(struct completion *c);
+void complete(struct completion *c);
+void wait_for_completion(struct completion *c);
+
+/* Scheduler hooks for the rest of the kernel. */
+/* Sets up @cpu's run queue and idle task (which becomes its current task). */
+void sched_init_cpu(unsigned int cpu);
+struct task *sched_idle_task(unsigned int cpu);
+void sched_tick(void);                 /* timer interrupt */
+void time_start_tick(void);            /* this CPU's periodic tick; interrupts off */
+void timer_interrupt(void);            /* the arch's timer interrupt handler */
+void sched_irq_exit(void);             /* end of every interrupt: preempts if needed */
+__noreturn void cpu_idle_loop(void);
+void sched_timer_reprogram(void);
+void sched_wake_sleepers(uint64_t now);
+uint64_t sched_next_sleeper(void);    /* earliest timed-sleep deadline, or ~0 */
+typedef void (*task_visit_fn)(struct task *t, void *arg);
+void sched_for_each_task(task_visit_fn fn, void *arg);
+struct task *sched_find_task(int pid);
+const char *task_state_name(int state);
+
+static inline struct task *current_task(void)
+{
+	extern struct task *sched_current(void);
+	return sched_current();
+}
+
+#endif

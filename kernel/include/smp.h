@@ -1,0 +1,36 @@
+/* Cross-CPU function calls over IPIs, and the stop IPI. */
+#ifndef HP_SMP_H
+#define HP_SMP_H
+
+#include "kernel.h"
+#include "cpumask.h"
+
+/* Reasons for a software interrupt, set in cpu->ipi_pending before arch_send_ipi(). */
+enum ipi_reason {
+	IPI_CALL = 1 << 0,      /* run the call queue */
+	IPI_RESCHED = 1 << 1,   /* call schedule() on the way out */
+	IPI_STOP = 1 << 2,      /* halt with interrupts off (panic, poweroff) */
+};
+
+typedef void (*smp_call_fn)(void *arg);
+
+/*
+ * Runs @fn(@arg) on @cpu in interrupt context; waits for it to finish when @wait.
+ * -ENXIO (and the Linux "IPI on offline CPU" line) if @cpu is not online.
+ */
+int smp_call_function_single(unsigned int cpu, smp_call_fn fn, void *arg, bool wait);
+/* The same on every online CPU of @mask except the caller; returns how many were queued. */
+int smp_call_function_many(const struct cpumask *mask, smp_call_fn fn, void *arg, bool wait);
+
+void smp_send_ipi(unsigned int cpu, unsigned int reason);
+/* Halts every other online CPU (interrupts off); returns when they acknowledged or 100 ms. */
+void smp_stop_others(void);
+/* Software interrupt handler (called by the arch trap code). */
+void smp_ipi_interrupt(void);
+/* Runs whatever is queued for this CPU now; used while waiting, to avoid deadlock. */
+void smp_call_flush_queue(void);
+
+/* Counters for tests: IPIs that found an offline CPU (sender or receiver side). */
+extern unsigned long smp_offline_ipi_count;
+
+#endif

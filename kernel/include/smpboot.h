@@ -1,0 +1,18 @@
+/* Boot-time CPU enumeration and bring-up. */
+#ifndef HP_SMPBOOT_H
+#define HP_SMPBOOT_H
+
+#include "kernel.h"
+#include "dtb.h"
+
+struct cpu;
+
+/* CPU0 = the boot hart: per-CPU block, idle task, masks. First thing in kmain. */
+void smp_setup_boot_cpu(unsigned long hartid);
+/* Numbers the device tree's harts (boot hart first), at most @limit CPUs (nr_cpus=). */
+void smp_setup_cpus(const struct dt_platform *p, unsigned long boot_hart, unsigned int limit);
+/* Starts CPUs 1..max_cpus-1 and waits for them; quietens the harts left unused. */
+void smp_boot_secondaries(unsigned int max_cpus);
+void secondary_main(struct cpu *c);
+
+#endif

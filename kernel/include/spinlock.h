@@ -1,0 +1,36 @@
+/*
+ * Spinlocks. spin_lock() disables preemption; spin_lock_irqsave() also disables local
+ * interrupts and must be used for any lock also taken from interrupt context.
+ * raw_spin_lock() does neither: it is for the scheduler's own locks, taken with
+ * interrupts already off. Waiting halts in arch_wait_brief() after a short spin (see
+ * arch.h for why a waiter must never spin for long).
+ */
+#ifndef HP_SPINLOCK_H
+#define HP_SPINLOCK_H
+
+#include "kernel.h"
+
+typedef struct {
+	int locked;
+	int owner;      /* logical CPU holding it, -1 if none (debug only) */
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0, -1 }
+
+void raw_spin_lock(spinlock_t *l);
+bool raw_spin_trylock(spinlock_t *l);
+void raw_spin_unlock(spinlock_t *l);
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+unsigned long spin_lock_irqsave(spinlock_t *l);
+void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+/* True if the calling CPU holds @l. */
+bool spin_holding(const spinlock_t *l);
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	l->locked = 0;
+	l->owner = -1;
+}
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * Boot flow of the boot CPU: device tree, firmware, command line, memory, CPUs,
+ * then the shell. Secondaries start in smpboot.c.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "kernel.h"
+#include "arch.h"
+#include "percpu.h"
+#include "dtb.h"
+#include "cmdline.h"
+#include "log.h"
+#include "alloc.h"
+#include "sched.h"
+#include "smpboot.h"
+#include "shell.h"
+#include "err.h"
+
+void kmain(unsigned long hartid, const void *dtb);
+void cpu_sysfs_init(void);
+
+extern char __kernel_start[], __image_end[], __kernel_end[];
+
+static struct dt_platform platform;
+static struct cmdline cmdline;
+static char cmdline_storage[8192];
+
+struct boot_options {
+	unsigned int max_cpus;
+	unsigned int nr_cpus;
+	const char *shell_run;
+};
+
+static void bad_param(const char *msg)
+{
+	pr_err("bad boot parameter %s: ignored\n", msg);
+}
+
+/* Reads the parameters this kernel knows; anything malformed is reported and ignored. */
+static void parse_boot_options(const char *bootargs, struct boot_options *o)
+{
+	char err[128];
+	unsigned long v;
+
+	o->max_cpus = NR_CPUS;
+	o->nr_cpus = NR_CPUS;
+	o->shell_run = NULL;
+	pr_info("Kernel command line: %s\n", bootargs ? bootargs : "");
+	if (cmdline_parse(&cmdline, bootargs, cmdline_storage, sizeof(cmdline_storage), err,
+			  sizeof(err))) {
+		pr_err("command line: %s; parameters after it are ignored\n", err);
+	}
+	if (cmdline_get_uint(&cmdline, "loglevel", 0, 7, &v, err, sizeof(err)) == 0) {
+		log_set_console_level((int)v);
+	} else if (cmdline_find(&cmdline, "loglevel")) {
+		bad_param(err);
+	}
+	if (cmdline_get_uint(&cmdline, "maxcpus", 0, 1u << 20, &v, err, sizeof(err)) == 0) {
+		/* Linux: maxcpus=0 means no secondaries at all, just as 1 does. */
+		o->max_cpus = v ? (unsigned int)MIN(v, (unsigned long)NR_CPUS) : 1;
+	} else if (cmdline_find(&cmdline, "maxcpus")) {
+		bad_param(err);
+	}
+	if (cmdline_get_uint(&cmdline, "nr_cpus", 1, 1u << 20, &v, err, sizeof(err)) == 0) {
+		o->nr_cpus = (unsigned int)MIN(v, (unsigned long)NR_CPUS);
+	} else if (cmdline_find(&cmdline, "nr_cpus")) {
+		bad_param(err);
+	}
+	struct bootparam *bp = cmdline_find(&cmdline, "shell.run");
+	if (bp && !bp->value) {
+		bad_param("'shell.run': needs a value");
+	} else if (bp) {
+		o->shell_run = bp->value;
+	}
+	for (unsigned int i = 0; i < cmdline.count; i++) {
+		if (!cmdline.params[i].used) {
+			pr_warn("Unknown kernel command line parameter \"%s\"\n", cmdline.params[i].name);
+		}
+	}
+}
+
+/* The heap: from the kernel's end up to whatever the firmware put above it. */
+static void memory_init(const void *dtb)
+{
+	uintptr_t start = (uintptr_t)__kernel_end;
+	uintptr_t end = (uintptr_t)(platform.mem_base + platform.mem_size);
+	uintptr_t blockers[] = { (uintptr_t)dtb, (uintptr_t)platform.initrd_start };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(blockers); i++) {
+		if (blockers[i] >= start && blockers[i] < end) {
+			end = blockers[i];
+		}
+	}
+	if (end <= start) {
+		panic("no memory above the kernel (kernel ends at %p, RAM ends at 0x%llx)",
+		      (void *)start, (unsigned long long)(platform.mem_base + platform.mem_size));
+	}
+	alloc_init(start, end);
+	pr_info("memory: %llu MiB at 0x%llx; kernel image %lu KiB, heap %lu KiB\n",
+		(unsigned long long)(platform.mem_size >> 20), (unsigned long long)platform.mem_base,
+		(unsigned long)(__image_end - __kernel_start) / 1024,
+		(unsigned long)(end - start) / 1024);
+}
+
+static const char *boot_isa(unsigned long hartid)
+{
+	for (unsigned int i = 0; i < platform.hart_count; i++) {
+		if (platform.harts[i].hartid == hartid) {
+			return platform.harts[i].isa;
+		}
+	}
+	return NULL;
+}
+
+void kmain(unsigned long hartid, const void *dtb)
+{
+	char err[DT_ERR_LEN];
+	struct boot_options opt;
+
+	smp_setup_boot_cpu(hartid);
+	arch_early_init();
+	uint32_t dtb_size = dt_total_size(dtb, 40);
+	if (dtb_size == 0 || dtb_size > (4u << 20)) {
+		panic("no valid device tree at %p (bad magic or size %u)", dtb, (unsigned)dtb_size);
+	}
+	if (dt_parse_platform(dtb, dtb_size, &platform, err, sizeof(err))) {
+		panic("device tree at %p is invalid: %s", dtb, err);
+	}
+	arch_platform_init(boot_isa(hartid), platform.exit_device);
+	log_set_timebase(platform.timebase_hz);
+	pr_info("hartplug %s (hotplug %s), booting on hart %lu\n", CONFIG_NAME,
+		CONFIG_HOTPLUG ? "enabled" : "compiled out", hartid);
+	arch_platform_report();
+	pr_info("device tree: %u bytes, %u cpu nodes, %u cores in cpu-map, timebase %llu Hz\n",
+		(unsigned)platform.totalsize, platform.hart_count, platform.core_count,
+		(unsigned long long)platform.timebase_hz);
+	parse_boot_options(platform.bootargs, &opt);
+	memory_init(dtb);
+
+	smp_setup_cpus(&platform, hartid, opt.nr_cpus);
+	arch_cpu_init();
+	time_start_tick();
+	arch_irq_enable();
+	smp_boot_secondaries(opt.max_cpus);
+	cpu_sysfs_init();
+
+	const char *script = NULL;
+	size_t script_len = 0;
+	if (platform.initrd_start && platform.initrd_end > platform.initrd_start) {
+		script = (const char *)(uintptr_t)platform.initrd_start;
+		script_len = (size_t)(platform.initrd_end - platform.initrd_start);
+	}
+	uint64_t us = arch_time_now() * 1000000 / platform.timebase_hz;
+	pr_info("boot: shell starting %llu us after reset\n", (unsigned long long)us);
+	shell_start(opt.shell_run, script, script_len);
+	cpu_idle_loop();
+}

@@ -1,0 +1,616 @@
+/*
+ * Per-CPU round-robin scheduler for kernel threads.
+ *
+ * Locking: each CPU's rq_lock is a raw lock taken with interrupts off. schedule()
+ * holds it across the context switch; the task switched to releases it
+ * (sched_finish_switch), so no other CPU can touch the previous task until its stack
+ * is no longer in use. A task's @cpu changes only under that CPU's rq_lock, and whoever
+ * locks "t->cpu's queue" re-reads t->cpu after locking. Never hold two rq_locks.
+ * Lock order: tasks_lock → wait queue locks → rq_lock → log lock.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "sched.h"
+#include "percpu.h"
+#include "smp.h"
+#include "alloc.h"
+#include "log.h"
+#include "atomic.h"
+#include "err.h"
+
+#define TASK_STACK_SIZE 8192
+
+static struct task idle_tasks[NR_CPUS];
+static spinlock_t tasks_lock = SPINLOCK_INIT;
+static struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
+static int next_pid = 1;
+
+struct task *sched_current(void)
+{
+	return this_cpu()->current;
+}
+
+struct task *sched_idle_task(unsigned int cpu)
+{
+	return &idle_tasks[cpu];
+}
+
+const char *task_state_name(int state)
+{
+	switch (state) {
+	case TASK_RUNNING: return "R";
+	case TASK_SLEEPING: return "S";
+	case TASK_PARKED: return "P";
+	case TASK_DEAD: return "X";
+	default: return "?";
+	}
+}
+
+static void task_register(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasks_lock);
+	t->pid = next_pid++;
+	list_add_tail(&t->all_node, &all_tasks);
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
+void sched_init_cpu(unsigned int cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	struct task *idle = &idle_tasks[cpu];
+
+	spin_lock_init(&c->rq_lock);
+	list_init(&c->rq);
+	list_init(&c->sleepers);
+	c->rq_count = 0;
+	memset(idle, 0, sizeof(*idle));
+	snprintf(idle->name, sizeof(idle->name), "idle/%u", cpu);
+	idle->is_idle = true;
+	idle->bound = true;
+	idle->cpu = cpu;
+	idle->on_cpu = true;
+	idle->state = TASK_RUNNING;
+	cpumask_set(&idle->allowed, cpu);
+	list_init(&idle->run_node);
+	list_init(&idle->sleep_node);
+	c->idle = idle;
+	c->current = idle;
+	task_register(idle);
+}
+
+/* ---- preemption and the atomic-sleep check ---- */
+
+void preempt_disable(void)
+{
+	current_task()->preempt_count++;
+	barrier();
+}
+
+void preempt_enable(void)
+{
+	struct task *t = current_task();
+	barrier();
+	if (--t->preempt_count == 0 && READ_ONCE(this_cpu()->need_resched) &&
+	    arch_irqs_enabled() && this_cpu()->irq_depth == 0) {
+		schedule();
+	}
+}
+
+static bool atomic_context(struct task *t)
+{
+	return t->preempt_count != 0 || !arch_irqs_enabled() || this_cpu()->irq_depth != 0;
+}
+
+static void report_atomic_sleep(struct task *t, void *caller)
+{
+	printk(LOG_ERR, "BUG: scheduling while atomic: %s/%u\n", t->name, this_cpu_id());
+	printk(LOG_ERR, "  context: pid %d preempt_count %d irqs %s irq_depth %u%s, called from %p\n",
+	       t->pid, t->preempt_count, arch_irqs_enabled() ? "on" : "off", this_cpu()->irq_depth,
+	       t->is_idle ? ", idle task" : "", caller);
+}
+
+void might_sleep(void)
+{
+	struct task *t = current_task();
+	if (atomic_context(t) || t->is_idle) {
+		report_atomic_sleep(t, arch_return_address());
+	}
+}
+
+/* ---- run queues ---- */
+
+/* Locks the run queue that owns @t; returns its CPU. Interrupts must be off. */
+static unsigned int lock_task_rq(struct task *t)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(t->cpu);
+		raw_spin_lock(&cpus[cpu].rq_lock);
+		if (READ_ONCE(t->cpu) == cpu) {
+			return cpu;
+		}
+		raw_spin_unlock(&cpus[cpu].rq_lock);
+	}
+}
+
+static void enqueue_locked(struct cpu *c, struct task *t)
+{
+	list_add_tail(&t->run_node, &c->rq);
+	t->on_rq = true;
+	c->rq_count++;
+}
+
+static void dequeue_locked(struct cpu *c, struct task *t)
+{
+	list_del(&t->run_node);
+	t->on_rq = false;
+	c->rq_count--;
+}
+
+/* Makes @cpu look at its run queue soon. */
+static void resched_cpu(unsigned int cpu)
+{
+	if (cpu == this_cpu_id()) {
+		WRITE_ONCE(cpus[cpu].need_resched, 1);
+	} else {
+		smp_send_ipi(cpu, IPI_RESCHED);
+	}
+}
+
+static bool cpu_takes_tasks(unsigned int cpu)
+{
+	return cpumask_test(&cpu_active_mask, cpu);
+}
+
+/*
+ * Where @t should run: its allowed and active CPU with the shortest queue. A task
+ * whose allowed CPUs are all gone gets its affinity widened (Linux says the same for
+ * user tasks); a bound thread stays on its CPU.
+ */
+static unsigned int select_cpu(struct task *t)
+{
+	struct cpumask ok;
+	unsigned int cpu, best = NR_CPUS;
+
+	if (t->bound) {
+		return t->cpu;
+	}
+	cpumask_and(&ok, &t->allowed, &cpu_active_mask);
+	if (cpumask_empty(&ok)) {
+		printk(LOG_INFO, "process %d (%s) no longer affine to cpu%u\n", t->pid, t->name, t->cpu);
+		t->allowed = cpu_active_mask;
+		ok = cpu_active_mask;
+	}
+	for_each_cpu(cpu, &ok) {
+		if (best == NR_CPUS || READ_ONCE(cpus[cpu].rq_count) < READ_ONCE(cpus[best].rq_count) ||
+		    (cpu == t->cpu && cpus[cpu].rq_count == cpus[best].rq_count)) {
+			best = cpu;
+		}
+	}
+	return best == NR_CPUS ? this_cpu_id() : best;
+}
+
+/* Puts a runnable task that is on no queue and no CPU onto a suitable queue. */
+static void place_task(struct task *t)
+{
+	unsigned int target = select_cpu(t);
+	struct cpu *c = &cpus[target];
+
+	raw_spin_lock(&c->rq_lock);
+	WRITE_ONCE(t->cpu, target);
+	enqueue_locked(c, t);
+	raw_spin_unlock(&c->rq_lock);
+	resched_cpu(target);
+}
+
+/* Second half of every switch, run by the task switched to; interrupts off. */
+static void sched_finish_switch(void)
+{
+	struct cpu *c = this_cpu();
+	struct task *m = c->migrate;
+	struct task *prev_dead = NULL;
+
+	c->migrate = NULL;
+	if (m && m->state == TASK_DEAD) {
+		prev_dead = m;
+		m = NULL;
+	}
+	raw_spin_unlock(&c->rq_lock);
+	if (m) {
+		place_task(m);
+	}
+	if (prev_dead) {
+		kfree(prev_dead->stack);
+		kfree(prev_dead);
+	}
+}
+
+/*
+ * @preempt: the task is being preempted, not going to sleep; it stays runnable
+ * whatever its state says (it may be half-way through preparing to sleep).
+ */
+static void __schedule(bool preempt)
+{
+	unsigned long flags = arch_irq_save();
+	struct cpu *c = this_cpu();
+	struct task *prev = c->current, *next;
+
+	raw_spin_lock(&c->rq_lock);
+	c->need_resched = 0;
+	if (!prev->is_idle) {
+		if (prev->state == TASK_DEAD) {
+			c->migrate = prev;    /* freed once we are off its stack */
+		} else if (preempt || prev->state == TASK_RUNNING) {
+			if (cpumask_test(&prev->allowed, c->id) &&
+			    (cpu_takes_tasks(c->id) || prev->bound)) {
+				enqueue_locked(c, prev);
+			} else {
+				c->migrate = prev;
+			}
+		}
+	}
+	if (!list_empty(&c->rq)) {
+		next = list_entry(c->rq.next, struct task, run_node);
+		dequeue_locked(c, next);
+	} else {
+		next = c->idle;
+	}
+	if (next == prev) {
+		raw_spin_unlock(&c->rq_lock);
+		arch_irq_restore(flags);
+		return;
+	}
+	prev->on_cpu = false;
+	next->on_cpu = true;
+	next->cpu = c->id;
+	next->switches++;
+	c->current = next;
+	arch_context_switch(&prev->ctx, &next->ctx);
+	/* Back in prev, on whichever CPU picked it. */
+	sched_finish_switch();
+	arch_irq_restore(flags);
+}
+
+void schedule(void)
+{
+	struct task *t = current_task();
+
+	if (t->is_idle && t->state != TASK_RUNNING) {
+		/* The idle task must always be able to run: refuse, loudly. */
+		report_atomic_sleep(t, arch_return_address());
+		t->state = TASK_RUNNING;
+		return;
+	}
+	if (t->state != TASK_RUNNING && atomic_context(t)) {
+		report_atomic_sleep(t, arch_return_address());
+	}
+	__schedule(false);
+}
+
+void yield(void)
+{
+	schedule();
+}
+
+void sched_irq_exit(void)
+{
+	struct cpu *c = this_cpu();
+
+	c->irq_depth--;
+	if (c->irq_depth == 0 && c->need_resched && c->current->preempt_count == 0) {
+		__schedule(true);
+	}
+}
+
+void sched_tick(void)
+{
+	struct cpu *c = this_cpu();
+	if (c->rq_count > 0) {
+		c->need_resched = 1;
+	}
+}
+
+/* ---- waking ---- */
+
+static bool try_wake(struct task *t, int from_state)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned int cpu = lock_task_rq(t);
+	bool woke = false, place = false;
+
+	if (t->state == from_state) {
+		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+		woke = true;
+		if (!t->on_cpu && !t->on_rq) {
+			if (t->bound || (cpumask_test(&t->allowed, cpu) && cpu_takes_tasks(cpu))) {
+				enqueue_locked(&cpus[cpu], t);
+			} else {
+				place = true;
+			}
+		}
+	}
+	raw_spin_unlock(&cpus[cpu].rq_lock);
+	if (place) {
+		place_task(t);
+	} else if (woke) {
+		resched_cpu(cpu);
+	}
+	arch_irq_restore(flags);
+	return woke;
+}
+
+void wake_up_task(struct task *t)
+{
+	try_wake(t, TASK_SLEEPING);
+}
+
+/* ---- threads ---- */
+
+static void task_trampoline(void)
+{
+	struct task *t;
+
+	sched_finish_switch();
+	arch_irq_enable();
+	t = current_task();
+	t->fn(t->arg);
+	task_exit();
+}
+
+struct task *kthread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	if (!t) {
+		return NULL;
+	}
+	t->stack = kmalloc(TASK_STACK_SIZE);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->fn = fn;
+	t->arg = arg;
+	t->state = TASK_SLEEPING;     /* not started until woken */
+	t->cpu = this_cpu_id();
+	t->allowed = cpu_possible_mask;
+	list_init(&t->run_node);
+	list_init(&t->sleep_node);
+	arch_context_init(&t->ctx, (char *)t->stack + TASK_STACK_SIZE, task_trampoline);
+	task_register(t);
+	return t;
+}
+
+void kthread_bind(struct task *t, unsigned int cpu)
+{
+	cpumask_clear(&t->allowed);
+	cpumask_set(&t->allowed, cpu);
+	t->cpu = cpu;
+	t->bound = true;
+}
+
+struct task *kthread_run(void (*fn)(void *), void *arg, const char *name)
+{
+	struct task *t = kthread_create(fn, arg, name);
+	if (t) {
+		/* Spread new threads: start them on the least loaded CPU they may use. */
+		if (!t->bound) {
+			t->cpu = select_cpu(t);
+		}
+		wake_up_task(t);
+	}
+	return t;
+}
+
+void task_exit(void)
+{
+	struct task *t = current_task();
+	unsigned long flags = spin_lock_irqsave(&tasks_lock);
+	list_del(&t->all_node);
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	arch_irq_disable();
+	t->state = TASK_DEAD;
+	__schedule(false);
+	panic("dead task %s scheduled again", t->name);
+}
+
+bool kthread_should_park(void)
+{
+	return READ_ONCE(current_task()->should_park);
+}
+
+void kthread_parkme(void)
+{
+	struct task *t = current_task();
+	bool announced = false;
+
+	for (;;) {
+		__atomic_store_n(&t->state, TASK_PARKED, __ATOMIC_SEQ_CST);
+		if (!READ_ONCE(t->should_park)) {
+			break;
+		}
+		if (!announced) {
+			announced = true;
+			complete(t->parked_done);
+		}
+		schedule();
+	}
+	__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+}
+
+void kthread_park(struct task *t)
+{
+	struct completion done;
+
+	completion_init(&done);
+	t->parked_done = &done;
+	WRITE_ONCE(t->should_park, true);
+	smp_mb();
+	wake_up_task(t);
+	wait_for_completion(&done);
+	t->parked_done = NULL;
+}
+
+void kthread_unpark(struct task *t)
+{
+	WRITE_ONCE(t->should_park, false);
+	smp_mb();
+	try_wake(t, TASK_PARKED);
+}
+
+/* ---- timed sleep ---- */
+
+void msleep(unsigned int ms)
+{
+	struct task *t = current_task();
+	uint64_t deadline = arch_time_now() + (uint64_t)ms * log_timebase() / 1000;
+
+	might_sleep();
+	while (arch_time_now() < deadline && !READ_ONCE(t->should_park)) {
+		unsigned long flags = arch_irq_save();
+		struct cpu *c = this_cpu();
+		unsigned int home = c->id;
+		struct list_head *pos;
+
+		raw_spin_lock(&c->rq_lock);
+		t->wake_at = deadline;
+		for (pos = c->sleepers.next; pos != &c->sleepers; pos = pos->next) {
+			if (list_entry(pos, struct task, sleep_node)->wake_at > deadline) {
+				break;
+			}
+		}
+		list_insert_between(&t->sleep_node, pos->prev, pos);
+		t->state = TASK_SLEEPING;
+		raw_spin_unlock(&c->rq_lock);
+		sched_timer_reprogram();
+		arch_irq_restore(flags);
+		schedule();
+		/* Woken by the timer or by someone else: leave the list either way. */
+		flags = arch_irq_save();
+		raw_spin_lock(&cpus[home].rq_lock);
+		if (!list_empty(&t->sleep_node)) {
+			list_del(&t->sleep_node);
+		}
+		raw_spin_unlock(&cpus[home].rq_lock);
+		arch_irq_restore(flags);
+	}
+}
+
+/* Called from the timer interrupt: wakes the sleepers whose time has come. */
+void sched_wake_sleepers(uint64_t now)
+{
+	struct cpu *c = this_cpu();
+	struct list_head expired, *pos, *tmp;
+
+	list_init(&expired);
+	raw_spin_lock(&c->rq_lock);
+	list_for_each_safe(pos, tmp, &c->sleepers) {
+		struct task *t = list_entry(pos, struct task, sleep_node);
+		if (t->wake_at > now) {
+			break;
+		}
+		list_del(pos);
+		list_add_tail(pos, &expired);
+	}
+	raw_spin_unlock(&c->rq_lock);
+	/* Woken outside the lock: the task may belong to another CPU's queue by now. */
+	list_for_each_safe(pos, tmp, &expired) {
+		list_del(pos);
+		wake_up_task(list_entry(pos, struct task, sleep_node));
+	}
+}
+
+uint64_t sched_next_sleeper(void)
+{
+	struct cpu *c = this_cpu();
+	uint64_t when = ~0ull;
+
+	raw_spin_lock(&c->rq_lock);
+	if (!list_empty(&c->sleepers)) {
+		when = list_entry(c->sleepers.next, struct task, sleep_node)->wake_at;
+	}
+	raw_spin_unlock(&c->rq_lock);
+	return when;
+}
+
+/* ---- affinity ---- */
+
+int sched_set_affinity(struct task *t, const struct cpumask *mask)
+{
+	struct cpumask ok;
+	unsigned long flags;
+	unsigned int cpu;
+	bool place = false, kick = false;
+
+	cpumask_and(&ok, mask, &cpu_active_mask);
+	if (cpumask_empty(&ok) || t->bound || t->is_idle) {
+		return -EINVAL;
+	}
+	flags = arch_irq_save();
+	cpu = lock_task_rq(t);
+	t->allowed = *mask;
+	if (!cpumask_test(mask, cpu)) {
+		if (t->on_cpu) {
+			kick = true;           /* schedule() on that CPU moves it */
+		} else if (t->on_rq) {
+			dequeue_locked(&cpus[cpu], t);
+			place = true;
+		} else {
+			WRITE_ONCE(t->cpu, cpumask_next(&ok, 0));
+		}
+	}
+	raw_spin_unlock(&cpus[cpu].rq_lock);
+	if (place) {
+		place_task(t);
+	}
+	if (kick) {
+		resched_cpu(cpu);
+	}
+	arch_irq_restore(flags);
+	return 0;
+}
+
+/* ---- the idle loop ---- */
+
+void cpu_idle_loop(void)
+{
+	struct cpu *c = this_cpu();
+
+	for (;;) {
+		arch_irq_disable();
+		/* Checked with interrupts off: a wake-up IPI after this still ends the WFI. */
+		if (!READ_ONCE(c->need_resched) && READ_ONCE(c->rq_count) == 0) {
+			arch_cpu_idle();
+		}
+		arch_irq_enable();
+		if (READ_ONCE(c->need_resched) || READ_ONCE(c->rq_count)) {
+			__schedule(false);
+		}
+	}
+}
+
+/* ---- inspection ---- */
+
+void sched_for_each_task(task_visit_fn fn, void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&tasks_lock);
+	struct list_head *pos;
+	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next) {
+		fn(list_entry(pos, struct task, all_node), arg);
+	}
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
+struct task *sched_find_task(int pid)
+{
+	struct task *found = NULL;
+	unsigned long flags = spin_lock_irqsave(&tasks_lock);
+	struct list_head *pos;
+	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next) {
+		struct task *t = list_entry(pos, struct task, all_node);
+		if (t->pid == pid) {
+			found = t;
+		}
+	}
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	return found;
+}

@@ -1,0 +1,577 @@
+/*
+ * The console shell. Commands run in the shell thread, where sleeping is allowed.
+ * Scripted input (shell.run=, the initrd script) goes through the same code as typed
+ * input and is echoed after the prompt, so a transcript reads like a session.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "shell.h"
+#include "sysfs.h"
+#include "sched.h"
+#include "smp.h"
+#include "percpu.h"
+#include "alloc.h"
+#include "cmdline.h"
+#include "log.h"
+#include "err.h"
+#include "arch.h"
+#include "atomic.h"
+
+#define PROMPT "hartplug# "
+#define LINE_MAX 512
+#define ARGS_MAX 16
+
+struct command {
+	const char *name;
+	const char *usage;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command *find_command(const char *name);
+static const struct command commands[];
+
+static int fail(const char *cmd, const char *what, int err)
+{
+	console_printf("%s: %s: %s (%s)\n", cmd, what, err_text(err), err_name(err));
+	return err;
+}
+
+static int usage(const char *cmd)
+{
+	const struct command *c = find_command(cmd);
+	console_printf("usage: %s\n", c ? c->usage : cmd);
+	return -EINVAL;
+}
+
+/* ---- files ---- */
+
+static void print_entry(const char *name, bool is_dir, void *arg)
+{
+	(void)arg;
+	console_printf("%s%s\n", name, is_dir ? "/" : "");
+}
+
+static int cmd_ls(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : "/";
+	int err = sysfs_list(path, print_entry, NULL);
+	return err ? fail("ls", path, err) : 0;
+}
+
+static int cmd_cat(int argc, char **argv)
+{
+	char buf[1024];
+	int ret = 0;
+
+	if (argc < 2) {
+		return usage("cat");
+	}
+	for (int i = 1; i < argc; i++) {
+		int n = sysfs_read(argv[i], buf, sizeof(buf));
+		if (n < 0) {
+			ret = fail("cat", argv[i], n);
+			continue;
+		}
+		console_write(buf, (size_t)MIN((size_t)n, sizeof(buf) - 1));
+	}
+	return ret;
+}
+
+/* "echo TEXT" prints; "echo VALUE > FILE" writes (redirect parsed in shell_exec). */
+static int echo_to_file(char *value, char *path)
+{
+	int err = sysfs_write(path, value);
+	return err ? fail("echo", path, err) : 0;
+}
+
+static int cmd_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		console_printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	}
+	console_printf("\n");
+	return 0;
+}
+
+/* ---- tasks ---- */
+
+static void print_task(struct task *t, void *arg)
+{
+	char aff[64];
+	(void)arg;
+	if (cpulist_format(aff, sizeof(aff), &t->allowed) < 0) {
+		snprintf(aff, sizeof(aff), "(many)");
+	}
+	console_printf("%5d %4u  %s  %-12s %9llu  %s\n", t->pid, t->cpu, task_state_name(t->state),
+		       aff, (unsigned long long)t->switches, t->name);
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	console_printf("  PID  CPU  ST AFFINITY      SWITCHES  NAME\n");
+	sched_for_each_task(print_task, NULL);
+	return 0;
+}
+
+static int parse_pid(const char *cmd, const char *text, struct task **out)
+{
+	unsigned long pid;
+	if (!parse_ulong(text, &pid) || pid > 1000000) {
+		return fail(cmd, text, -EINVAL);
+	}
+	*out = sched_find_task((int)pid);
+	return *out ? 0 : fail(cmd, text, -ENOENT);
+}
+
+static int cmd_taskset(int argc, char **argv)
+{
+	struct cpumask mask;
+	struct task *t;
+	int err;
+
+	if (argc != 3) {
+		return usage("taskset");
+	}
+	if ((err = parse_pid("taskset", argv[1], &t))) {
+		return err;
+	}
+	if ((err = cpulist_parse(argv[2], &mask))) {
+		return fail("taskset", argv[2], err);
+	}
+	if ((err = sched_set_affinity(t, &mask))) {
+		return fail("taskset", argv[2], err);
+	}
+	return 0;
+}
+
+/* A task that keeps a CPU busy, yielding now and then, until it is told to stop. */
+static void busy_fn(void *arg)
+{
+	(void)arg;
+	while (!READ_ONCE(current_task()->should_stop)) {
+		for (volatile int i = 0; i < 20000; i++) {
+		}
+		yield();
+	}
+}
+
+static int cmd_busy(int argc, char **argv)
+{
+	struct cpumask mask;
+	int err;
+
+	if (argc != 2) {
+		return usage("busy");
+	}
+	if ((err = cpulist_parse(argv[1], &mask))) {
+		return fail("busy", argv[1], err);
+	}
+	struct task *t = kthread_create(busy_fn, NULL, "busy");
+	if (!t) {
+		return fail("busy", "task", -ENOMEM);
+	}
+	/* The mask is checked before the task runs anywhere: nothing is started on error. */
+	if ((err = sched_set_affinity(t, &mask))) {
+		t->should_stop = true;
+		wake_up_task(t);
+		return fail("busy", argv[1], err);
+	}
+	wake_up_task(t);
+	console_printf("busy: started pid %d on %s\n", t->pid, argv[1]);
+	return 0;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	struct task *t;
+	int err;
+
+	if (argc != 2) {
+		return usage("kill");
+	}
+	if ((err = parse_pid("kill", argv[1], &t))) {
+		return err;
+	}
+	if (t->fn != busy_fn) {
+		return fail("kill", argv[1], -EPERM);   /* only shell-started tasks */
+	}
+	WRITE_ONCE(t->should_stop, true);
+	return 0;
+}
+
+/* ---- log, memory, time ---- */
+
+static void print_line(const char *line, void *arg)
+{
+	(void)arg;
+	console_write(line, strlen(line));
+}
+
+static int cmd_dmesg(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	log_dump(print_line, NULL);
+	return 0;
+}
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	struct alloc_stats s;
+	(void)argc;
+	(void)argv;
+	alloc_get_stats(&s);
+	console_printf("heap %zu KiB, carved %zu KiB, live objects %zu (%zu bytes)\n",
+		       s.heap_bytes / 1024, s.carved_bytes / 1024, s.live_objects, s.live_bytes);
+	return 0;
+}
+
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned long ms;
+	if (argc != 2 || !parse_ulong(argv[1], &ms) || ms > 600000) {
+		return usage("sleep");
+	}
+	msleep((unsigned int)ms);
+	return 0;
+}
+
+/* ---- cross-call storm ---- */
+
+struct storm {
+	unsigned int rounds;
+	struct completion done;
+	unsigned long sent[NR_CPUS];
+	unsigned long handled[NR_CPUS];
+	unsigned long refused;
+};
+
+static void storm_hit(void *arg)
+{
+	atomic_add((unsigned long *)arg, 1);
+}
+
+static void storm_fn(void *arg)
+{
+	struct storm *s = arg;
+	unsigned int self = this_cpu_id(), cpu;
+
+	for (unsigned int i = 0; i < s->rounds; i++) {
+		for_each_cpu(cpu, &cpu_online_mask) {
+			if (cpu == self) {
+				continue;
+			}
+			/* Alternate waiting and fire-and-forget calls: both paths get exercised. */
+			if (smp_call_function_single(cpu, storm_hit, &s->handled[cpu], i & 1) == 0) {
+				atomic_add(&s->sent[cpu], 1);
+			} else {
+				atomic_add(&s->refused, 1);
+			}
+		}
+	}
+	complete(&s->done);
+}
+
+static int cmd_ipistorm(int argc, char **argv)
+{
+	unsigned long rounds = 100, sent = 0, handled = 0;
+	unsigned int cpu, threads = 0;
+	unsigned long offline_before = smp_offline_ipi_count;
+
+	if (argc > 2 || (argc == 2 && (!parse_ulong(argv[1], &rounds) || rounds == 0 ||
+				       rounds > 100000))) {
+		return usage("ipistorm");
+	}
+	struct storm *s = kzalloc(sizeof(*s));
+	if (!s) {
+		return fail("ipistorm", "state", -ENOMEM);
+	}
+	s->rounds = (unsigned int)rounds;
+	completion_init(&s->done);
+	for_each_cpu(cpu, &cpu_online_mask) {
+		char name[TASK_NAME_LEN];
+		snprintf(name, sizeof(name), "storm/%u", cpu);
+		struct task *t = kthread_create(storm_fn, s, name);
+		if (!t) {
+			break;
+		}
+		kthread_bind(t, cpu);
+		wake_up_task(t);
+		threads++;
+	}
+	for (unsigned int i = 0; i < threads; i++) {
+		wait_for_completion(&s->done);
+	}
+	/* Fire-and-forget calls may still be in flight: give them up to a second. */
+	for (int wait = 0; wait < 1000; wait++) {
+		sent = handled = 0;
+		for (cpu = 0; cpu < NR_CPUS; cpu++) {
+			sent += READ_ONCE(s->sent[cpu]);
+			handled += READ_ONCE(s->handled[cpu]);
+		}
+		if (handled >= sent) {
+			break;
+		}
+		msleep(1);
+	}
+	console_printf("ipistorm: %u CPUs x %lu rounds: sent %lu, handled %lu, lost %lu, refused %lu, offline IPIs %lu\n",
+		       threads, rounds, sent, handled, sent > handled ? sent - handled : 0, s->refused,
+		       smp_offline_ipi_count - offline_before);
+	kfree(s);
+	return 0;
+}
+
+/* ---- debugging aids for tests ---- */
+
+static int cmd_debug(int argc, char **argv)
+{
+	if (argc != 2) {
+		return usage("debug");
+	}
+	if (strcmp(argv[1], "atomic-sleep") == 0) {
+		preempt_disable();
+		msleep(1);                 /* deliberately wrong: must print the BUG line */
+		preempt_enable();
+		console_printf("debug: slept with preemption disabled\n");
+		return 0;
+	}
+	if (strcmp(argv[1], "fault") == 0) {
+		arch_trigger_fault();
+		return 0;
+	}
+	if (strcmp(argv[1], "panic") == 0) {
+		panic("requested from the shell");
+	}
+	return usage("debug");
+}
+
+/* ---- power ---- */
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	pr_notice("reboot: Power down\n");
+	smp_stop_others();
+	arch_poweroff();
+}
+
+static int cmd_reboot(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	pr_notice("reboot: Restarting system\n");
+	smp_stop_others();
+	arch_reboot();
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "help", "help", cmd_help },
+	{ "ls", "ls [DIR]", cmd_ls },
+	{ "cat", "cat FILE...", cmd_cat },
+	{ "echo", "echo TEXT | echo VALUE > FILE", cmd_echo },
+	{ "ps", "ps", cmd_ps },
+	{ "taskset", "taskset PID CPULIST", cmd_taskset },
+	{ "busy", "busy CPULIST", cmd_busy },
+	{ "kill", "kill PID (tasks started by busy)", cmd_kill },
+	{ "dmesg", "dmesg", cmd_dmesg },
+	{ "meminfo", "meminfo", cmd_meminfo },
+	{ "sleep", "sleep MS", cmd_sleep },
+	{ "ipistorm", "ipistorm [ROUNDS]", cmd_ipistorm },
+	{ "debug", "debug atomic-sleep|fault|panic", cmd_debug },
+	{ "poweroff", "poweroff", cmd_poweroff },
+	{ "reboot", "reboot", cmd_reboot },
+	{ NULL, NULL, NULL },
+};
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (const struct command *c = commands; c->name; c++) {
+		console_printf("  %s\n", c->usage);
+	}
+	return 0;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, name) == 0) {
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t') {
+		s++;
+	}
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) {
+		s[--n] = 0;
+	}
+	return s;
+}
+
+int shell_exec(char *line)
+{
+	char *argv[ARGS_MAX];
+	int argc = 0;
+
+	line = trim(line);
+	if (!*line || *line == '#') {
+		return 0;
+	}
+	char *redirect = strchr(line, '>');
+	if (redirect) {
+		*redirect = 0;
+		char *path = trim(redirect + 1);
+		char *cmd = trim(line);
+		if (strncmp(cmd, "echo", 4) != 0 || (cmd[4] != ' ' && cmd[4] != 0) || !*path ||
+		    strchr(path, ' ')) {
+			console_printf("sh: redirection is only 'echo VALUE > FILE'\n");
+			return -EINVAL;
+		}
+		return echo_to_file(trim(cmd + 4), path);
+	}
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t') {
+			*p++ = 0;
+		}
+		if (!*p) {
+			break;
+		}
+		if (argc == ARGS_MAX) {
+			console_printf("sh: too many arguments (at most %d)\n", ARGS_MAX);
+			return -E2BIG;
+		}
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t') {
+			p++;
+		}
+	}
+	const struct command *c = find_command(argv[0]);
+	if (!c) {
+		console_printf("sh: %s: command not found (try 'help')\n", argv[0]);
+		return -ENOENT;
+	}
+	return c->run(argc, argv);
+}
+
+/* Echoes and runs one scripted command, as if typed at the prompt. */
+static void run_scripted(const char *cmd, size_t len)
+{
+	char line[LINE_MAX];
+
+	if (len >= sizeof(line)) {
+		console_printf(PROMPT "%.40s...\nsh: command longer than %d bytes: skipped\n", cmd,
+			       LINE_MAX - 1);
+		return;
+	}
+	memcpy(line, cmd, len);
+	line[len] = 0;
+	char *t = trim(line);
+	if (!*t || *t == '#') {
+		return;
+	}
+	console_printf(PROMPT "%s\n", t);
+	shell_exec(t);
+}
+
+/* Runs @script split at any of @seps. */
+static void run_script(const char *script, size_t len, const char *seps)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || script[i] == 0 || strchr(seps, script[i])) {
+			run_scripted(script + start, i - start);
+			start = i + 1;
+			if (i < len && script[i] == 0) {
+				break;
+			}
+		}
+	}
+}
+
+static int read_char(void)
+{
+	int c;
+	while ((c = arch_console_getc()) < 0) {
+		msleep(10);      /* no console interrupt: poll, sleeping between looks */
+	}
+	return c;
+}
+
+static void interactive(void)
+{
+	char line[LINE_MAX];
+	size_t n = 0;
+
+	console_printf(PROMPT);
+	for (;;) {
+		int c = read_char();
+		if (c == '\r' || c == '\n') {
+			console_printf("\n");
+			line[n] = 0;
+			shell_exec(line);
+			n = 0;
+			console_printf(PROMPT);
+		} else if (c == 0x7f || c == 0x08) {
+			if (n > 0) {
+				n--;
+				console_printf("\b \b");
+			}
+		} else if (c == 0x15) {          /* ^U: kill the line */
+			while (n > 0) {
+				n--;
+				console_printf("\b \b");
+			}
+		} else if (c >= 0x20 && c < 0x7f && n + 1 < sizeof(line)) {
+			line[n++] = (char)c;
+			char ch = (char)c;
+			console_write(&ch, 1);
+		}
+	}
+}
+
+struct shell_args {
+	const char *script;
+	const char *file_script;
+	size_t file_len;
+};
+
+static void shell_main(void *arg)
+{
+	struct shell_args *a = arg;
+
+	if (a->script) {
+		run_script(a->script, strlen(a->script), ";");
+	}
+	if (a->file_script) {
+		run_script(a->file_script, a->file_len, "\n");
+	}
+	interactive();
+}
+
+void shell_start(const char *script, const char *file_script, size_t file_len)
+{
+	static struct shell_args args;
+
+	args.script = script;
+	args.file_script = file_script;
+	args.file_len = file_len;
+	struct task *t = kthread_create(shell_main, &args, "shell");
+	if (!t) {
+		panic("cannot create the shell thread");
+	}
+	/* The shell stays on the boot CPU, which is never taken away. */
+	kthread_bind(t, 0);
+	wake_up_task(t);
+}

@@ -1,0 +1,194 @@
+/* The /sys-like tree: directories and files with show/store callbacks. */
+#include <string.h>
+#include "sysfs.h"
+#include "alloc.h"
+#include "spinlock.h"
+#include "err.h"
+
+struct sysfs_node {
+	char *name;
+	bool is_dir;
+	struct sysfs_node *parent, *children, *next;
+	sysfs_show_fn show;
+	sysfs_store_fn store;
+	void *arg;
+};
+
+static struct sysfs_node root = { .name = "", .is_dir = true };
+
+struct sysfs_node *sysfs_root(void)
+{
+	return &root;
+}
+
+static struct sysfs_node *child(struct sysfs_node *dir, const char *name, size_t len)
+{
+	for (struct sysfs_node *n = dir->children; n; n = n->next) {
+		if (strlen(n->name) == len && memcmp(n->name, name, len) == 0) {
+			return n;
+		}
+	}
+	return NULL;
+}
+
+/* Next component of @path: sets *@len, returns its start or NULL at the end. */
+static const char *component(const char **path, size_t *len)
+{
+	const char *p = *path;
+	while (*p == '/') {
+		p++;
+	}
+	if (!*p) {
+		return NULL;
+	}
+	const char *start = p;
+	while (*p && *p != '/') {
+		p++;
+	}
+	*len = (size_t)(p - start);
+	*path = p;
+	return start;
+}
+
+static struct sysfs_node *lookup(const char *path)
+{
+	struct sysfs_node *n = &root;
+	const char *name;
+	size_t len;
+
+	while ((name = component(&path, &len))) {
+		if (!n->is_dir) {
+			return NULL;
+		}
+		if (len == 1 && name[0] == '.') {
+			continue;
+		}
+		if (len == 2 && name[0] == '.' && name[1] == '.') {
+			n = n->parent ? n->parent : n;
+			continue;
+		}
+		n = child(n, name, len);
+		if (!n) {
+			return NULL;
+		}
+	}
+	return n;
+}
+
+static struct sysfs_node *new_node(struct sysfs_node *dir, const char *name, size_t len)
+{
+	struct sysfs_node *n = kzalloc(sizeof(*n));
+	if (!n) {
+		return NULL;
+	}
+	n->name = kmalloc(len + 1);
+	if (!n->name) {
+		kfree(n);
+		return NULL;
+	}
+	memcpy(n->name, name, len);
+	n->name[len] = 0;
+	n->parent = dir;
+	/* Appended, so that ls lists entries in creation order. */
+	struct sysfs_node **tail = &dir->children;
+	while (*tail) {
+		tail = &(*tail)->next;
+	}
+	*tail = n;
+	return n;
+}
+
+struct sysfs_node *sysfs_mkdir(const char *path)
+{
+	struct sysfs_node *n = &root;
+	const char *name;
+	size_t len;
+
+	while ((name = component(&path, &len))) {
+		struct sysfs_node *c = child(n, name, len);
+		if (!c) {
+			c = new_node(n, name, len);
+			if (!c) {
+				return NULL;
+			}
+			c->is_dir = true;
+		}
+		if (!c->is_dir) {
+			return NULL;
+		}
+		n = c;
+	}
+	return n;
+}
+
+int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[128];
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir)) {
+		return -EINVAL;
+	}
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = 0;
+	struct sysfs_node *d = sysfs_mkdir(dir);
+	if (!d) {
+		return -ENOMEM;
+	}
+	if (child(d, slash + 1, strlen(slash + 1))) {
+		return -EEXIST;
+	}
+	struct sysfs_node *f = new_node(d, slash + 1, strlen(slash + 1));
+	if (!f) {
+		return -ENOMEM;
+	}
+	f->show = show;
+	f->store = store;
+	f->arg = arg;
+	return 0;
+}
+
+int sysfs_read(const char *path, char *buf, size_t len)
+{
+	struct sysfs_node *n = lookup(path);
+	if (!n) {
+		return -ENOENT;
+	}
+	if (n->is_dir) {
+		return -EISDIR;
+	}
+	if (!n->show) {
+		return -EPERM;
+	}
+	return n->show(n->arg, buf, len);
+}
+
+int sysfs_write(const char *path, const char *value)
+{
+	struct sysfs_node *n = lookup(path);
+	if (!n) {
+		return -ENOENT;
+	}
+	if (n->is_dir) {
+		return -EISDIR;
+	}
+	if (!n->store) {
+		return -EPERM;
+	}
+	return n->store(n->arg, value);
+}
+
+int sysfs_list(const char *path, void (*fn)(const char *name, bool is_dir, void *arg), void *arg)
+{
+	struct sysfs_node *n = lookup(path);
+	if (!n) {
+		return -ENOENT;
+	}
+	if (!n->is_dir) {
+		return -ENOTDIR;
+	}
+	for (struct sysfs_node *c = n->children; c; c = c->next) {
+		fn(c->name, c->is_dir, arg);
+	}
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* Wait queues and completions, on top of sleep and wake. */
+#include "sched.h"
+#include "atomic.h"
+
+void wait_queue_init(struct wait_queue *wq)
+{
+	spin_lock_init(&wq->lock);
+	list_init(&wq->waiters);
+}
+
+void prepare_to_wait(struct wait_queue *wq, struct waiter *w)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	if (!w->queued || w->task != current_task()) {
+		w->task = current_task();
+		w->queued = true;
+		list_add_tail(&w->node, &wq->waiters);
+	}
+	/*
+	 * The state is set under the queue lock: a waker that changes the condition and
+	 * then takes this lock either finds us on the list or is seen by our check.
+	 */
+	__atomic_store_n(&w->task->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void finish_wait(struct wait_queue *wq, struct waiter *w)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	__atomic_store_n(&w->task->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	if (w->queued) {
+		list_del(&w->node);
+		w->queued = false;
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wake_up_all(struct wait_queue *wq)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	struct list_head *pos;
+
+	for (pos = wq->waiters.next; pos != &wq->waiters; pos = pos->next) {
+		wake_up_task(list_entry(pos, struct waiter, node)->task);
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void completion_init(struct completion *c)
+{
+	c->done = 0;
+	wait_queue_init(&c->wq);
+}
+
+void complete(struct completion *c)
+{
+	unsigned long flags = spin_lock_irqsave(&c->wq.lock);
+	struct list_head *pos;
+
+	c->done++;
+	for (pos = c->wq.waiters.next; pos != &c->wq.waiters; pos = pos->next) {
+		wake_up_task(list_entry(pos, struct waiter, node)->task);
+	}
+	spin_unlock_irqrestore(&c->wq.lock, flags);
+}
+
+void wait_for_completion(struct completion *c)
+{
+	struct waiter w = { .queued = false };
+
+	might_sleep();
+	for (;;) {
+		prepare_to_wait(&c->wq, &w);
+		unsigned long flags = spin_lock_irqsave(&c->wq.lock);
+		if (c->done) {
+			c->done--;
+			spin_unlock_irqrestore(&c->wq.lock, flags);
+			break;
+		}
+		spin_unlock_irqrestore(&c->wq.lock, flags);
+		schedule();
+	}
+	finish_wait(&c->wq, &w);
+}

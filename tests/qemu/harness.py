@@ -1,0 +1,113 @@
+"""Boots hartplug under QEMU through tools/run and reads what it printed.
+
+A scenario drives the shell with shell.run= (or a --script file), powers off, and
+then asserts on the transcript: every command appears as "hartplug# cmd" followed by
+its output.
+"""
+import os
+import re
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RUN = os.path.join(ROOT, "tools", "run")
+PROMPT = "hartplug# "
+CONFIGS = ("hotplug", "nohotplug")
+
+
+class Failure(Exception):
+    pass
+
+
+class Boot:
+    """The result of one QEMU run: exit status, console text, transcript."""
+
+    def __init__(self, rc, out, args):
+        self.rc = rc
+        self.out = out.replace("\r", "")
+        self.args = args
+        self.cmds = parse_transcript(self.out)
+        self.raw_cmds = parse_transcript(self.out, keep_log=True)
+
+    def output_of(self, cmd, nth=0, raw=False):
+        """Output of the nth run of cmd; log lines that interleave with it are left out
+        unless raw (for commands such as dmesg whose output is log lines)."""
+        found = [o for c, o in (self.raw_cmds if raw else self.cmds) if c == cmd]
+        if len(found) <= nth:
+            raise Failure(f"command {cmd!r} not in transcript")
+        return found[nth]
+
+    def lines(self, pattern):
+        return [l for l in self.out.splitlines() if re.search(pattern, l)]
+
+    def expect(self, cond, what):
+        if not cond:
+            raise Failure(what + "\n--- console (last 40 lines) ---\n" +
+                          "\n".join(self.out.splitlines()[-40:]))
+
+    def expect_clean(self, rc=0):
+        """The boot ended as asked and nothing went wrong on the way."""
+        self.expect(self.rc == rc, f"exit status {self.rc}, expected {rc}")
+        for bad in ("BUG:", "Kernel panic", "IPI on offline CPU", "Oops", "WARNING"):
+            self.expect(bad not in self.out, f"unexpected {bad!r} in console output")
+
+
+def parse_transcript(out, keep_log=False):
+    """[(command, output text)] in order, from "hartplug# cmd" lines."""
+    cmds = []
+    cur = None
+    buf = []
+    for line in out.splitlines():
+        if line.startswith(PROMPT):
+            if cur is not None:
+                cmds.append((cur, "\n".join(buf)))
+            cur = line[len(PROMPT):].strip()
+            buf = []
+        elif cur is not None and (keep_log or not re.match(r"^\[\s*\d+\.\d{6}\] cpu\d+: ", line)):
+            buf.append(line)
+    if cur is not None:
+        cmds.append((cur, "\n".join(buf)))
+    return cmds
+
+
+def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=None,
+         timeout=90, poweroff=True, extra=None):
+    """Runs tools/run --no-build and returns a Boot."""
+    args = [RUN, "--no-build", "--config", config, "--smp", str(smp),
+            "--timeout", str(timeout)]
+    line = append
+    if cmds is not None:
+        all_cmds = list(cmds) + (["poweroff"] if poweroff else [])
+        line = (line + " " if line else "") + 'shell.run="' + "; ".join(all_cmds) + '"'
+    if line:
+        args += ["--append", line]
+    if dtb:
+        args += ["--dtb", dtb]
+    if icount:
+        args.append("--icount")
+    if script:
+        args += ["--script", script]
+    if extra:
+        args += ["--"] + list(extra)
+    p = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout + 30)
+    return Boot(p.returncode, p.stdout.decode("utf-8", "replace"), args)
+
+
+def sysfs(b, name):
+    """Output of 'cat /sys/devices/system/cpu/NAME' from the transcript."""
+    return b.output_of("cat /sys/devices/system/cpu/" + name).strip()
+
+
+def make_dtb(smp, edit, path):
+    """Dumps QEMU's own DTB for -smp SMP, applies edit(dts text) and compiles it."""
+    raw = path + ".qemu"
+    subprocess.run(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + raw, "-smp", str(smp),
+                    "-m", "128M", "-bios", "default", "-nographic"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", raw], check=True,
+                         stdout=subprocess.PIPE).stdout.decode()
+    src = path + ".dts"
+    with open(src, "w") as f:
+        f.write(edit(dts))
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", path, src], check=True)
+    return path

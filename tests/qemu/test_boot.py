@@ -1,0 +1,152 @@
+"""Boot scenarios: CPU counts, boot hart lottery, maxcpus/nr_cpus, sparse hart ids,
+malformed parameters."""
+import re
+import tempfile
+
+from harness import boot, sysfs, make_dtb
+
+MASKS = ["possible", "present", "online", "active", "offline"]
+
+
+def cat_masks():
+    return ["cat /sys/devices/system/cpu/" + m for m in MASKS]
+
+
+def expect_all_online(config, smp, timeout=90):
+    b = boot(config, cat_masks() + ["ipistorm 5"], smp=smp, timeout=timeout)
+    b.expect_clean()
+    want = "0" if smp == 1 else f"0-{smp - 1}"
+    for m in ("possible", "present", "online", "active"):
+        b.expect(sysfs(b, m) == want, f"{m} is {sysfs(b, m)!r}, expected {want!r}")
+    b.expect(sysfs(b, "offline") == "", "offline should be empty")
+    b.expect(len(b.lines(r"CPU\d+: hart \d+ online")) == smp - 1,
+             "every secondary reports itself online")
+    storm = b.output_of("ipistorm 5")
+    b.expect("lost 0, refused 0, offline IPIs 0" in storm, storm)
+
+
+def test_smp_1(config):
+    """-smp 1: the boot CPU alone; masks are "0"."""
+    expect_all_online(config, 1)
+
+
+def test_smp_2(config):
+    """-smp 2: both CPUs online and active; a cross-call storm loses nothing."""
+    expect_all_online(config, 2)
+
+
+def test_smp_4(config):
+    """-smp 4: all online."""
+    expect_all_online(config, 4)
+
+
+def test_smp_8(config):
+    """-smp 8: all online."""
+    expect_all_online(config, 8)
+
+
+def test_smp_64(config):
+    """-smp 64: all 64 harts online (started at once, then waited for)."""
+    expect_all_online(config, 64, timeout=240)
+
+
+def test_boot_hart_lottery(config):
+    """At least 20 boots at -smp 4: each boots on whatever hart OpenSBI picked, which
+    becomes CPU0 (cpu0/hart_id says so) with all CPUs online. The lottery favours hart 0
+    (about 3 boots in 4 here), so boots go on, up to 60, until a second hart has won."""
+    harts = []
+    while len(harts) < 20 or (len(set(harts)) < 2 and len(harts) < 60):
+        b = boot(config, ["cat /sys/devices/system/cpu/cpu0/hart_id",
+                          "cat /sys/devices/system/cpu/online"], smp=4)
+        b.expect_clean()
+        m = re.search(r"booting on hart (\d+)", b.out)
+        b.expect(m is not None, "no 'booting on hart' line")
+        b.expect(b.output_of("cat /sys/devices/system/cpu/cpu0/hart_id").strip() == m.group(1),
+                 "cpu0/hart_id must be the boot hart")
+        b.expect(sysfs(b, "online") == "0-3", "all CPUs online")
+        harts.append(int(m.group(1)))
+    print(f"  boot harts over {len(harts)} boots: " +
+          ", ".join(f"hart {h}: {harts.count(h)}" for h in sorted(set(harts))))
+    if len(set(harts)) < 2:
+        raise AssertionError(f"{len(harts)} boots all on hart {harts[0]}")
+
+
+def test_maxcpus(config):
+    """maxcpus=2 at -smp 4: CPUs 0-1 online, 2-3 present but offline; the unused harts
+    are quietened through the firmware without complaint."""
+    b = boot(config, cat_masks(), smp=4, append="maxcpus=2")
+    b.expect_clean()
+    b.expect(sysfs(b, "present") == "0-3", "present 0-3")
+    b.expect(sysfs(b, "online") == "0-1", "online 0-1")
+    b.expect(sysfs(b, "active") == "0-1", "active 0-1")
+    b.expect(sysfs(b, "offline") == "2-3", "offline 2-3")
+    b.expect(not b.lines(r"hart \d+ \(maxcpus\)"), "quiescing the offline harts failed")
+
+
+def test_nr_cpus(config):
+    """nr_cpus=2 at -smp 4: only two possible CPUs; the rest are ignored with a warning."""
+    b = boot(config, cat_masks(), smp=4, append="nr_cpus=2")
+    b.expect_clean()
+    b.expect(sysfs(b, "possible") == "0-1", "possible 0-1")
+    b.expect(sysfs(b, "online") == "0-1", "online 0-1")
+    b.expect(b.lines(r"2 hart\(s\) beyond the limit of 2 CPUs are ignored"), "warning missing")
+
+
+def test_sparse_hart_ids(config):
+    """A DTB (QEMU's own for -smp 8, edited with dtc) in which only harts 0, 2, 5, 7 are
+    "okay" and the rest "disabled": four CPUs, numbered in DTB order after the boot
+    hart, with those hart ids. (Disabled, not deleted: the interrupt controllers refer
+    to every hart's node, and OpenSBI then leaves the disabled harts alone.)"""
+    keep = {0, 2, 5, 7}
+
+    def edit(dts):
+        def disable(m):
+            hart = int(m.group(1))
+            return m.group(0) if hart in keep else m.group(0).replace('"okay"', '"disabled"')
+        return re.sub(r"\t\tcpu@(\d+) \{.*?\n\t\t\};\n", disable, dts, flags=re.S)
+
+    with tempfile.TemporaryDirectory() as d:
+        dtb = make_dtb(8, edit, d + "/sparse.dtb")
+        cmds = cat_masks() + [f"cat /sys/devices/system/cpu/cpu{i}/hart_id" for i in range(4)]
+        b = boot(config, cmds, smp=8, dtb=dtb)
+    b.expect_clean()
+    b.expect(sysfs(b, "online") == "0-3", "four CPUs online")
+    ids = [int(b.output_of(f"cat /sys/devices/system/cpu/cpu{i}/hart_id")) for i in range(4)]
+    boot_hart = int(re.search(r"booting on hart (\d+)", b.out).group(1))
+    b.expect(ids[0] == boot_hart, "CPU0 is the boot hart")
+    b.expect(set(ids) == keep, f"hart ids {ids}")
+    b.expect(ids[1:] == sorted(ids[1:]), "secondaries follow DTB order")
+
+
+def test_bad_boot_parameters(config):
+    """Malformed parameters are each reported in one line and ignored; boot goes on
+    with all CPUs."""
+    b = boot(config, ["cat /sys/devices/system/cpu/online"], smp=4,
+             append="maxcpus=abc loglevel=99 nr_cpus=0 frobnicate")
+    b.expect_clean()
+    b.expect(b.lines(r"bad boot parameter 'maxcpus=abc': not a number"), "maxcpus error")
+    b.expect(b.lines(r"bad boot parameter 'loglevel=99': out of range 0-7"), "loglevel error")
+    b.expect(b.lines(r"bad boot parameter 'nr_cpus=0': out of range"), "nr_cpus error")
+    b.expect(b.lines(r'Unknown kernel command line parameter "frobnicate"'), "unknown param")
+    b.expect(sysfs(b, "online") == "0-3", "all CPUs online despite the bad parameters")
+
+
+def test_unterminated_quote(config):
+    """A command line with an unterminated quote: the error names it, boot goes on, and a
+    script from the initrd still runs."""
+    with tempfile.NamedTemporaryFile("w", suffix=".sh") as f:
+        f.write("cat /sys/devices/system/cpu/online\npoweroff\n")
+        f.flush()
+        b = boot(config, None, smp=2, append='loglevel=7 shell.run="ps', script=f.name)
+    b.expect_clean()
+    b.expect(b.lines(r"command line: unterminated quote"), "quote error")
+    b.expect(sysfs(b, "online") == "0-1", "boot went on")
+
+
+def test_loglevel(config):
+    """loglevel=3 keeps info lines off the console; dmesg still has them."""
+    b = boot(config, ["dmesg"], smp=2, append="loglevel=3")
+    b.expect_clean()
+    before_shell = b.out.split("hartplug# dmesg")[0]
+    b.expect("smp: Brought up" not in before_shell, "info line printed at loglevel=3")
+    b.expect("smp: Brought up 2 of 2 CPUs" in b.output_of("dmesg", raw=True), "dmesg keeps it")

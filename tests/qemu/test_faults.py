@@ -1,0 +1,51 @@
+"""Things going wrong: exceptions, panics, sleeping in atomic context, IPI storms."""
+from harness import boot
+
+
+def test_exception_exits_nonzero(config):
+    """A load access fault prints CPU, task, cause, faulting address and registers, stops
+    the other CPUs and makes QEMU exit non-zero."""
+    b = boot(config, ["debug fault"], smp=4, poweroff=False, timeout=60)
+    b.expect(b.rc not in (0, 124), f"exit status {b.rc}: must be a failure, not a hang")
+    b.expect(b.lines(r"Oops: load access fault \(scause 5\) on CPU0, task shell"), "oops line")
+    b.expect(b.lines(r"stval \(faulting address\) 0000000080000000"), "faulting address")
+    b.expect(b.lines(r"cpu0:\s+zero 0{16}\s+ra\s+[0-9a-f]{16}\s+sp\s+[0-9a-f]{16}"), "register dump")
+    b.expect(b.lines("Kernel panic - not syncing: fatal exception on CPU0"), "panic line")
+
+
+def test_panic_exits_nonzero(config):
+    """panic() from the shell: QEMU exits with a failure status."""
+    b = boot(config, ["debug panic"], smp=2, poweroff=False, timeout=60)
+    b.expect(b.rc not in (0, 124), f"exit status {b.rc}")
+    b.expect(b.lines("Kernel panic - not syncing: requested from the shell"), "panic line")
+
+
+def test_atomic_sleep_is_reported(config):
+    """Sleeping with preemption disabled prints the BUG line with its context; the
+    system goes on."""
+    b = boot(config, ["debug atomic-sleep", "echo after"], smp=2)
+    b.expect(b.rc == 0, f"exit status {b.rc}")
+    b.expect(b.lines(r"BUG: scheduling while atomic: shell/0$"), "BUG line")
+    b.expect(b.lines(r"context: pid \d+ preempt_count 1 irqs on irq_depth 0, called from"),
+             "context line")
+    b.expect(b.output_of("echo after").strip() == "after", "shell went on")
+
+
+def storm(config, smp, rounds):
+    b = boot(config, [f"ipistorm {rounds}", "meminfo"], smp=smp, timeout=180)
+    b.expect_clean()
+    out = b.output_of(f"ipistorm {rounds}")
+    want = smp * (smp - 1) * rounds
+    b.expect(f"{smp} CPUs x {rounds} rounds: sent {want}, handled {want}, lost 0, refused 0, "
+             f"offline IPIs 0" in out, out)
+
+
+def test_ipi_storm_4(config):
+    """Every CPU calls every other CPU 500 times (waiting and not): all handled, none
+    lost, none to offline CPUs."""
+    storm(config, 4, 500)
+
+
+def test_ipi_storm_8(config):
+    """The same with 8 CPUs."""
+    storm(config, 8, 200)

@@ -1,0 +1,120 @@
+"""The shell: every command and its error paths, scripts, long shell.run."""
+import re
+import tempfile
+
+from harness import boot
+
+CPU = "/sys/devices/system/cpu"
+
+
+def test_commands(config):
+    """Every command once, with its output checked."""
+    cmds = ["help", "ls /", "ls " + CPU, "ls " + CPU + "/cpu1/topology",
+            f"cat {CPU}/online {CPU}/present", "echo hello world", "ps", "dmesg", "meminfo",
+            "sleep 20", f"cat {CPU}/cpu1/topology/core_id",
+            f"cat {CPU}/cpu1/topology/thread_siblings_list", f"cat {CPU}/cpu2/hart_id"]
+    b = boot(config, cmds, smp=4)
+    b.expect_clean()
+    helptext = b.output_of("help")
+    for c in ("ls", "cat", "echo", "ps", "dmesg", "poweroff", "reboot", "taskset", "busy"):
+        b.expect(c in helptext, f"help lacks {c}")
+    b.expect(b.output_of("ls /").strip() == "sys/", "ls /")
+    listing = b.output_of("ls " + CPU).split()
+    for entry in ("possible", "present", "online", "offline", "active", "cpu0/", "cpu3/"):
+        b.expect(entry in listing, f"ls lacks {entry}")
+    b.expect(b.output_of("ls " + CPU + "/cpu1/topology").split() ==
+             ["core_id", "thread_siblings_list"], "topology dir")
+    b.expect(b.output_of(f"cat {CPU}/online {CPU}/present").split() == ["0-3", "0-3"], "cat 2")
+    b.expect(b.output_of("echo hello world").strip() == "hello world", "echo")
+    ps = b.output_of("ps")
+    for name in ("idle/0", "idle/3", "shell"):
+        b.expect(name in ps, f"ps lacks {name}")
+    b.expect("smp: Brought up 4 of 4 CPUs" in b.output_of("dmesg", raw=True), "dmesg")
+    b.expect("live objects" in b.output_of("meminfo"), "meminfo")
+    b.expect(b.output_of(f"cat {CPU}/cpu1/topology/core_id").strip() == "1", "core_id")
+    b.expect(b.output_of(f"cat {CPU}/cpu1/topology/thread_siblings_list").strip() == "1",
+             "no SMT in QEMU's own DTB: a CPU is its own sibling")
+
+
+def test_error_paths(config):
+    """Bad input gives one clear line with the errno name, and the shell goes on."""
+    cases = {
+        "frobnicate": "sh: frobnicate: command not found",
+        "cat /nope": "cat: /nope: No such file or directory (ENOENT)",
+        "cat " + CPU: f"cat: {CPU}: Is a directory (EISDIR)",
+        "cat": "usage: cat FILE...",
+        "ls " + CPU + "/online": f"ls: {CPU}/online: Not a directory (ENOTDIR)",
+        "ls /nope": "ls: /nope: No such file or directory (ENOENT)",
+        "echo 1 > " + CPU + "/online": f"echo: {CPU}/online: Operation not permitted (EPERM)",
+        "echo 1 > /nope": "echo: /nope: No such file or directory (ENOENT)",
+        "echo 1 >": "sh: redirection is only 'echo VALUE > FILE'",
+        "ps > /x": "sh: redirection is only 'echo VALUE > FILE'",
+        "taskset 9999 0": "taskset: 9999: No such file or directory (ENOENT)",
+        "taskset x 0": "taskset: x: Invalid argument (EINVAL)",
+        "taskset 1 0-": "taskset: 0-: Invalid argument (EINVAL)",
+        "busy 7-9": "busy: 7-9: Invalid argument (EINVAL)",
+        "busy abc": "busy: abc: Invalid argument (EINVAL)",
+        "kill 1": "kill: 1: Operation not permitted (EPERM)",
+        "sleep x": "usage: sleep MS",
+        "debug nothing": "usage: debug",
+        "ipistorm 0": "usage: ipistorm",
+        "a b c d e f g h i j k l m n o p q": "sh: too many arguments",
+    }
+    b = boot(config, list(cases) + ["meminfo", "echo still alive"], smp=4)
+    b.expect_clean()
+    for cmd, want in cases.items():
+        got = b.output_of(cmd).strip()
+        b.expect(got.startswith(want) and len(got.splitlines()) == 1,
+                 f"{cmd!r}: got {got!r}, want one line starting {want!r}")
+    b.expect(b.output_of("echo still alive").strip() == "still alive", "shell went on")
+
+
+def test_busy_taskset_migrates(config):
+    """A busy task started on CPU 1 runs there; taskset moves it to CPU 2; kill ends it
+    and its memory comes back."""
+    b = boot(config, ["meminfo", "busy 1", "sleep 50", "ps", "taskset 6 2", "sleep 50", "ps",
+                      "kill 6", "sleep 50", "ps", "meminfo"], smp=4)
+    b.expect_clean()
+    b.expect("started pid 6 on 1" in b.output_of("busy 1"), b.output_of("busy 1"))
+
+    def busy_row(nth):
+        rows = [r.split() for r in b.output_of("ps", nth).splitlines() if r.endswith(" busy")]
+        return rows[0] if rows else None
+
+    r0, r1 = busy_row(0), busy_row(1)
+    b.expect(r0 is not None and r0[1] == "1" and r0[3] == "1", f"busy on CPU 1: {r0}")
+    b.expect(r1 is not None and r1[1] == "2" and r1[3] == "2", f"busy moved to CPU 2: {r1}")
+    b.expect(busy_row(2) is None, "busy gone after kill")
+    live = [re.search(r"live objects \d+ \(\d+ bytes\)", b.output_of("meminfo", i)).group(0)
+            for i in (0, 1)]
+    b.expect(live[0] == live[1], f"memory leaked: {live}")
+
+
+def test_script_file(config):
+    """tools/run --script FILE: commands one per line, # comments, run as a transcript."""
+    with tempfile.NamedTemporaryFile("w", suffix=".sh") as f:
+        f.write("# a comment\n\necho from script\ncat /sys/devices/system/cpu/online\n"
+                "  # indented comment\npoweroff\n")
+        f.flush()
+        b = boot(config, None, smp=2, script=f.name)
+    b.expect_clean()
+    b.expect([c for c, _ in b.cmds] == ["echo from script", "cat /sys/devices/system/cpu/online",
+                                        "poweroff"], f"transcript {b.cmds}")
+    b.expect(b.output_of("echo from script").strip() == "from script", "echo")
+
+
+def test_long_shell_run(config):
+    """A shell.run= of more than 4 KiB: every command in it runs, in order."""
+    cmds = [f"echo n{i}" for i in range(600)]
+    b = boot(config, cmds, smp=2)
+    b.expect_clean()
+    b.expect(sum(len(c) + 2 for c in cmds) > 4096, "the script is over 4 KiB")
+    echoed = [o.strip() for c, o in b.cmds if c.startswith("echo n")]
+    b.expect(echoed == [f"n{i}" for i in range(600)], "all 600 commands ran in order")
+
+
+def test_reboot(config):
+    """reboot resets through SBI SRST; with -no-reboot QEMU then exits 0."""
+    b = boot(config, ["reboot"], smp=2, poweroff=False, extra=["-no-reboot"])
+    b.expect_clean()
+    b.expect(b.lines("reboot: Restarting system"), "reboot message")
