@@ -116,6 +116,7 @@ void kmain(unsigned long hartid, const void *dtb)
 {
 	char err[DT_ERR_LEN];
 	struct boot_options opt;
+	uint64_t entered = arch_time_now();
 
 	smp_setup_boot_cpu(hartid);
 	arch_early_init();
@@ -150,8 +151,11 @@ void kmain(unsigned long hartid, const void *dtb)
 		script = (const char *)(uintptr_t)platform.initrd_start;
 		script_len = (size_t)(platform.initrd_end - platform.initrd_start);
 	}
-	uint64_t us = arch_time_now() * 1000000 / platform.timebase_hz;
-	pr_info("boot: shell starting %llu us after reset\n", (unsigned long long)us);
+	uint64_t hz = platform.timebase_hz, now = arch_time_now();
+	pr_info("boot: shell starting %llu us after reset (kernel: %llu us, firmware before it: %llu us)\n",
+		(unsigned long long)(now * 1000000 / hz),
+		(unsigned long long)((now - entered) * 1000000 / hz),
+		(unsigned long long)(entered * 1000000 / hz));
 	shell_start(opt.shell_run, script, script_len);
 	cpu_idle_loop();
 }

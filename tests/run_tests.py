@@ -59,11 +59,13 @@ def figures(configs):
               f"loaded, target <= 128 KiB")
         for smp in (4, 64):
             b = harness.boot(config, [], smp=smp, icount=True, timeout=240)
-            m = re.search(r"boot: shell starting (\d+) us after reset", b.out)
+            m = re.search(r"boot: shell starting (\d+) us after reset \(kernel: (\d+) us, "
+                          r"firmware before it: (\d+) us\)", b.out)
             m2 = re.search(r"smp: Brought up (\d+) of (\d+) CPUs in (\d+) us", b.out)
             if m and m2:
                 print(f"figure: boot to shell [{config}, -smp {smp}, icount]: {m.group(1)} us "
-                      f"virtual; secondaries: {m2.group(1)}/{m2.group(2)} in {m2.group(3)} us")
+                      f"virtual = firmware {m.group(3)} us + kernel {m.group(2)} us; "
+                      f"secondaries {m2.group(1)}/{m2.group(2)} up in {m2.group(3)} us")
             else:
                 print(f"figure: boot [{config}, -smp {smp}]: not measured (exit {b.rc})")
 
