@@ -16,6 +16,7 @@
 #include "err.h"
 #include "arch.h"
 #include "atomic.h"
+#include "selftest.h"
 
 #define PROMPT "hartplug# "
 #define LINE_MAX 512
@@ -30,13 +31,13 @@ struct command {
 static const struct command *find_command(const char *name);
 static const struct command commands[];
 
-static int fail(const char *cmd, const char *what, int err)
+int shell_fail(const char *cmd, const char *what, int err)
 {
 	console_printf("%s: %s: %s (%s)\n", cmd, what, err_text(err), err_name(err));
 	return err;
 }
 
-static int usage(const char *cmd)
+int shell_usage(const char *cmd)
 {
 	const struct command *c = find_command(cmd);
 	console_printf("usage: %s\n", c ? c->usage : cmd);
@@ -55,7 +56,7 @@ static int cmd_ls(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "/";
 	int err = sysfs_list(path, print_entry, NULL);
-	return err ? fail("ls", path, err) : 0;
+	return err ? shell_fail("ls", path, err) : 0;
 }
 
 static int cmd_cat(int argc, char **argv)
@@ -64,12 +65,12 @@ static int cmd_cat(int argc, char **argv)
 	int ret = 0;
 
 	if (argc < 2) {
-		return usage("cat");
+		return shell_usage("cat");
 	}
 	for (int i = 1; i < argc; i++) {
 		int n = sysfs_read(argv[i], buf, sizeof(buf));
 		if (n < 0) {
-			ret = fail("cat", argv[i], n);
+			ret = shell_fail("cat", argv[i], n);
 			continue;
 		}
 		console_write(buf, (size_t)MIN((size_t)n, sizeof(buf) - 1));
@@ -81,7 +82,7 @@ static int cmd_cat(int argc, char **argv)
 static int echo_to_file(char *value, char *path)
 {
 	int err = sysfs_write(path, value);
-	return err ? fail("echo", path, err) : 0;
+	return err ? shell_fail("echo", path, err) : 0;
 }
 
 static int cmd_echo(int argc, char **argv)
@@ -119,10 +120,10 @@ static int parse_pid(const char *cmd, const char *text, struct task **out)
 {
 	unsigned long pid;
 	if (!parse_ulong(text, &pid) || pid > 1000000) {
-		return fail(cmd, text, -EINVAL);
+		return shell_fail(cmd, text, -EINVAL);
 	}
 	*out = sched_find_task((int)pid);
-	return *out ? 0 : fail(cmd, text, -ENOENT);
+	return *out ? 0 : shell_fail(cmd, text, -ENOENT);
 }
 
 static int cmd_taskset(int argc, char **argv)
@@ -132,28 +133,26 @@ static int cmd_taskset(int argc, char **argv)
 	int err;
 
 	if (argc != 3) {
-		return usage("taskset");
+		return shell_usage("taskset");
 	}
 	if ((err = parse_pid("taskset", argv[1], &t))) {
 		return err;
 	}
 	if ((err = cpulist_parse(argv[2], &mask))) {
-		return fail("taskset", argv[2], err);
+		return shell_fail("taskset", argv[2], err);
 	}
 	if ((err = sched_set_affinity(t, &mask))) {
-		return fail("taskset", argv[2], err);
+		return shell_fail("taskset", argv[2], err);
 	}
 	return 0;
 }
 
-/* A task that keeps a CPU busy, yielding now and then, until it is told to stop. */
+/* A task that keeps a CPU busy until told to stop; only the tick preempts it. */
 static void busy_fn(void *arg)
 {
 	(void)arg;
 	while (!READ_ONCE(current_task()->should_stop)) {
-		for (volatile int i = 0; i < 20000; i++) {
-		}
-		yield();
+		barrier();
 	}
 }
 
@@ -163,20 +162,20 @@ static int cmd_busy(int argc, char **argv)
 	int err;
 
 	if (argc != 2) {
-		return usage("busy");
+		return shell_usage("busy");
 	}
 	if ((err = cpulist_parse(argv[1], &mask))) {
-		return fail("busy", argv[1], err);
+		return shell_fail("busy", argv[1], err);
 	}
 	struct task *t = kthread_create(busy_fn, NULL, "busy");
 	if (!t) {
-		return fail("busy", "task", -ENOMEM);
+		return shell_fail("busy", "task", -ENOMEM);
 	}
 	/* The mask is checked before the task runs anywhere: nothing is started on error. */
 	if ((err = sched_set_affinity(t, &mask))) {
 		t->should_stop = true;
 		wake_up_task(t);
-		return fail("busy", argv[1], err);
+		return shell_fail("busy", argv[1], err);
 	}
 	wake_up_task(t);
 	console_printf("busy: started pid %d on %s\n", t->pid, argv[1]);
@@ -189,13 +188,13 @@ static int cmd_kill(int argc, char **argv)
 	int err;
 
 	if (argc != 2) {
-		return usage("kill");
+		return shell_usage("kill");
 	}
 	if ((err = parse_pid("kill", argv[1], &t))) {
 		return err;
 	}
 	if (t->fn != busy_fn) {
-		return fail("kill", argv[1], -EPERM);   /* only shell-started tasks */
+		return shell_fail("kill", argv[1], -EPERM);   /* only shell-started tasks */
 	}
 	WRITE_ONCE(t->should_stop, true);
 	return 0;
@@ -232,119 +231,10 @@ static int cmd_sleep(int argc, char **argv)
 {
 	unsigned long ms;
 	if (argc != 2 || !parse_ulong(argv[1], &ms) || ms > 600000) {
-		return usage("sleep");
+		return shell_usage("sleep");
 	}
 	msleep((unsigned int)ms);
 	return 0;
-}
-
-/* ---- cross-call storm ---- */
-
-struct storm {
-	unsigned int rounds;
-	struct completion done;
-	unsigned long sent[NR_CPUS];
-	unsigned long handled[NR_CPUS];
-	unsigned long refused;
-};
-
-static void storm_hit(void *arg)
-{
-	atomic_add((unsigned long *)arg, 1);
-}
-
-static void storm_fn(void *arg)
-{
-	struct storm *s = arg;
-	unsigned int self = this_cpu_id(), cpu;
-
-	for (unsigned int i = 0; i < s->rounds; i++) {
-		for_each_cpu(cpu, &cpu_online_mask) {
-			if (cpu == self) {
-				continue;
-			}
-			/* Alternate waiting and fire-and-forget calls: both paths get exercised. */
-			if (smp_call_function_single(cpu, storm_hit, &s->handled[cpu], i & 1) == 0) {
-				atomic_add(&s->sent[cpu], 1);
-			} else {
-				atomic_add(&s->refused, 1);
-			}
-		}
-	}
-	complete(&s->done);
-}
-
-static int cmd_ipistorm(int argc, char **argv)
-{
-	unsigned long rounds = 100, sent = 0, handled = 0;
-	unsigned int cpu, threads = 0;
-	unsigned long offline_before = smp_offline_ipi_count;
-
-	if (argc > 2 || (argc == 2 && (!parse_ulong(argv[1], &rounds) || rounds == 0 ||
-				       rounds > 100000))) {
-		return usage("ipistorm");
-	}
-	struct storm *s = kzalloc(sizeof(*s));
-	if (!s) {
-		return fail("ipistorm", "state", -ENOMEM);
-	}
-	s->rounds = (unsigned int)rounds;
-	completion_init(&s->done);
-	for_each_cpu(cpu, &cpu_online_mask) {
-		char name[TASK_NAME_LEN];
-		snprintf(name, sizeof(name), "storm/%u", cpu);
-		struct task *t = kthread_create(storm_fn, s, name);
-		if (!t) {
-			break;
-		}
-		kthread_bind(t, cpu);
-		wake_up_task(t);
-		threads++;
-	}
-	for (unsigned int i = 0; i < threads; i++) {
-		wait_for_completion(&s->done);
-	}
-	/* Fire-and-forget calls may still be in flight: give them up to a second. */
-	for (int wait = 0; wait < 1000; wait++) {
-		sent = handled = 0;
-		for (cpu = 0; cpu < NR_CPUS; cpu++) {
-			sent += READ_ONCE(s->sent[cpu]);
-			handled += READ_ONCE(s->handled[cpu]);
-		}
-		if (handled >= sent) {
-			break;
-		}
-		msleep(1);
-	}
-	console_printf("ipistorm: %u CPUs x %lu rounds: sent %lu, handled %lu, lost %lu, refused %lu, offline IPIs %lu\n",
-		       threads, rounds, sent, handled, sent > handled ? sent - handled : 0, s->refused,
-		       smp_offline_ipi_count - offline_before);
-	kfree(s);
-	return 0;
-}
-
-/* ---- debugging aids for tests ---- */
-
-static int cmd_debug(int argc, char **argv)
-{
-	if (argc != 2) {
-		return usage("debug");
-	}
-	if (strcmp(argv[1], "atomic-sleep") == 0) {
-		preempt_disable();
-		msleep(1);                 /* deliberately wrong: must print the BUG line */
-		preempt_enable();
-		console_printf("debug: slept with preemption disabled\n");
-		return 0;
-	}
-	if (strcmp(argv[1], "fault") == 0) {
-		arch_trigger_fault();
-		return 0;
-	}
-	if (strcmp(argv[1], "panic") == 0) {
-		panic("requested from the shell");
-	}
-	return usage("debug");
 }
 
 /* ---- power ---- */
@@ -382,7 +272,8 @@ static const struct command commands[] = {
 	{ "meminfo", "meminfo", cmd_meminfo },
 	{ "sleep", "sleep MS", cmd_sleep },
 	{ "ipistorm", "ipistorm [ROUNDS]", cmd_ipistorm },
-	{ "debug", "debug atomic-sleep|fault|panic", cmd_debug },
+	{ "call", "call CPU (a waiting cross-call; reports the result)", cmd_call },
+	{ "debug", "debug atomic-sleep|fault|panic|park|logflood", cmd_debug },
 	{ "poweroff", "poweroff", cmd_poweroff },
 	{ "reboot", "reboot", cmd_reboot },
 	{ NULL, NULL, NULL },

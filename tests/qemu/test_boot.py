@@ -150,3 +150,27 @@ def test_loglevel(config):
     before_shell = b.out.split("hartplug# dmesg")[0]
     b.expect("smp: Brought up" not in before_shell, "info line printed at loglevel=3")
     b.expect("smp: Brought up 2 of 2 CPUs" in b.output_of("dmesg", raw=True), "dmesg keeps it")
+
+
+def test_hart_that_never_arrives(config):
+    """A DTB with 5 harts on a 4-hart machine: hart 4 is started but never arrives; it is
+    reported with its HSM status after the timeout and skipped, and boot goes on."""
+    with tempfile.TemporaryDirectory() as d:
+        dtb = make_dtb(5, lambda dts: dts, d + "/five.dtb")
+        b = boot(config, cat_masks(), smp=4, dtb=dtb)
+    b.expect_clean()
+    b.expect(b.lines(r"CPU4 \(hart 4\): did not come online within \d+ ms \(HSM status \w+\); skipped"),
+             "timeout report")
+    b.expect(sysfs(b, "online") == "0-3", "the four real harts are online")
+    b.expect(sysfs(b, "present") == "0-4", "the dead hart stays present")
+    b.expect(sysfs(b, "offline") == "4", "and offline")
+
+
+def test_more_harts_than_nr_cpus(config):
+    """-smp 70 with a compile-time maximum of 64 CPUs: 64 online, the rest ignored with a
+    warning and quietened through the firmware."""
+    b = boot(config, cat_masks(), smp=70, timeout=300)
+    b.expect_clean()
+    b.expect(b.lines(r"6 hart\(s\) beyond the limit of 64 CPUs are ignored"), "warning")
+    b.expect(sysfs(b, "online") == "0-63", "64 CPUs online")
+    b.expect(not b.lines(r"\(not used\)"), "quietening the ignored harts failed")

@@ -1,4 +1,6 @@
 """Things going wrong: exceptions, panics, sleeping in atomic context, IPI storms."""
+import re
+
 from harness import boot
 
 
@@ -49,3 +51,30 @@ def test_ipi_storm_4(config):
 def test_ipi_storm_8(config):
     """The same with 8 CPUs."""
     storm(config, 8, 200)
+
+
+def test_call_to_offline_cpu(config):
+    """A cross-call to a CPU that is not online is refused with Linux's "IPI on offline
+    CPU" line and ENXIO; one to an online CPU runs there."""
+    b = boot(config, ["call 1", "call 3"], smp=4, append="maxcpus=2")
+    b.expect(b.rc == 0, f"exit status {b.rc}")
+    b.expect(b.output_of("call 1").strip() == "call: ran on CPU1", b.output_of("call 1"))
+    b.expect(b.output_of("call 3").strip() == "call: 3: No such device or address (ENXIO)",
+             b.output_of("call 3"))
+    b.expect(len(b.lines(r"cpu0: IPI on offline CPU 3$")) == 1, "the IPI warning, once")
+
+
+def test_log_lines_never_interleave(config):
+    """Every CPU logs 50 lines from a task while sending 50 more to be logged from
+    interrupt context on its neighbour: each line arrives whole, tagged with the CPU
+    that printed it."""
+    b = boot(config, ["debug logflood"], smp=4)
+    b.expect_clean()
+    flood = [l for l in b.out.splitlines() if "flood cpu" in l]
+    b.expect(len(flood) == 4 * 50 * 2, f"{len(flood)} flood lines, expected 400")
+    pat = re.compile(r"^\[\s*\d+\.\d{6}\] cpu(\d+): flood cpu(\d+) line (\d+) from (task|irq) end$")
+    for line in flood:
+        m = pat.match(line)
+        b.expect(m is not None, f"garbled line: {line!r}")
+        if m.group(4) == "task":
+            b.expect(m.group(1) == m.group(2), f"task line printed by another CPU: {line!r}")

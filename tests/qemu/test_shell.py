@@ -118,3 +118,24 @@ def test_reboot(config):
     b = boot(config, ["reboot"], smp=2, poweroff=False, extra=["-no-reboot"])
     b.expect_clean()
     b.expect(b.lines("reboot: Restarting system"), "reboot message")
+
+
+def test_park_unpark(config):
+    """A thread bound to CPU 1 counts; parked it stops (state P), unparked it counts again,
+    still on CPU 1."""
+    b = boot(config, ["debug park"], smp=4)
+    b.expect_clean()
+    out = b.output_of("debug park").strip()
+    b.expect(out.startswith("park: cpu 1, state when parked P") and out.endswith(": ok"), out)
+
+
+def test_tick_preemption(config):
+    """Two busy tasks that never yield share CPU 1: the tick preempts them, both make
+    progress, and the shell on CPU 0 stays responsive."""
+    b = boot(config, ["busy 1", "busy 1", "sleep 200", "ps", "echo responsive"], smp=4)
+    b.expect_clean()
+    rows = [r.split() for r in b.output_of("ps").splitlines() if r.endswith(" busy")]
+    b.expect(len(rows) == 2, f"two busy tasks: {rows}")
+    for r in rows:
+        b.expect(r[1] == "1" and int(r[4]) >= 5, f"busy task preempted on CPU 1: {r}")
+    b.expect(b.output_of("echo responsive").strip() == "responsive", "shell")

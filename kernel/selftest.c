@@ -1,0 +1,258 @@
+/*
+ * Shell commands that exercise kernel machinery for the tests: cross-call storms,
+ * single cross-calls, park/unpark, concurrent logging, deliberate faults.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "selftest.h"
+#include "shell.h"
+#include "sched.h"
+#include "smp.h"
+#include "percpu.h"
+#include "alloc.h"
+#include "cmdline.h"
+#include "log.h"
+#include "err.h"
+#include "arch.h"
+#include "atomic.h"
+
+/* ---- cross-call storm ---- */
+
+struct storm {
+	unsigned int rounds;
+	struct completion done;
+	unsigned long sent[NR_CPUS];
+	unsigned long handled[NR_CPUS];
+	unsigned long refused;
+};
+
+static void storm_hit(void *arg)
+{
+	atomic_add((unsigned long *)arg, 1);
+}
+
+static void storm_fn(void *arg)
+{
+	struct storm *s = arg;
+	unsigned int self = this_cpu_id(), cpu;
+
+	for (unsigned int i = 0; i < s->rounds; i++) {
+		for_each_cpu(cpu, &cpu_online_mask) {
+			if (cpu == self) {
+				continue;
+			}
+			/* Alternate waiting and fire-and-forget calls: both paths get exercised. */
+			if (smp_call_function_single(cpu, storm_hit, &s->handled[cpu], i & 1) == 0) {
+				atomic_add(&s->sent[cpu], 1);
+			} else {
+				atomic_add(&s->refused, 1);
+			}
+		}
+	}
+	complete(&s->done);
+}
+
+int cmd_ipistorm(int argc, char **argv)
+{
+	unsigned long rounds = 100, sent = 0, handled = 0;
+	unsigned int cpu, threads = 0;
+	unsigned long offline_before = smp_offline_ipi_count;
+
+	if (argc > 2 || (argc == 2 && (!parse_ulong(argv[1], &rounds) || rounds == 0 ||
+				       rounds > 100000))) {
+		return shell_usage("ipistorm");
+	}
+	struct storm *s = kzalloc(sizeof(*s));
+	if (!s) {
+		return shell_fail("ipistorm", "state", -ENOMEM);
+	}
+	s->rounds = (unsigned int)rounds;
+	completion_init(&s->done);
+	for_each_cpu(cpu, &cpu_online_mask) {
+		char name[TASK_NAME_LEN];
+		snprintf(name, sizeof(name), "storm/%u", cpu);
+		struct task *t = kthread_create(storm_fn, s, name);
+		if (!t) {
+			break;
+		}
+		kthread_bind(t, cpu);
+		wake_up_task(t);
+		threads++;
+	}
+	for (unsigned int i = 0; i < threads; i++) {
+		wait_for_completion(&s->done);
+	}
+	/* Fire-and-forget calls may still be in flight: give them up to a second. */
+	for (int wait = 0; wait < 1000; wait++) {
+		sent = handled = 0;
+		for (cpu = 0; cpu < NR_CPUS; cpu++) {
+			sent += READ_ONCE(s->sent[cpu]);
+			handled += READ_ONCE(s->handled[cpu]);
+		}
+		if (handled >= sent) {
+			break;
+		}
+		msleep(1);
+	}
+	console_printf("ipistorm: %u CPUs x %lu rounds: sent %lu, handled %lu, lost %lu, refused %lu, offline IPIs %lu\n",
+		       threads, rounds, sent, handled, sent > handled ? sent - handled : 0, s->refused,
+		       smp_offline_ipi_count - offline_before);
+	kfree(s);
+	return 0;
+}
+
+static void call_hit(void *arg)
+{
+	*(unsigned int *)arg = this_cpu_id();
+}
+
+int cmd_call(int argc, char **argv)
+{
+	unsigned long cpu;
+	unsigned int ran_on = ~0u;
+
+	if (argc != 2) {
+		return shell_usage("call");
+	}
+	if (!parse_ulong(argv[1], &cpu) || cpu >= NR_CPUS) {
+		return shell_fail("call", argv[1], -EINVAL);
+	}
+	int err = smp_call_function_single((unsigned int)cpu, call_hit, &ran_on, true);
+	if (err) {
+		return shell_fail("call", argv[1], err);
+	}
+	console_printf("call: ran on CPU%u\n", ran_on);
+	return 0;
+}
+
+/* ---- park/unpark: a bound thread stops counting while parked ---- */
+
+static void counter_fn(void *arg)
+{
+	unsigned long *count = arg;
+	while (!READ_ONCE(current_task()->should_stop)) {
+		if (kthread_should_park()) {
+			kthread_parkme();
+			continue;
+		}
+		atomic_add(count, 1);
+		msleep(1);
+	}
+}
+
+static int selftest_park(void)
+{
+	static unsigned long count;
+	unsigned int cpu = cpumask_next(&cpu_online_mask, 1);
+
+	if (cpu >= NR_CPUS) {
+		cpu = 0;
+	}
+	count = 0;
+	struct task *t = kthread_create(counter_fn, &count, "parktest");
+	if (!t) {
+		return shell_fail("debug", "park", -ENOMEM);
+	}
+	kthread_bind(t, cpu);
+	wake_up_task(t);
+	msleep(30);
+	kthread_park(t);
+	unsigned long at_park = READ_ONCE(count);
+	int state = t->state;
+	msleep(30);
+	unsigned long while_parked = READ_ONCE(count);
+	kthread_unpark(t);
+	msleep(30);
+	unsigned long after = READ_ONCE(count);
+	unsigned int ran_on = t->cpu;
+	t->should_stop = true;
+	msleep(5);
+	console_printf("park: cpu %u, state when parked %s, counts %lu/%lu/%lu: %s\n", ran_on,
+		       task_state_name(state), at_park, while_parked, after,
+		       at_park > 0 && while_parked == at_park && after > while_parked &&
+		       ran_on == cpu ? "ok" : "FAILED");
+	return 0;
+}
+
+/* ---- concurrent logging: every CPU prints at once, half from interrupt context ---- */
+
+struct flood {
+	unsigned int lines;
+	struct completion done;
+};
+
+static void flood_irq(void *arg)
+{
+	unsigned int i = (unsigned int)(uintptr_t)arg;
+	pr_info("flood cpu%u line %u from irq end\n", this_cpu_id(), i);
+}
+
+static void flood_fn(void *arg)
+{
+	struct flood *f = arg;
+	unsigned int self = this_cpu_id();
+	unsigned int peer = cpumask_next(&cpu_online_mask, self + 1);
+
+	if (peer >= NR_CPUS) {
+		peer = cpumask_next(&cpu_online_mask, 0);
+	}
+	for (unsigned int i = 0; i < f->lines; i++) {
+		pr_info("flood cpu%u line %u from task end\n", self, i);
+		if (peer != self) {
+			smp_call_function_single(peer, flood_irq, (void *)(uintptr_t)i, false);
+		}
+	}
+	complete(&f->done);
+}
+
+static int selftest_logflood(void)
+{
+	static struct flood f;
+	unsigned int cpu, threads = 0;
+
+	f.lines = 50;
+	completion_init(&f.done);
+	for_each_cpu(cpu, &cpu_online_mask) {
+		struct task *t = kthread_create(flood_fn, &f, "flood");
+		if (!t) {
+			break;
+		}
+		kthread_bind(t, cpu);
+		wake_up_task(t);
+		threads++;
+	}
+	for (unsigned int i = 0; i < threads; i++) {
+		wait_for_completion(&f.done);
+	}
+	msleep(20);   /* let the last interrupt-context lines land */
+	console_printf("logflood: %u CPUs x %u lines\n", threads, f.lines);
+	return 0;
+}
+
+int cmd_debug(int argc, char **argv)
+{
+	if (argc != 2) {
+		return shell_usage("debug");
+	}
+	if (strcmp(argv[1], "atomic-sleep") == 0) {
+		preempt_disable();
+		msleep(1);                 /* deliberately wrong: must print the BUG line */
+		preempt_enable();
+		console_printf("debug: slept with preemption disabled\n");
+		return 0;
+	}
+	if (strcmp(argv[1], "fault") == 0) {
+		arch_trigger_fault();
+		return 0;
+	}
+	if (strcmp(argv[1], "panic") == 0) {
+		panic("requested from the shell");
+	}
+	if (strcmp(argv[1], "park") == 0) {
+		return selftest_park();
+	}
+	if (strcmp(argv[1], "logflood") == 0) {
+		return selftest_logflood();
+	}
+	return shell_usage("debug");
+}
