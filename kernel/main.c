@@ -15,6 +15,9 @@
 #include "smpboot.h"
 #include "shell.h"
 #include "err.h"
+#include "cpuhp.h"
+#include "workqueue.h"
+#include "reboot.h"
 
 void kmain(unsigned long hartid, const void *dtb);
 void cpu_sysfs_init(void);
@@ -29,7 +32,11 @@ struct boot_options {
 	unsigned int max_cpus;
 	unsigned int nr_cpus;
 	const char *shell_run;
+	const char *initrd_script;
+	size_t initrd_len;
 };
+
+static struct boot_options opt;
 
 static void bad_param(const char *msg)
 {
@@ -66,12 +73,29 @@ static void parse_boot_options(const char *bootargs, struct boot_options *o)
 	} else if (cmdline_find(&cmdline, "nr_cpus")) {
 		bad_param(err);
 	}
+	struct bootparam *trace = cmdline_find(&cmdline, "trace_event");
+	if (trace && trace->value && strcmp(trace->value, "cpuhp") == 0) {
+		cpuhp_set_trace(true);
+	} else if (trace) {
+		bad_param("'trace_event': only 'cpuhp' is known");
+	}
+	if (cmdline_get_uint(&cmdline, "cpuhp.trace", 0, 1, &v, err, sizeof(err)) == 0) {
+		cpuhp_set_trace(v == 1);
+	} else if (cmdline_find(&cmdline, "cpuhp.trace")) {
+		bad_param(err);
+	}
+	if (cmdline_get_uint(&cmdline, "reboot_cpu", 0, NR_CPUS - 1, &v, err, sizeof(err)) == 0) {
+		reboot_cpu = (int)v;
+	} else if (cmdline_find(&cmdline, "reboot_cpu")) {
+		bad_param(err);
+	}
 	struct bootparam *bp = cmdline_find(&cmdline, "shell.run");
 	if (bp && !bp->value) {
 		bad_param("'shell.run': needs a value");
 	} else if (bp) {
 		o->shell_run = bp->value;
 	}
+	cmdline_find(&cmdline, "cpuhp.fail");    /* read once the CPUs are numbered */
 	for (unsigned int i = 0; i < cmdline.count; i++) {
 		if (!cmdline.params[i].used) {
 			pr_warn("Unknown kernel command line parameter \"%s\"\n", cmdline.params[i].name);
@@ -102,6 +126,33 @@ static void memory_init(const void *dtb)
 		(unsigned long)(end - start) / 1024);
 }
 
+static uint64_t boot_entered;
+
+static void apply_fail_param(void)
+{
+	struct bootparam *bp = cmdline_find(&cmdline, "cpuhp.fail");
+	if (bp && (!bp->value || cpuhp_set_fail(0, bp->value))) {
+		pr_err("bad boot parameter 'cpuhp.fail=%s': want CPU:STATE with a state that may fail\n",
+		       bp->value ? bp->value : "");
+	}
+}
+
+static void init_fn(void *arg)
+{
+	uint64_t hz = platform.timebase_hz;
+
+	(void)arg;
+	smp_boot_secondaries(opt.max_cpus);
+	cpu_sysfs_init();
+	cpuhp_sysfs_init();
+	uint64_t now = arch_time_now();
+	pr_info("boot: shell starting %llu us after reset (kernel: %llu us, firmware before it: %llu us)\n",
+		(unsigned long long)(now * 1000000 / hz),
+		(unsigned long long)((now - boot_entered) * 1000000 / hz),
+		(unsigned long long)(boot_entered * 1000000 / hz));
+	shell_start(opt.shell_run, opt.initrd_script, opt.initrd_len);
+}
+
 static const char *boot_isa(unsigned long hartid)
 {
 	for (unsigned int i = 0; i < platform.hart_count; i++) {
@@ -115,7 +166,6 @@ static const char *boot_isa(unsigned long hartid)
 void kmain(unsigned long hartid, const void *dtb)
 {
 	char err[DT_ERR_LEN];
-	struct boot_options opt;
 	uint64_t entered = arch_time_now();
 
 	smp_setup_boot_cpu(hartid);
@@ -139,23 +189,21 @@ void kmain(unsigned long hartid, const void *dtb)
 	memory_init(dtb);
 
 	smp_setup_cpus(&platform, hartid, opt.nr_cpus);
+	/* After the CPUs are numbered: cpuhp.fail= names a CPU. */
+	apply_fail_param();
+	workqueue_init();
+	cpuhp_boot_cpu_init();
 	arch_cpu_init();
 	time_start_tick();
-	arch_irq_enable();
-	smp_boot_secondaries(opt.max_cpus);
-	cpu_sysfs_init();
-
-	const char *script = NULL;
-	size_t script_len = 0;
 	if (platform.initrd_start && platform.initrd_end > platform.initrd_start) {
-		script = (const char *)(uintptr_t)platform.initrd_start;
-		script_len = (size_t)(platform.initrd_end - platform.initrd_start);
+		opt.initrd_script = (const char *)(uintptr_t)platform.initrd_start;
+		opt.initrd_len = (size_t)(platform.initrd_end - platform.initrd_start);
 	}
-	uint64_t hz = platform.timebase_hz, now = arch_time_now();
-	pr_info("boot: shell starting %llu us after reset (kernel: %llu us, firmware before it: %llu us)\n",
-		(unsigned long long)(now * 1000000 / hz),
-		(unsigned long long)((now - entered) * 1000000 / hz),
-		(unsigned long long)(entered * 1000000 / hz));
-	shell_start(opt.shell_run, script, script_len);
+	boot_entered = entered;
+	/* Bringing CPUs up sleeps; the idle task must not: a thread does it. */
+	if (!kthread_run(init_fn, NULL, "init")) {
+		panic("cannot create the init thread");
+	}
+	arch_irq_enable();
 	cpu_idle_loop();
 }

@@ -17,6 +17,8 @@
 #include "log.h"
 #include "atomic.h"
 #include "err.h"
+#include "cpuhp.h"
+#include "cpuhp_callbacks.h"
 
 #define TASK_STACK_SIZE 8192
 
@@ -86,13 +88,19 @@ void preempt_disable(void)
 	barrier();
 }
 
+static void __schedule(bool preempt);
+
 void preempt_enable(void)
 {
 	struct task *t = current_task();
 	barrier();
+	/*
+	 * A preemption, not a sleep: the task may be between setting its state and
+	 * deciding to sleep, and must stay runnable whatever its state says.
+	 */
 	if (--t->preempt_count == 0 && READ_ONCE(this_cpu()->need_resched) &&
 	    arch_irqs_enabled() && this_cpu()->irq_depth == 0) {
-		schedule();
+		__schedule(true);
 	}
 }
 
@@ -134,7 +142,12 @@ static unsigned int lock_task_rq(struct task *t)
 
 static void enqueue_locked(struct cpu *c, struct task *t)
 {
-	list_add_tail(&t->run_node, &c->rq);
+	/* Urgent tasks (the stop_machine stoppers) go first. */
+	if (t->urgent) {
+		list_add(&t->run_node, &c->rq);
+	} else {
+		list_add_tail(&t->run_node, &c->rq);
+	}
 	t->on_rq = true;
 	c->rq_count++;
 }
@@ -450,6 +463,13 @@ void kthread_park(struct task *t)
 	t->parked_done = NULL;
 }
 
+void kthread_make_parked(struct task *t)
+{
+	t->percpu_thread = true;
+	t->should_park = true;
+	t->state = TASK_PARKED;
+}
+
 void kthread_unpark(struct task *t)
 {
 	WRITE_ONCE(t->should_park, false);
@@ -459,6 +479,83 @@ void kthread_unpark(struct task *t)
 
 /* ---- timed sleep ---- */
 
+/*
+ * Sleeps until woken or until @deadline (timebase ticks). The caller has set its state
+ * (TASK_SLEEPING) and queued itself wherever a waker will look, or not at all.
+ */
+void schedule_until(uint64_t deadline)
+{
+	struct task *t = current_task();
+	unsigned long flags = arch_irq_save();
+	struct cpu *c = this_cpu();
+	unsigned int home = c->id;
+	struct list_head *pos;
+
+	raw_spin_lock(&c->rq_lock);
+	t->wake_at = deadline;
+	for (pos = c->sleepers.next; pos != &c->sleepers; pos = pos->next) {
+		if (list_entry(pos, struct task, sleep_node)->wake_at > deadline) {
+			break;
+		}
+	}
+	list_insert_between(&t->sleep_node, pos->prev, pos);
+	t->sleep_cpu = home;
+	raw_spin_unlock(&c->rq_lock);
+	sched_timer_reprogram();
+	arch_irq_restore(flags);
+	schedule();
+	/*
+	 * Woken by the timer or by someone else: leave the list either way. The list may
+	 * have moved to another CPU meanwhile (its CPU died): lock, then re-check.
+	 */
+	flags = arch_irq_save();
+	for (;;) {
+		unsigned int owner = READ_ONCE(t->sleep_cpu);
+		raw_spin_lock(&cpus[owner].rq_lock);
+		if (READ_ONCE(t->sleep_cpu) == owner) {
+			if (!list_empty(&t->sleep_node)) {
+				list_del(&t->sleep_node);
+			}
+			raw_spin_unlock(&cpus[owner].rq_lock);
+			break;
+		}
+		raw_spin_unlock(&cpus[owner].rq_lock);
+	}
+	arch_irq_restore(flags);
+}
+
+unsigned int sched_move_sleepers(unsigned int from, unsigned int to)
+{
+	struct list_head moving, *pos, *tmp;
+	unsigned int n = 0;
+	unsigned long flags = arch_irq_save();
+
+	list_init(&moving);
+	raw_spin_lock(&cpus[from].rq_lock);
+	list_splice_tail_init(&cpus[from].sleepers, &moving);
+	raw_spin_unlock(&cpus[from].rq_lock);
+	raw_spin_lock(&cpus[to].rq_lock);
+	list_for_each_safe(pos, tmp, &moving) {
+		struct task *t = list_entry(pos, struct task, sleep_node);
+		struct list_head *at;
+		list_del(pos);
+		for (at = cpus[to].sleepers.next; at != &cpus[to].sleepers; at = at->next) {
+			if (list_entry(at, struct task, sleep_node)->wake_at > t->wake_at) {
+				break;
+			}
+		}
+		list_insert_between(pos, at->prev, at);
+		WRITE_ONCE(t->sleep_cpu, to);
+		n++;
+	}
+	raw_spin_unlock(&cpus[to].rq_lock);
+	if (to == this_cpu_id()) {
+		sched_timer_reprogram();
+	}
+	arch_irq_restore(flags);
+	return n;
+}
+
 void msleep(unsigned int ms)
 {
 	struct task *t = current_task();
@@ -466,33 +563,10 @@ void msleep(unsigned int ms)
 
 	might_sleep();
 	while (arch_time_now() < deadline && !READ_ONCE(t->should_park)) {
-		unsigned long flags = arch_irq_save();
-		struct cpu *c = this_cpu();
-		unsigned int home = c->id;
-		struct list_head *pos;
-
-		raw_spin_lock(&c->rq_lock);
-		t->wake_at = deadline;
-		for (pos = c->sleepers.next; pos != &c->sleepers; pos = pos->next) {
-			if (list_entry(pos, struct task, sleep_node)->wake_at > deadline) {
-				break;
-			}
-		}
-		list_insert_between(&t->sleep_node, pos->prev, pos);
-		t->state = TASK_SLEEPING;
-		raw_spin_unlock(&c->rq_lock);
-		sched_timer_reprogram();
-		arch_irq_restore(flags);
-		schedule();
-		/* Woken by the timer or by someone else: leave the list either way. */
-		flags = arch_irq_save();
-		raw_spin_lock(&cpus[home].rq_lock);
-		if (!list_empty(&t->sleep_node)) {
-			list_del(&t->sleep_node);
-		}
-		raw_spin_unlock(&cpus[home].rq_lock);
-		arch_irq_restore(flags);
+		__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		schedule_until(deadline);
 	}
+	__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 }
 
 /* Called from the timer interrupt: wakes the sleepers whose time has come. */
@@ -577,6 +651,9 @@ void cpu_idle_loop(void)
 
 	for (;;) {
 		arch_irq_disable();
+		if (!cpu_online(c->id)) {
+			cpuhp_idle_dead();     /* taken down: does not return */
+		}
 		/* Checked with interrupts off: a wake-up IPI after this still ends the WFI. */
 		if (!READ_ONCE(c->need_resched) && READ_ONCE(c->rq_count) == 0) {
 			arch_cpu_idle();
@@ -613,4 +690,99 @@ struct task *sched_find_task(int pid)
 	}
 	spin_unlock_irqrestore(&tasks_lock, flags);
 	return found;
+}
+
+/* ---- hotplug ---- */
+
+void sched_cpu_starting(unsigned int cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	c->need_resched = 0;
+	c->migrate = NULL;
+	c->idle->on_cpu = true;
+	c->current = c->idle;
+}
+
+void sched_cpu_dying(unsigned int cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	if (c->rq_count) {
+		pr_err("sched: CPU%u dies with %u tasks queued\n", cpu, c->rq_count);
+	}
+}
+
+int sched_cpu_activate(unsigned int cpu)
+{
+	cpumask_set(&cpu_active_mask, cpu);
+	return 0;
+}
+
+/* True if @cpu's queue holds a task that must leave before the CPU can go. */
+static bool has_movable_tasks(unsigned int cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	bool found = false;
+	unsigned long flags = arch_irq_save();
+	raw_spin_lock(&c->rq_lock);
+	for (struct list_head *pos = c->rq.next; pos != &c->rq; pos = pos->next) {
+		if (!list_entry(pos, struct task, run_node)->percpu_thread) {
+			found = true;
+		}
+	}
+	raw_spin_unlock(&c->rq_lock);
+	arch_irq_restore(flags);
+	return found;
+}
+
+/* Pushes every queued task that is not a per-CPU thread to another CPU. */
+static void push_tasks(unsigned int cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	struct list_head moving, *pos, *tmp;
+	unsigned long flags = arch_irq_save();
+
+	list_init(&moving);
+	raw_spin_lock(&c->rq_lock);
+	list_for_each_safe(pos, tmp, &c->rq) {
+		struct task *t = list_entry(pos, struct task, run_node);
+		if (!t->percpu_thread) {
+			dequeue_locked(c, t);
+			list_add_tail(&t->run_node, &moving);
+		}
+	}
+	raw_spin_unlock(&c->rq_lock);
+	list_for_each_safe(pos, tmp, &moving) {
+		struct task *t = list_entry(pos, struct task, run_node);
+		list_del(pos);
+		if (t->bound) {
+			/* Bound by hand, not a per-CPU thread: it cannot be parked, so it moves. */
+			t->bound = false;
+		}
+		place_task(t);
+	}
+	arch_irq_restore(flags);
+}
+
+int sched_cpu_deactivate(unsigned int cpu)
+{
+	struct cpumask rest;
+
+	rest = cpu_active_mask;
+	cpumask_unset(&rest, cpu);
+	if (cpumask_empty(&rest)) {
+		return -EBUSY;     /* the last CPU that takes tasks stays */
+	}
+	cpumask_unset(&cpu_active_mask, cpu);
+	push_tasks(cpu);
+	return 0;
+}
+
+/* Waits until only per-CPU threads are left on @cpu (runs on its hotplug thread). */
+int sched_cpu_wait_empty(unsigned int cpu)
+{
+	while (has_movable_tasks(cpu)) {
+		push_tasks(cpu);
+		yield();
+	}
+	return 0;
 }

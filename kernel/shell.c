@@ -17,6 +17,7 @@
 #include "arch.h"
 #include "atomic.h"
 #include "selftest.h"
+#include "reboot.h"
 
 #define PROMPT "hartplug# "
 #define LINE_MAX 512
@@ -243,18 +244,14 @@ static int cmd_poweroff(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	pr_notice("reboot: Power down\n");
-	smp_stop_others();
-	arch_poweroff();
+	kernel_poweroff();
 }
 
 static int cmd_reboot(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	pr_notice("reboot: Restarting system\n");
-	smp_stop_others();
-	arch_reboot();
+	kernel_restart();
 }
 
 static int cmd_help(int argc, char **argv);
@@ -462,7 +459,6 @@ void shell_start(const char *script, const char *file_script, size_t file_len)
 	if (!t) {
 		panic("cannot create the shell thread");
 	}
-	/* The shell stays on the boot CPU, which is never taken away. */
-	kthread_bind(t, 0);
+	/* Unbound: when its CPU goes down, the shell moves like any task. */
 	wake_up_task(t);
 }

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "err.h"
 #include "atomic.h"
+#include "cpuhp_callbacks.h"
 
 struct call {
 	struct list_head node;
@@ -35,7 +36,12 @@ static void warn_offline(unsigned int cpu)
 	pr_warn("IPI on offline CPU %u\n", cpu);
 }
 
-void smp_call_flush_queue(void)
+/*
+ * Runs what is queued here. @dying: called from smpcfd:dying, where online is already
+ * clear but the calls were queued while it was set; anywhere else, running a call on
+ * a CPU that is not online is the bug Linux warns about.
+ */
+static void flush_queue(bool dying)
 {
 	struct cpu *c = this_cpu();
 	struct list_head todo, *pos, *tmp;
@@ -48,7 +54,7 @@ void smp_call_flush_queue(void)
 	list_for_each_safe(pos, tmp, &todo) {
 		struct call *call = list_entry(pos, struct call, node);
 		list_del(pos);
-		if (!cpu_online(c->id)) {
+		if (!dying && !cpu_online(c->id)) {
 			warn_offline(c->id);
 		}
 		call->fn(call->arg);
@@ -60,6 +66,11 @@ void smp_call_flush_queue(void)
 		}
 	}
 	arch_irq_restore(flags);
+}
+
+void smp_call_flush_queue(void)
+{
+	flush_queue(false);
 }
 
 void smp_ipi_interrupt(void)
@@ -199,4 +210,37 @@ void smp_stop_others(void)
 	while (arch_time_now() < until) {
 		arch_wait_brief(log_timebase() / 100000 + 1);
 	}
+}
+
+/* ---- hotplug ---- */
+
+int smpcfd_prepare_cpu(unsigned int cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	__atomic_store_n(&c->ipi_pending, 0, __ATOMIC_SEQ_CST);
+	if (!list_empty(&c->call_queue)) {
+		pr_err("smpcfd: CPU%u has stale cross-calls queued\n", cpu);
+	}
+	return 0;
+}
+
+/* DYING, on the outgoing CPU with interrupts off, after online was cleared. */
+void smpcfd_dying_cpu(unsigned int cpu)
+{
+	(void)cpu;
+	flush_queue(true);
+}
+
+int smpcfd_dead_cpu(unsigned int cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	unsigned long flags = arch_irq_save();
+	raw_spin_lock(&c->call_lock);
+	bool lost = !list_empty(&c->call_queue);
+	raw_spin_unlock(&c->call_lock);
+	arch_irq_restore(flags);
+	if (lost) {
+		pr_err("smpcfd: CPU%u died with cross-calls still queued\n", cpu);
+	}
+	return 0;
 }

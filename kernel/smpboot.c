@@ -11,15 +11,9 @@
 #include "log.h"
 #include "err.h"
 #include "atomic.h"
+#include "cpuhp.h"
 
 #define IDLE_STACK_SIZE 8192
-/*
- * How long a started hart may take to reach kernel code. Under TCG each vCPU is a host
- * thread, and with 64 of them on two host cores a healthy hart can take a while: the
- * budget grows with the number started at once.
- */
-#define ARRIVAL_BASE_MS 1000
-#define ARRIVAL_PER_CPU_MS 100
 
 struct cpu cpus[NR_CPUS];
 struct cpumask cpu_possible_mask, cpu_present_mask, cpu_online_mask, cpu_active_mask;
@@ -85,6 +79,8 @@ void smp_setup_cpus(const struct dt_platform *p, unsigned long boot_hart, unsign
 			continue;
 		}
 		cpu_init_struct(n, (unsigned long)h->hartid, h);
+		cpus[n].boot_sp = idle_stacks[n] + IDLE_STACK_SIZE;
+		sched_init_cpu(n);
 		cpumask_set(&cpu_possible_mask, n);
 		cpumask_set(&cpu_present_mask, n);
 		n++;
@@ -117,90 +113,82 @@ void secondary_main(struct cpu *c)
 
 	arch_cpu_init();
 	if (!atomic_cmpxchg(&c->boot_state, &expected, CPU_BOOT_CLAIMED)) {
-		/* The control CPU gave up on us: leave without touching shared state. */
-		arch_cpu_stop_self();
+		/* The control CPU gave up on us: touch nothing shared, just halt. */
+		arch_cpu_halt();
 	}
-	time_start_tick();
+	/* Started early at boot: wait, halted, until our bring-up actually begins. */
+	while (!load_acquire(&c->boot_go)) {
+		arch_wait_brief(100);
+	}
+	c->boot_go = 0;
+	cpuhp_ap_starting(c->id);
 	c->boot_time = arch_time_now();
 	cpumask_set(&cpu_online_mask, c->id);
 	store_release(&c->boot_state, CPU_BOOT_ARRIVED);
 	pr_info("CPU%u: hart %lu online\n", c->id, c->hartid);
 	arch_irq_enable();
+	cpuhp_ap_online_idle(c->id);
 	cpu_idle_loop();
 }
 
-static void quiesce(unsigned long hartid, const char *why)
+/*
+ * OpenSBI 1.1 spins every never-started hart on a host core; on a small host that
+ * slows everything else. So at boot every hart is started at once: the ones to bring
+ * up into the kernel, where they halt until their bring-up says go (then each costs
+ * only the state machine), the others into a stub that stops them again.
+ */
+static void kick_all(unsigned int max_cpus, unsigned long *quiet, unsigned int *nquiet)
 {
 	long fw;
-	int err = arch_hart_quiesce(hartid, &fw);
 
-	if (err == -ETIMEDOUT) {
-		pr_warn("hart %lu (%s): did not stop after a start/stop cycle\n", hartid, why);
-	} else if (err) {
-		pr_warn("hart %lu (%s): cannot be started by the firmware: %s (%s)\n", hartid, why,
-			arch_fw_err_name(fw), err_name(err));
+	*nquiet = 0;
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
+		struct cpu *c = &cpus[cpu];
+		if (cpu >= max_cpus) {
+			quiet[(*nquiet)++] = c->hartid;
+			continue;
+		}
+		c->boot_go = 0;
+		store_release(&c->boot_state, CPU_BOOT_WAITING);
+		/* A failure here is reported by bringup_cpu(), which then starts it itself. */
+		c->prekicked = arch_cpu_start(cpu, &fw) == 0;
+	}
+	for (unsigned int i = 0; i < unused_count; i++) {
+		quiet[(*nquiet)++] = unused_harts[i];
+	}
+	for (unsigned int i = 0; i < *nquiet; i++) {
+		int err = arch_hart_quiesce_start(quiet[i], &fw);
+		if (err) {
+			pr_warn("hart %lu: cannot be started by the firmware: %s (%s)\n", quiet[i],
+				arch_fw_err_name(fw), err_name(err));
+			quiet[i] = ~0ul;
+		}
+	}
+}
+
+static void wait_quiet(unsigned long *quiet, unsigned int n)
+{
+	/* Generous: with dozens of vCPUs on a small host, each needs its turn. */
+	uint64_t deadline = arch_time_now() + 10 * log_timebase();
+	long fw;
+
+	for (unsigned int i = 0; i < n; i++) {
+		while (quiet[i] != ~0ul && arch_hart_status(quiet[i], &fw) != ARCH_CPU_STOPPED) {
+			if (arch_time_now() > deadline) {
+				pr_warn("hart %lu: did not stop after a start/stop cycle\n", quiet[i]);
+				break;
+			}
+			arch_wait_brief(log_timebase() / 100000 + 1);
+		}
 	}
 }
 
 void smp_boot_secondaries(unsigned int max_cpus)
 {
-	uint64_t start = arch_time_now(), hz = log_timebase();
-	unsigned int cpu, started = 0;
+	static unsigned long quiet[DT_MAX_HARTS];
+	unsigned int n;
 
-	for (cpu = 1; cpu < nr_cpu_ids; cpu++) {
-		struct cpu *c = &cpus[cpu];
-		long fw;
-
-		if (cpu >= max_cpus) {
-			continue;
-		}
-		sched_init_cpu(cpu);
-		c->boot_sp = idle_stacks[cpu] + IDLE_STACK_SIZE;
-		store_release(&c->boot_state, CPU_BOOT_WAITING);
-		int err = arch_cpu_start(cpu, &fw);
-		if (err) {
-			c->boot_state = CPU_BOOT_NONE;
-			pr_err("CPU%u (hart %lu): failed to start: %s (%s)\n", cpu, c->hartid,
-			       arch_fw_err_name(fw), err_name(err));
-			continue;
-		}
-		started++;
-	}
-	unsigned int timeout_ms = ARRIVAL_BASE_MS + ARRIVAL_PER_CPU_MS * started;
-	uint64_t deadline = start + hz * timeout_ms / 1000;
-	for (cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus; cpu++) {
-		struct cpu *c = &cpus[cpu];
-		int state;
-
-		while ((state = load_acquire(&c->boot_state)) == CPU_BOOT_WAITING ||
-		       state == CPU_BOOT_CLAIMED) {
-			if (state == CPU_BOOT_WAITING && arch_time_now() > deadline) {
-				int expected = CPU_BOOT_WAITING;
-				if (atomic_cmpxchg(&c->boot_state, &expected, CPU_BOOT_ABANDONED)) {
-					long fw;
-					int st = arch_hart_status(c->hartid, &fw);
-					pr_err("CPU%u (hart %lu): did not come online within %u ms (HSM status %s); skipped\n",
-					       cpu, c->hartid, timeout_ms,
-					       st < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(st));
-					break;
-				}
-				continue;
-			}
-			arch_wait_brief(hz / 100000 + 1);
-		}
-		if (load_acquire(&c->boot_state) == CPU_BOOT_ARRIVED) {
-			cpumask_set(&cpu_active_mask, cpu);
-		}
-	}
-	uint64_t us = (arch_time_now() - start) * 1000000 / hz;
-	pr_info("smp: Brought up %u of %u CPUs in %llu us\n", cpumask_weight(&cpu_online_mask),
-		nr_cpu_ids, (unsigned long long)us);
-
-	/* OpenSBI 1.1 spins never-started harts on a host core; one start/stop quietens them. */
-	for (cpu = max_cpus; cpu < nr_cpu_ids; cpu++) {
-		quiesce(cpus[cpu].hartid, "maxcpus");
-	}
-	for (unsigned int i = 0; i < unused_count; i++) {
-		quiesce(unused_harts[i], "not used");
-	}
+	kick_all(max_cpus, quiet, &n);
+	cpuhp_boot_secondaries(max_cpus);
+	wait_quiet(quiet, n);
 }

@@ -7,6 +7,7 @@
 #include "percpu.h"
 #include "log.h"
 #include "arch.h"
+#include "cpuhp_callbacks.h"
 
 #define HZ 100
 
@@ -46,4 +47,36 @@ void timer_interrupt(void)
 	}
 	sched_wake_sleepers(now);
 	sched_timer_reprogram();
+}
+
+/* ---- hotplug ---- */
+
+void tick_cpu_starting(unsigned int cpu)
+{
+	(void)cpu;
+	time_start_tick();
+}
+
+/* DYING: no more ticks on the outgoing CPU. */
+void tick_cpu_dying(unsigned int cpu)
+{
+	(void)cpu;
+	this_cpu()->next_tick = ~0ull;
+	arch_timer_program(~0ull);
+}
+
+int timers_prepare_cpu(unsigned int cpu)
+{
+	cpus[cpu].next_tick = ~0ull;
+	return 0;
+}
+
+/* DEAD, on the control CPU: the dead CPU's timed sleepers are re-armed here. */
+int timers_dead_cpu(unsigned int cpu)
+{
+	unsigned int moved = sched_move_sleepers(cpu, this_cpu_id());
+	if (moved) {
+		pr_info("timers: %u sleepers of CPU%u moved to CPU%u\n", moved, cpu, this_cpu_id());
+	}
+	return 0;
 }

@@ -1,6 +1,9 @@
 /* Wait queues and completions, on top of sleep and wake. */
 #include "sched.h"
 #include "atomic.h"
+#include "log.h"
+#include "err.h"
+#include "arch.h"
 
 void wait_queue_init(struct wait_queue *wq)
 {
@@ -83,4 +86,28 @@ void wait_for_completion(struct completion *c)
 		schedule();
 	}
 	finish_wait(&c->wq, &w);
+}
+
+int wait_for_completion_timeout(struct completion *c, unsigned int ms)
+{
+	struct waiter w = { .queued = false };
+	uint64_t deadline = arch_time_now() + (uint64_t)ms * log_timebase() / 1000;
+	int ret = -ETIMEDOUT;
+
+	might_sleep();
+	for (;;) {
+		prepare_to_wait(&c->wq, &w);
+		unsigned long flags = spin_lock_irqsave(&c->wq.lock);
+		if (c->done) {
+			c->done--;
+			ret = 0;
+		}
+		spin_unlock_irqrestore(&c->wq.lock, flags);
+		if (ret == 0 || arch_time_now() >= deadline) {
+			break;
+		}
+		schedule_until(deadline);
+	}
+	finish_wait(&c->wq, &w);
+	return ret;
 }

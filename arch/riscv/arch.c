@@ -185,22 +185,11 @@ const char *arch_fw_err_name(long fw_err)
 	return sbi_err_name(fw_err);
 }
 
-int arch_hart_quiesce(unsigned long hartid, long *fw_err)
+int arch_hart_quiesce_start(unsigned long hartid, long *fw_err)
 {
 	long err = sbi_hart_start(hartid, (unsigned long)quiesce_entry, 0);
 	*fw_err = err;
-	if (err) {
-		return sbi_err_to_errno(err);
-	}
-	/* The stub stops the hart within microseconds; 100 ms means the firmware is stuck. */
-	uint64_t deadline = rdtime() + log_timebase() / 10;
-	while (rdtime() < deadline) {
-		if (sbi_hart_get_status(hartid) == SBI_HSM_STOPPED) {
-			return 0;
-		}
-		arch_wait_brief(log_timebase() / 100000 + 1);
-	}
-	return -ETIMEDOUT;
+	return sbi_err_to_errno(err);
 }
 
 void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void))
@@ -292,11 +281,4 @@ void arch_trigger_fault(void)
 {
 	/* OpenSBI's own region: PMP denies S-mode, so this is a load access fault. */
 	(void)*(volatile unsigned long *)0x80000000ul;
-}
-
-void arch_cpu_stop_self(void)
-{
-	arch_irq_disable();
-	csr_write(sie, 0);
-	sbi_hart_stop();
 }

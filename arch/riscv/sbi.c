@@ -87,15 +87,6 @@ long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaq
 	return sbi_call(SBI_EXT_HSM, 0, hartid, addr, opaque).error;
 }
 
-void sbi_hart_stop(void)
-{
-	sbi_call(SBI_EXT_HSM, 1, 0, 0, 0);
-	/* hart_stop only returns on error; nothing sensible is left to do but halt. */
-	for (;;) {
-		__asm__ __volatile__("wfi");
-	}
-}
-
 long sbi_hart_get_status(unsigned long hartid)
 {
 	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);

@@ -62,7 +62,6 @@ int sbi_err_to_errno(long sbi_err);
 const char *sbi_err_name(long sbi_err);
 
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);
-__attribute__((noreturn)) void sbi_hart_stop(void);
 /* Returns an SBI_HSM_* status, or a negative SBI error. */
 long sbi_hart_get_status(unsigned long hartid);
 long sbi_hart_suspend(uint32_t type);

@@ -76,10 +76,10 @@ int arch_cpu_start(unsigned int cpu, long *fw_err);
 /* Firmware's view of a hart; negative errno if the firmware refuses to say. */
 int arch_hart_status(unsigned long hartid, long *fw_err);
 /*
- * Starts a hart that the kernel does not use into a stub that stops it again at once,
- * then waits until it is stopped (quietens firmware that spins never-started harts).
+ * Starts a hart into a stub that stops it again at once (quietens firmware that spins
+ * never-started harts). The caller waits for ARCH_CPU_STOPPED with arch_hart_status().
  */
-int arch_hart_quiesce(unsigned long hartid, long *fw_err);
+int arch_hart_quiesce_start(unsigned long hartid, long *fw_err);
 const char *arch_cpu_status_name(int status);
 /* Stops the calling CPU through the firmware; interrupts off; never returns. */
 __noreturn void arch_cpu_stop_self(void);

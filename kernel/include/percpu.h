@@ -66,6 +66,8 @@ struct cpu {
 	uint64_t ipis_received;
 
 	int boot_state;
+	int boot_go;                  /* set by the control CPU: go on to the STARTING states */
+	bool prekicked;               /* started at boot ahead of its bring-up */
 	uint64_t boot_time;           /* timebase ticks when it came online */
 
 	/* topology, from the device tree's cpu-map */

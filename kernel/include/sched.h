@@ -45,6 +45,9 @@ struct task {
 	bool bound;
 	bool should_park;
 	bool should_stop;
+	bool urgent;                    /* queued ahead of others (stoppers) */
+	bool percpu_thread;             /* smpboot-style: parked with its CPU */
+	unsigned int sleep_cpu;         /* whose sleeper list holds sleep_node */
 	int pid;
 	char name[TASK_NAME_LEN];
 	struct cpumask allowed;
@@ -80,6 +83,8 @@ void kthread_bind(struct task *t, unsigned int cpu);
 /* Creates and starts. */
 struct task *kthread_run(void (*fn)(void *), void *arg, const char *name);
 void kthread_park(struct task *t);
+/* A created, bound, never-started thread becomes a parked per-CPU thread. */
+void kthread_make_parked(struct task *t);
 void kthread_unpark(struct task *t);
 bool kthread_should_park(void);
 void kthread_parkme(void);
@@ -90,6 +95,8 @@ void schedule(void);
 void yield(void);
 /* Sleeps at least @ms milliseconds; may only be called where sleeping is allowed. */
 void msleep(unsigned int ms);
+/* Sleeps until woken or @deadline (timebase ticks); the caller set TASK_SLEEPING. */
+void schedule_until(uint64_t deadline);
 /* Changes the CPUs @t may run on, moving it if it is now on a disallowed CPU. */
 int sched_set_affinity(struct task *t, const struct cpumask *mask);
 
@@ -102,7 +109,7 @@ void wait_queue_init(struct wait_queue *wq);
 void wake_up_all(struct wait_queue *wq);
 #define wait_event(wq, cond)                                   \
 	do {                                                   \
-		struct waiter __w;                             \
+		struct waiter __w = { .queued = false };       \
 		for (;;) {                                     \
 			prepare_to_wait((wq), &__w);           \
 			if (cond)                              \
@@ -123,6 +130,8 @@ void finish_wait(struct wait_queue *wq, struct waiter *w);
 void completion_init(struct completion *c);
 void complete(struct completion *c);
 void wait_for_completion(struct completion *c);
+/* 0 when completed, -ETIMEDOUT after @ms milliseconds. */
+int wait_for_completion_timeout(struct completion *c, unsigned int ms);
 
 /* Scheduler hooks for the rest of the kernel. */
 /* Sets up @cpu's run queue and idle task (which becomes its current task). */
@@ -136,6 +145,8 @@ __noreturn void cpu_idle_loop(void);
 void sched_timer_reprogram(void);
 void sched_wake_sleepers(uint64_t now);
 uint64_t sched_next_sleeper(void);    /* earliest timed-sleep deadline, or ~0 */
+/* Moves @from's timed sleepers to @to's list; returns how many. */
+unsigned int sched_move_sleepers(unsigned int from, unsigned int to);
 typedef void (*task_visit_fn)(struct task *t, void *arg);
 void sched_for_each_task(task_visit_fn fn, void *arg);
 struct task *sched_find_task(int pid);

@@ -72,10 +72,14 @@ def test_error_paths(config):
 def test_busy_taskset_migrates(config):
     """A busy task started on CPU 1 runs there; taskset moves it to CPU 2; kill ends it
     and its memory comes back."""
-    b = boot(config, ["meminfo", "busy 1", "sleep 50", "ps", "taskset 6 2", "sleep 50", "ps",
-                      "kill 6", "sleep 50", "ps", "meminfo"], smp=4)
+    first = boot(config, ["busy 1", "poweroff"], smp=4)
+    m = re.search(r"busy: started pid (\d+) on 1", first.out)
+    first.expect(m is not None, "busy did not start")
+    pid = m.group(1)   # pids are handed out in a fixed order at boot: the same next time
+    b = boot(config, ["meminfo", "busy 1", "sleep 50", "ps", f"taskset {pid} 2", "sleep 50",
+                      "ps", f"kill {pid}", "sleep 50", "ps", "meminfo"], smp=4)
     b.expect_clean()
-    b.expect("started pid 6 on 1" in b.output_of("busy 1"), b.output_of("busy 1"))
+    b.expect(f"started pid {pid} on 1" in b.output_of("busy 1"), b.output_of("busy 1"))
 
     def busy_row(nth):
         rows = [r.split() for r in b.output_of("ps", nth).splitlines() if r.endswith(" busy")]

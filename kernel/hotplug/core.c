@@ -1,0 +1,468 @@
+/*
+ * The hotplug engine: the one place state callbacks are invoked (with trace lines in
+ * Linux's format and fault injection), the up/down step loops, registration of
+ * states, and the lock that serializes it all.
+ *
+ * Lock order: cpu_add_remove_lock (mutex) → stop_machine's lock → everything in
+ * docs/architecture.md. Holders of cpu_add_remove_lock may sleep.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "internal.h"
+#include "mutex.h"
+#include "percpu.h"
+#include "log.h"
+#include "err.h"
+#include "atomic.h"
+#include "cmdline.h"
+
+struct cpuhp_cpu_state cpuhp_state[NR_CPUS];
+static struct mutex cpu_add_remove_lock = MUTEX_INIT(cpu_add_remove_lock);
+int cpu_hotplug_disabled;
+static bool trace_on;
+
+void cpu_maps_lock(void)
+{
+	mutex_lock(&cpu_add_remove_lock);
+}
+
+void cpu_maps_unlock(void)
+{
+	mutex_unlock(&cpu_add_remove_lock);
+}
+
+void cpu_hotplug_disable(void)
+{
+	cpu_maps_lock();
+	cpu_hotplug_disabled++;
+	cpu_maps_unlock();
+}
+
+void cpu_hotplug_enable(void)
+{
+	cpu_maps_lock();
+	if (cpu_hotplug_disabled == 0) {
+		pr_err("cpu_hotplug_enable: unbalanced call\n");
+	} else {
+		cpu_hotplug_disabled--;
+	}
+	cpu_maps_unlock();
+}
+
+bool cpuhp_trace_enabled(void)
+{
+	return trace_on;
+}
+
+void cpuhp_set_trace(bool on)
+{
+	trace_on = on;
+}
+
+const char *cpuhp_state_name(int state)
+{
+	if (state < 0 || state >= CPUHP_STATE_COUNT) {
+		return "invalid";
+	}
+	return cpuhp_steps[state].name ? cpuhp_steps[state].name : "(free)";
+}
+
+int cpuhp_cpu_state(unsigned int cpu)
+{
+	return cpuhp_state[cpu].state;
+}
+
+/* ---- tracing: Linux's TP_printk formats, exactly ---- */
+
+static void trace_enter(unsigned int cpu, int target, int step, bool multi, const char *fn)
+{
+	if (trace_on) {
+		printk(LOG_INFO, "cpuhp_%s: cpu: %04u target: %3d step: %3d (%s)\n",
+		       multi ? "multi_enter" : "enter", cpu, target, step, fn ? fn : "?");
+	}
+}
+
+static void trace_exit(unsigned int cpu, int state, int step, int ret)
+{
+	if (trace_on) {
+		printk(LOG_INFO, "cpuhp_exit:  cpu: %04u  state: %3d step: %3d ret: %d\n", cpu,
+		       state, step, ret);
+	}
+}
+
+/* The control CPU handing the ONLINE range to cpuhp/N shows as a step of its own. */
+void cpuhp_trace_kick(unsigned int cpu, int target, int step, bool enter, int ret)
+{
+	if (enter) {
+		trace_enter(cpu, target, step, false, "cpuhp_kick_ap_work");
+	} else {
+		trace_exit(cpu, cpuhp_state[cpu].state, step, ret);
+	}
+}
+
+/* ---- the single call site ---- */
+
+int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fail)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	struct cpuhp_step *step = &cpuhp_steps[state];
+	const char *name = bringup ? step->startup_name : step->teardown_name;
+	int ret = 0;
+
+	/* Injected failures fail before the callback, with no trace line (as Linux). */
+	if (may_fail && st->fail == state) {
+		st->fail = CPUHP_INVALID;
+		return -EAGAIN;
+	}
+	if (cpuhp_step_empty(bringup, step)) {
+		return 0;
+	}
+	if (cpuhp_is_atomic_state(state)) {
+		trace_enter(cpu, st->target, state, false, name);
+		if (bringup) {
+			step->startup_atomic(cpu);
+		} else {
+			step->teardown_atomic(cpu);
+		}
+		trace_exit(cpu, bringup ? state : state - 1, state, 0);
+		return 0;
+	}
+	if (!step->multi) {
+		trace_enter(cpu, st->target, state, false, name);
+		ret = bringup ? step->startup(cpu) : step->teardown(cpu);
+		trace_exit(cpu, bringup == !ret ? state : state - 1, state, ret);
+		return ret;
+	}
+	cpuhp_multi_fn fn = bringup ? step->startup_multi : step->teardown_multi;
+	cpuhp_multi_fn undo = bringup ? step->teardown_multi : step->startup_multi;
+	for (struct cpuhp_instance *in = step->instances; in; in = in->next) {
+		trace_enter(cpu, st->target, state, true, name);
+		ret = fn(cpu, in);
+		trace_exit(cpu, bringup == !ret ? state : state - 1, state, ret);
+		if (ret && may_fail) {
+			/* Undo the instances already done, so the state is all or nothing. */
+			for (struct cpuhp_instance *u = step->instances; u != in && undo; u = u->next) {
+				undo(cpu, u);
+			}
+			return ret;
+		}
+	}
+	return ret;
+}
+
+int cpuhp_up_callbacks(unsigned int cpu, int target)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	while (st->state < target) {
+		int s = st->state + 1;
+		int ret = cpuhp_invoke_callback(cpu, s, true, true);
+		if (ret) {
+			return ret;
+		}
+		/* bringup_cpu() comes back with the CPU further on: keep what it reached. */
+		if (st->state < s) {
+			st->state = s;
+		}
+	}
+	return 0;
+}
+
+int cpuhp_down_callbacks(unsigned int cpu, int target)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	while (st->state > target) {
+		int s = st->state;
+		int ret = cpuhp_invoke_callback(cpu, s, false, true);
+		if (ret) {
+			return ret;
+		}
+		/* The take-down comes back with the DYING steps done: keep where it left us. */
+		if (st->state == s) {
+			st->state = s - 1;
+		}
+	}
+	return 0;
+}
+
+/* Rollback must not fail; if a callback does, there is no way forward and none back. */
+void cpuhp_run_up_nofail(unsigned int cpu, int target)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	while (st->state < target) {
+		int s = st->state + 1;
+		if (cpuhp_invoke_callback(cpu, s, true, false)) {
+			printk(LOG_ERR, "WARNING: CPU%u: rollback step %d (%s) failed; no way forward, no way back\n",
+			       cpu, s, cpuhp_state_name(s));
+		}
+		if (st->state < s) {
+			st->state = s;
+		}
+	}
+}
+
+void cpuhp_run_down_nofail(unsigned int cpu, int target)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	while (st->state > target) {
+		int s = st->state;
+		if (cpuhp_invoke_callback(cpu, s, false, false)) {
+			printk(LOG_ERR, "WARNING: CPU%u: rollback step %d (%s) failed; no way forward, no way back\n",
+			       cpu, s, cpuhp_state_name(s));
+		}
+		if (st->state == s) {
+			st->state = s - 1;
+		}
+	}
+}
+
+/* ---- fault injection (cpuN/hotplug/fail, cpuhp.fail=CPU:STATE) ---- */
+
+/* Linux's fail_store() rules: only states whose callbacks may fail. */
+static int fail_check(unsigned int cpu, int state)
+{
+	if (state == CPUHP_INVALID) {
+		return 0;
+	}
+	if (state < CPUHP_OFFLINE || state > CPUHP_ONLINE) {
+		return -EINVAL;
+	}
+	if (cpuhp_is_atomic_state(state)) {
+		return -EINVAL;            /* STARTING/DYING run with interrupts off: no failing */
+	}
+	if (state <= CPUHP_BRINGUP_CPU && cpuhp_state[cpu].state > CPUHP_BRINGUP_CPU) {
+		return -EINVAL;            /* its teardown would be a DEAD step, which cannot fail */
+	}
+	const struct cpuhp_step *s = &cpuhp_steps[state];
+	if (cpuhp_step_empty(true, s) && cpuhp_step_empty(false, s)) {
+		return -EINVAL;            /* nothing would run, so nothing could fail */
+	}
+	return 0;
+}
+
+int cpuhp_fail_store(unsigned int cpu, int state)
+{
+	cpu_maps_lock();
+	int err = fail_check(cpu, state);
+	if (!err) {
+		cpuhp_state[cpu].fail = state;
+	}
+	cpu_maps_unlock();
+	return err;
+}
+
+/* "CPU:STATE" from the command line, checked before anything runs. */
+int cpuhp_set_fail(unsigned int cpu_unused, const char *text)
+{
+	unsigned long cpu, state;
+	char buf[32];
+	const char *colon = strchr(text, ':');
+
+	(void)cpu_unused;
+	if (!colon || (size_t)(colon - text) >= sizeof(buf)) {
+		return -EINVAL;
+	}
+	memcpy(buf, text, (size_t)(colon - text));
+	buf[colon - text] = 0;
+	if (!parse_ulong(buf, &cpu) || !parse_ulong(colon + 1, &state) || cpu >= NR_CPUS ||
+	    state > CPUHP_ONLINE) {
+		return -EINVAL;
+	}
+	/* At boot the CPU is offline: the same rules as a write to its fail file. */
+	int err = fail_check((unsigned int)cpu, (int)state);
+	if (!err) {
+		cpuhp_state[cpu].fail = (int)state;
+	}
+	return err;
+}
+
+/* ---- registration ---- */
+
+static int find_free_dyn(int state)
+{
+	int first = state == CPUHP_BP_PREPARE_DYN ? CPUHP_BP_PREPARE_DYN : CPUHP_AP_ONLINE_DYN;
+	int last = state == CPUHP_BP_PREPARE_DYN ? CPUHP_BP_PREPARE_DYN_END : CPUHP_AP_ONLINE_DYN_END;
+	for (int s = first; s <= last; s++) {
+		if (!cpuhp_steps[s].name) {
+			return s;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* Runs @state's startup for @cpu and every CPU past it; undoes the done ones on failure. */
+static int invoke_on_all(int state)
+{
+	unsigned int cpu;
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpuhp_state[cpu].state < state) {
+			continue;
+		}
+		int ret = cpuhp_invoke_callback(cpu, state, true, false);
+		if (ret) {
+			for (unsigned int done = 0; done < cpu; done++) {
+				if (cpuhp_state[done].state >= state) {
+					cpuhp_invoke_callback(done, state, false, false);
+				}
+			}
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int claim_state(int state, const char *name)
+{
+	if (state == CPUHP_BP_PREPARE_DYN || state == CPUHP_AP_ONLINE_DYN) {
+		return find_free_dyn(state);
+	}
+	if (state <= CPUHP_OFFLINE || state >= CPUHP_ONLINE) {
+		return -EINVAL;
+	}
+	/* Fixed slots belong to the table; only dynamic ranges are handed out. */
+	if ((state > CPUHP_BP_PREPARE_DYN && state <= CPUHP_BP_PREPARE_DYN_END) ||
+	    (state > CPUHP_AP_ONLINE_DYN && state <= CPUHP_AP_ONLINE_DYN_END)) {
+		return cpuhp_steps[state].name ? -EBUSY : state;
+	}
+	(void)name;
+	return -EBUSY;
+}
+
+int __cpuhp_setup_state(int state, const char *name, cpuhp_fn startup, const char *sname,
+			cpuhp_fn teardown, const char *tname, bool invoke)
+{
+	if (!name || cpuhp_is_atomic_state(state)) {
+		return -EINVAL;   /* STARTING callbacks cannot fail: they have no int to return */
+	}
+	cpu_maps_lock();
+	int s = claim_state(state, name);
+	if (s < 0) {
+		cpu_maps_unlock();
+		return s;
+	}
+	struct cpuhp_step *step = &cpuhp_steps[s];
+	memset(step, 0, sizeof(*step));
+	step->name = name;
+	step->startup = startup;
+	step->teardown = teardown;
+	step->startup_name = sname;
+	step->teardown_name = tname;
+	int ret = invoke && startup ? invoke_on_all(s) : 0;
+	if (ret) {
+		memset(step, 0, sizeof(*step));
+	}
+	cpu_maps_unlock();
+	return ret ? ret : (state == CPUHP_BP_PREPARE_DYN || state == CPUHP_AP_ONLINE_DYN ? s : 0);
+}
+
+int __cpuhp_setup_state_multi(int state, const char *name, cpuhp_multi_fn startup,
+			      const char *sname, cpuhp_multi_fn teardown, const char *tname)
+{
+	if (!name || cpuhp_is_atomic_state(state)) {
+		return -EINVAL;
+	}
+	cpu_maps_lock();
+	int s = claim_state(state, name);
+	if (s >= 0) {
+		struct cpuhp_step *step = &cpuhp_steps[s];
+		memset(step, 0, sizeof(*step));
+		step->name = name;
+		step->multi = true;
+		step->startup_multi = startup;
+		step->teardown_multi = teardown;
+		step->startup_name = sname;
+		step->teardown_name = tname;
+	}
+	cpu_maps_unlock();
+	return s < 0 ? s : (state == CPUHP_BP_PREPARE_DYN || state == CPUHP_AP_ONLINE_DYN ? s : 0);
+}
+
+static int remove_state(int state, bool invoke)
+{
+	if (state <= CPUHP_OFFLINE || state >= CPUHP_ONLINE || !cpuhp_steps[state].name ||
+	    !((state >= CPUHP_BP_PREPARE_DYN && state <= CPUHP_BP_PREPARE_DYN_END) ||
+	      (state >= CPUHP_AP_ONLINE_DYN && state <= CPUHP_AP_ONLINE_DYN_END))) {
+		return -EINVAL;
+	}
+	cpu_maps_lock();
+	struct cpuhp_step *step = &cpuhp_steps[state];
+	if (step->multi && step->instances) {
+		cpu_maps_unlock();
+		return -EBUSY;     /* remove the instances first */
+	}
+	if (invoke && step->teardown) {
+		for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+			if (cpuhp_state[cpu].state >= state) {
+				cpuhp_invoke_callback(cpu, state, false, false);
+			}
+		}
+	}
+	memset(step, 0, sizeof(*step));
+	cpu_maps_unlock();
+	return 0;
+}
+
+int cpuhp_remove_state(int state)
+{
+	return remove_state(state, true);
+}
+
+int cpuhp_remove_state_nocalls(int state)
+{
+	return remove_state(state, false);
+}
+
+int cpuhp_state_add_instance(int state, struct cpuhp_instance *inst)
+{
+	if (state < 0 || state >= CPUHP_STATE_COUNT || !cpuhp_steps[state].multi) {
+		return -EINVAL;
+	}
+	cpu_maps_lock();
+	struct cpuhp_step *step = &cpuhp_steps[state];
+	unsigned int cpu;
+	int ret = 0;
+	for (cpu = 0; cpu < nr_cpu_ids && step->startup_multi; cpu++) {
+		if (cpuhp_state[cpu].state >= state && (ret = step->startup_multi(cpu, inst))) {
+			break;
+		}
+	}
+	if (ret) {
+		while (cpu-- > 0) {
+			if (cpuhp_state[cpu].state >= state && step->teardown_multi) {
+				step->teardown_multi(cpu, inst);
+			}
+		}
+	} else {
+		inst->next = step->instances;
+		step->instances = inst;
+	}
+	cpu_maps_unlock();
+	return ret;
+}
+
+int cpuhp_state_remove_instance(int state, struct cpuhp_instance *inst)
+{
+	if (state < 0 || state >= CPUHP_STATE_COUNT || !cpuhp_steps[state].multi) {
+		return -EINVAL;
+	}
+	cpu_maps_lock();
+	struct cpuhp_step *step = &cpuhp_steps[state];
+	struct cpuhp_instance **pp = &step->instances;
+	while (*pp && *pp != inst) {
+		pp = &(*pp)->next;
+	}
+	int ret = *pp ? 0 : -ENOENT;
+	if (*pp) {
+		*pp = inst->next;
+		for (unsigned int cpu = 0; cpu < nr_cpu_ids && step->teardown_multi; cpu++) {
+			if (cpuhp_state[cpu].state >= state) {
+				step->teardown_multi(cpu, inst);
+			}
+		}
+	}
+	cpu_maps_unlock();
+	return ret;
+}

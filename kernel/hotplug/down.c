@@ -1,0 +1,200 @@
+/*
+ * Taking CPUs down (hotplug=true only). The ONLINE teardowns run on the CPU's own
+ * hotplug thread; then the control CPU parks that thread and runs stop_machine with
+ * the outgoing CPU as the active one: there, with interrupts off, online is cleared
+ * and the DYING steps run (smpcfd:dying flushes queued cross-calls). Its idle task then
+ * reports dead and stops the hart through SBI HSM; the control CPU waits until the
+ * firmware says STOPPED before it runs the DEAD steps.
+ */
+#include "internal.h"
+#include "cpuhp_callbacks.h"
+#include "stop_machine.h"
+#include "percpu.h"
+#include "smp.h"
+#include "log.h"
+#include "err.h"
+#include "atomic.h"
+
+#define DEAD_TIMEOUT_MS 1000
+
+const bool cpuhp_online_writable = true;
+
+/* Runs on the outgoing CPU, inside stop_machine, interrupts off. */
+static int take_cpu_down(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	struct cpu *c = &cpus[cpu];
+
+	/*
+	 * Cleared under the call-queue lock: a sender that saw us online has linked its
+	 * call by now, and smpcfd:dying below runs it; later senders are refused.
+	 */
+	raw_spin_lock(&c->call_lock);
+	cpumask_unset(&cpu_online_mask, cpu);
+	raw_spin_unlock(&c->call_lock);
+	/* DYING steps: the STARTING states' teardowns, last first. */
+	for (int s = CPUHP_AP_ONLINE; s > CPUHP_BRINGUP_CPU; s--) {
+		cpuhp_invoke_callback(cpu, s, false, false);
+	}
+	st->state = CPUHP_BRINGUP_CPU;
+	stop_machine_park_self();
+	return 0;
+}
+
+/* The idle task of a CPU that was taken down: report, then stop the hart. */
+void cpuhp_idle_dead(void)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[this_cpu_id()];
+
+	complete(&st->done_down);
+	arch_cpu_stop_self();
+}
+
+static int wait_hart_stopped(unsigned int cpu)
+{
+	uint64_t hz = log_timebase();
+	uint64_t deadline = arch_time_now() + hz * DEAD_TIMEOUT_MS / 1000;
+	int status = ARCH_CPU_STATUS_UNKNOWN;
+	long fw;
+
+	/* The dying CPU reported before its hart_stop: a restart now would fail. */
+	while (arch_time_now() < deadline) {
+		status = arch_hart_status(cpus[cpu].hartid, &fw);
+		if (status == ARCH_CPU_STOPPED) {
+			return 0;
+		}
+		arch_wait_brief(hz / 1000000 + 1);
+	}
+	pr_err("CPU%u: hart %lu did not stop within %u ms (HSM status %s); marked unusable\n", cpu,
+	       cpus[cpu].hartid, DEAD_TIMEOUT_MS,
+	       status < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(status));
+	return -ETIMEDOUT;
+}
+
+int cpuhp_teardown_cpu(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	struct cpumask only;
+
+	kthread_park(st->thread);
+	completion_init(&st->done_down);
+	cpumask_clear(&only);
+	cpumask_set(&only, cpu);
+	int err = stop_machine_cpuslocked(take_cpu_down, (void *)(uintptr_t)cpu, &only);
+	if (err) {
+		kthread_unpark(st->thread);
+		return err;
+	}
+	if (wait_for_completion_timeout(&st->done_down, DEAD_TIMEOUT_MS)) {
+		pr_err("CPU%u: did not report dead within %u ms; marked unusable\n", cpu,
+		       DEAD_TIMEOUT_MS);
+		st->unusable = true;
+	} else if (wait_hart_stopped(cpu)) {
+		st->unusable = true;
+	}
+	return 0;
+}
+
+void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	(void)err;
+	/* With the take-down available, any failure rolls all the way back. */
+	st->target = prev_state;
+	st->bringup = false;
+	cpuhp_run_down_nofail(cpu, prev_state);
+}
+
+static int _cpu_down(unsigned int cpu, int target)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	int prev = st->state, ret = 0;
+
+	if (st->state <= target) {
+		return 0;
+	}
+	if (target < CPUHP_AP_ONLINE_IDLE && cpu_online(cpu) && cpumask_weight(&cpu_online_mask) == 1) {
+		return -EBUSY;         /* the last online CPU stays */
+	}
+	st->target = target;
+	st->bringup = false;
+	if (st->state > CPUHP_TEARDOWN_CPU) {
+		int to = MAX(target, CPUHP_TEARDOWN_CPU);
+		cpuhp_trace_kick(cpu, to, prev, true, 0);
+		ret = cpuhp_kick_ap(cpu, to);
+		cpuhp_trace_kick(cpu, to, prev, false, ret);
+		st->target = ret ? prev : target;
+		if (ret) {
+			return ret;        /* cpuhp/N rolled itself forward again */
+		}
+	}
+	if (st->state > target) {
+		ret = cpuhp_down_callbacks(cpu, target);
+		if (ret) {
+			/* Only TEARDOWN_CPU can fail here (DEAD steps cannot): roll forward. */
+			int at = st->state;
+			if (at >= CPUHP_TEARDOWN_CPU) {
+				cpuhp_kick_ap(cpu, prev);
+			} else {
+				st->bringup = true;
+				cpuhp_run_up_nofail(cpu, prev);
+			}
+		}
+	}
+	return ret;
+}
+
+int cpu_down(unsigned int cpu, int target)
+{
+	int err = cpuhp_check_down_target(cpu, target);
+	if (err) {
+		return err;
+	}
+	cpu_maps_lock();
+	err = cpu_hotplug_disabled ? -EBUSY : _cpu_down(cpu, target);
+	cpu_maps_unlock();
+	return err;
+}
+
+int cpuhp_online_store(unsigned int cpu, bool online)
+{
+	return online ? cpu_up(cpu, CPUHP_ONLINE) : cpu_down(cpu, CPUHP_OFFLINE);
+}
+
+/*
+ * Reboot and poweroff: hotplug is disabled for good, the caller moves to the reboot
+ * CPU (reboot_cpu=, else the first online CPU), and every other CPU is taken down
+ * through the hotplug path, so each hart is stopped by the firmware before the reset.
+ */
+void cpuhp_shutdown_prepare(int reboot_cpu)
+{
+	struct cpumask only;
+	unsigned int cpu;
+
+	cpu_maps_lock();
+	cpu_hotplug_disabled++;
+	if (reboot_cpu < 0 || !cpu_online((unsigned int)reboot_cpu)) {
+		reboot_cpu = (int)cpumask_next(&cpu_online_mask, 0);
+	}
+	cpu_maps_unlock();
+	cpumask_clear(&only);
+	cpumask_set(&only, (unsigned int)reboot_cpu);
+	if (sched_set_affinity(current_task(), &only) == 0) {
+		while (this_cpu_id() != (unsigned int)reboot_cpu) {
+			yield();
+		}
+	}
+	pr_notice("reboot: on CPU%d, taking the other CPUs down\n", reboot_cpu);
+	cpu_maps_lock();
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpu != (unsigned int)reboot_cpu && cpuhp_state[cpu].state > CPUHP_OFFLINE) {
+			int err = _cpu_down(cpu, CPUHP_OFFLINE);
+			if (err) {
+				pr_err("reboot: CPU%u did not go down: %s\n", cpu, err_name(err));
+			}
+		}
+	}
+	cpu_maps_unlock();
+}

@@ -1,0 +1,113 @@
+/* Private to kernel/hotplug: per-CPU hotplug state, the step table, the engine. */
+#ifndef HP_HOTPLUG_INTERNAL_H
+#define HP_HOTPLUG_INTERNAL_H
+
+#include "cpuhp.h"
+#include "sched.h"
+
+/**
+ * struct cpuhp_step - one state of the table
+ * @name:      "subsys:phase", as logs and tools print it; NULL = free dynamic slot
+ * @startup/@teardown: callbacks; @startup_atomic/@teardown_atomic for STARTING states
+ * @*_name:    the callbacks' function names, for trace lines (Linux prints %ps)
+ * @cant_stop: a target may not stop here (BRINGUP_CPU, TEARDOWN_CPU)
+ * @multi:     multi-instance state: callbacks run once per instance
+ */
+struct cpuhp_step {
+	const char *name;
+	cpuhp_fn startup, teardown;
+	cpuhp_atomic_fn startup_atomic, teardown_atomic;
+	cpuhp_multi_fn startup_multi, teardown_multi;
+	const char *startup_name, *teardown_name;
+	bool cant_stop;
+	bool multi;
+	struct cpuhp_instance *instances;
+};
+
+/**
+ * struct cpuhp_cpu_state - hotplug state of one CPU
+ * @state:    the last state whose startup completed (or whose teardown has not run)
+ * @target:   where the current operation goes
+ * @fail:     state whose next callback fails with -EAGAIN (injection), or -1
+ * @bringup:  direction of the current operation
+ * @thread:   cpuhp/N, bound to the CPU; runs the ONLINE states
+ * @should_run: a job for @thread is pending; @result its outcome
+ * @done_up/@done_down: completions the control CPU waits on
+ * @unusable: the hart misbehaved (did not arrive, did not stop): never started again
+ * @booted_once: reached AP_ONLINE_IDLE at least once
+ * Everything but @state (written by the CPU itself while it runs STARTING states) is
+ * changed under cpu_add_remove_lock or by the thread acting for the holder.
+ */
+struct cpuhp_cpu_state {
+	int state;
+	int target;
+	int fail;
+	bool bringup;
+	struct task *thread;
+	bool should_run;
+	int result;
+	struct wait_queue wq;
+	struct completion done_up, done_down;
+	bool unusable;
+	bool booted_once;
+	bool dying;
+};
+
+extern struct cpuhp_step cpuhp_steps[CPUHP_STATE_COUNT];
+extern struct cpuhp_cpu_state cpuhp_state[NR_CPUS];
+
+/* Sections of the table: who runs a state and whether it may fail. */
+static inline bool cpuhp_is_ap_state(int state)
+{
+	/* Run by the CPU itself (STARTING) or its hotplug thread (ONLINE). */
+	return state > CPUHP_BRINGUP_CPU && state != CPUHP_TEARDOWN_CPU;
+}
+
+static inline bool cpuhp_is_atomic_state(int state)
+{
+	return state >= CPUHP_AP_OFFLINE && state <= CPUHP_AP_ONLINE;
+}
+
+static inline bool cpuhp_step_empty(bool bringup, const struct cpuhp_step *s)
+{
+	if (s->multi) {
+		return bringup ? !s->startup_multi : !s->teardown_multi;
+	}
+	return bringup ? !s->startup && !s->startup_atomic : !s->teardown && !s->teardown_atomic;
+}
+
+/* The single call site of state callbacks (core.c). */
+int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fail);
+/* Runs startups from st->state+1 up to @target; on failure, rollback per the variant. */
+int cpuhp_up_callbacks(unsigned int cpu, int target);
+/* Runs teardowns from st->state down to @target; on failure, rolls forward. */
+int cpuhp_down_callbacks(unsigned int cpu, int target);
+/* Runs startups (teardowns) without failure handling: rollback paths. */
+void cpuhp_run_up_nofail(unsigned int cpu, int target);
+void cpuhp_run_down_nofail(unsigned int cpu, int target);
+/* Hands the range from st->state to st->target to cpuhp/N and waits; its result. */
+int cpuhp_kick_ap(unsigned int cpu, int target);
+void cpuhp_trace_kick(unsigned int cpu, int target, int step, bool enter, int ret);
+
+/* Serializes cpu_up/cpu_down and the disable count. */
+void cpu_maps_lock(void);
+void cpu_maps_unlock(void);
+extern int cpu_hotplug_disabled;
+
+/*
+ * Supplied by exactly one of down.c (hotplug=true) and rollback_min.c (hotplug=false),
+ * as Meson picks: a missing file is a link error, not a silent default.
+ */
+/* A bring-up of @cpu failed with @err at st->state; undo what can be undone. */
+void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err);
+/* TEARDOWN_CPU's teardown (cpuhp_callbacks.h): the take-down, or a refusal. */
+/* sysfs cpuN/online writes: takes the CPU down or up, or refuses (-EPERM). */
+int cpuhp_online_store(unsigned int cpu, bool online);
+extern const bool cpuhp_online_writable;
+
+/* up.c / core.c helpers shared inside kernel/hotplug */
+int cpuhp_check_down_target(unsigned int cpu, int target);
+int cpuhp_fail_store(unsigned int cpu, int state);
+void cpuhp_init_cpu(unsigned int cpu);
+
+#endif

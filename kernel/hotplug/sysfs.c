@@ -1,0 +1,124 @@
+/* The hotplug files under /sys/devices/system/cpu, with Linux's names and errors. */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "sysfs.h"
+#include "percpu.h"
+#include "cmdline.h"
+#include "log.h"
+#include "err.h"
+
+#define CPU_DIR "/sys/devices/system/cpu"
+
+static unsigned int cpu_of(void *arg)
+{
+	return (unsigned int)(uintptr_t)arg;
+}
+
+static int show_states(void *arg, char *buf, size_t len)
+{
+	size_t n = 0;
+	(void)arg;
+	for (int s = 0; s < CPUHP_STATE_COUNT; s++) {
+		if (cpuhp_steps[s].name && n < len) {
+			n += (size_t)snprintf(buf + n, len - n, "%3d: %s\n", s, cpuhp_steps[s].name);
+		}
+	}
+	return (int)MIN(n, len - 1);
+}
+
+static int show_online(void *arg, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%d\n", cpu_online(cpu_of(arg)) ? 1 : 0);
+}
+
+/* Accepts exactly "0" or "1" (Linux's kstrtobool also takes y/n; we keep it strict). */
+static int store_online(void *arg, const char *value)
+{
+	if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
+		return -EINVAL;
+	}
+	return cpuhp_online_store(cpu_of(arg), value[0] == '1');
+}
+
+static int show_state(void *arg, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%d\n", cpuhp_state[cpu_of(arg)].state);
+}
+
+static int show_target(void *arg, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%d\n", cpuhp_state[cpu_of(arg)].target);
+}
+
+static bool parse_state(const char *value, int *out)
+{
+	unsigned long v;
+	if (strcmp(value, "-1") == 0) {
+		*out = CPUHP_INVALID;
+		return true;
+	}
+	if (!parse_ulong(value, &v) || v > CPUHP_ONLINE) {
+		return false;
+	}
+	*out = (int)v;
+	return true;
+}
+
+static int store_target(void *arg, const char *value)
+{
+	unsigned int cpu = cpu_of(arg);
+	int target;
+
+	if (!parse_state(value, &target) || target < 0) {
+		return -EINVAL;
+	}
+	if (target >= cpuhp_state[cpu].state) {
+		return cpu_up(cpu, target);
+	}
+	return cpu_down(cpu, target);
+}
+
+static int show_fail(void *arg, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%d\n", cpuhp_state[cpu_of(arg)].fail);
+}
+
+static int store_fail(void *arg, const char *value)
+{
+	int state;
+	if (!parse_state(value, &state)) {
+		return -EINVAL;
+	}
+	return cpuhp_fail_store(cpu_of(arg), state);
+}
+
+static int show_hsm(void *arg, char *buf, size_t len)
+{
+	long fw;
+	int s = arch_hart_status(cpus[cpu_of(arg)].hartid, &fw);
+	return snprintf(buf, len, "%s\n", s < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(s));
+}
+
+void cpuhp_sysfs_init(void)
+{
+	char path[96];
+	int err = sysfs_add_file(CPU_DIR "/hotplug/states", show_states, NULL, NULL);
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		void *arg = (void *)(uintptr_t)cpu;
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/online", cpu);
+		err |= sysfs_add_file(path, show_online, cpuhp_online_writable ? store_online : NULL, arg);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/state", cpu);
+		err |= sysfs_add_file(path, show_state, NULL, arg);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/target", cpu);
+		err |= sysfs_add_file(path, show_target, cpuhp_online_writable ? store_target : NULL, arg);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/fail", cpu);
+		err |= sysfs_add_file(path, show_fail, store_fail, arg);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hsm_status", cpu);
+		err |= sysfs_add_file(path, show_hsm, NULL, arg);
+	}
+	if (err) {
+		pr_err("sysfs: could not create every hotplug file\n");
+	}
+}

@@ -1,0 +1,250 @@
+/*
+ * Bringing CPUs up: cpu_up() on the control CPU, the incoming CPU's own part (STARTING
+ * states, then AP_ONLINE_IDLE from its idle task), and the per-CPU hotplug thread
+ * that runs the ONLINE states. The idle task never sleeps: it completes to the
+ * control CPU, which unparks the new CPU's threads and kicks cpuhp/N.
+ */
+#include <string.h>
+#include "internal.h"
+#include "cpuhp_callbacks.h"
+#include "percpu.h"
+#include "smpboot.h"
+#include "stop_machine.h"
+#include "log.h"
+#include "err.h"
+#include "atomic.h"
+
+/*
+ * How long a started hart may take to reach AP_ONLINE_IDLE. Under TCG each vCPU is a
+ * host thread; a healthy hart that has never run needs a few milliseconds to be
+ * translated, far more on a loaded host.
+ */
+#define ARRIVAL_TIMEOUT_MS 10000
+
+/* ---- the hotplug thread: cpuhp/N ---- */
+
+void cpuhp_thread_fn(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	for (;;) {
+		wait_event(&st->wq, load_acquire(&st->should_run) || kthread_should_park());
+		if (kthread_should_park()) {
+			kthread_parkme();
+			continue;
+		}
+		st->should_run = false;
+		int from = st->state, ret;
+		if (st->bringup) {
+			ret = cpuhp_up_callbacks(cpu, st->target);
+			if (ret) {
+				/* Undo the ONLINE states done, back to where we were kicked from. */
+				st->target = from;
+				st->bringup = false;
+				cpuhp_run_down_nofail(cpu, from);
+			}
+			st->result = ret;
+			complete(&st->done_up);
+		} else {
+			ret = cpuhp_down_callbacks(cpu, st->target);
+			if (ret) {
+				st->target = from;
+				st->bringup = true;
+				cpuhp_run_up_nofail(cpu, from);
+			}
+			st->result = ret;
+			complete(&st->done_down);
+		}
+	}
+}
+
+int cpuhp_kick_ap(unsigned int cpu, int target)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	st->target = target;
+	st->bringup = target > st->state;
+	st->result = 0;
+	store_release(&st->should_run, true);
+	wake_up_all(&st->wq);
+	wait_for_completion(st->bringup ? &st->done_up : &st->done_down);
+	return st->result;
+}
+
+/* ---- the incoming CPU's side ---- */
+
+void cpuhp_ap_starting(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	/* The control CPU is inside BRINGUP_CPU: the next step is the first of ours. */
+	st->state = CPUHP_BRINGUP_CPU;
+	/* STARTING states: interrupts off, nothing may fail. */
+	while (st->state < CPUHP_AP_ONLINE) {
+		int s = st->state + 1;
+		cpuhp_invoke_callback(cpu, s, true, false);
+		st->state = s;
+	}
+}
+
+void cpuhp_ap_online_idle(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	/* TEARDOWN_CPU has no startup: reaching AP_ONLINE_IDLE is the idle task's one job. */
+	store_release(&st->state, CPUHP_AP_ONLINE_IDLE);
+	complete(&st->done_up);
+}
+
+/* ---- the control CPU's side ---- */
+
+int bringup_cpu(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	struct cpu *c = &cpus[cpu];
+	long fw;
+
+	completion_init(&st->done_up);
+	int err = 0;
+	if (c->prekicked) {
+		/* Started at boot already and halted in the kernel: let it go on. */
+		c->prekicked = false;
+		store_release(&c->boot_go, 1);
+	} else {
+		store_release(&c->boot_state, CPU_BOOT_WAITING);
+		c->boot_go = 1;
+		err = arch_cpu_start(cpu, &fw);
+	}
+	if (err) {
+		c->boot_state = CPU_BOOT_NONE;
+		pr_err("CPU%u (hart %lu): failed to start: %s (%s)\n", cpu, c->hartid,
+		       arch_fw_err_name(fw), err_name(err));
+		return err;
+	}
+	if (wait_for_completion_timeout(&st->done_up, ARRIVAL_TIMEOUT_MS)) {
+		int expected = CPU_BOOT_WAITING;
+		if (atomic_cmpxchg(&c->boot_state, &expected, CPU_BOOT_ABANDONED)) {
+			int hs = arch_hart_status(c->hartid, &fw);
+			pr_err("CPU%u (hart %lu): did not come online within %u ms (HSM status %s); skipped\n",
+			       cpu, c->hartid, ARRIVAL_TIMEOUT_MS,
+			       hs < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(hs));
+			st->unusable = true;
+			return -ETIMEDOUT;
+		}
+		/* It claimed its place just now: it runs kernel code and will arrive. */
+		wait_for_completion(&st->done_up);
+	}
+	st->booted_once = true;
+	/* The idle task could not unpark anything without sleeping: we do it. */
+	kthread_unpark(st->thread);
+	stop_machine_unpark(cpu);
+	if (st->target > CPUHP_AP_ONLINE_IDLE) {
+		return cpuhp_kick_ap(cpu, st->target);
+	}
+	return 0;
+}
+
+int finish_cpu(unsigned int cpu)
+{
+	cpus[cpu].boot_state = CPU_BOOT_NONE;
+	return 0;
+}
+
+static int _cpu_up(unsigned int cpu, int target)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	int prev = st->state, ret = 0;
+
+	if (st->unusable) {
+		return -EIO;
+	}
+	if (st->state >= target) {
+		return 0;
+	}
+	st->target = target;
+	st->bringup = true;
+	if (st->state < CPUHP_BRINGUP_CPU) {
+		ret = cpuhp_up_callbacks(cpu, MIN(target, CPUHP_BRINGUP_CPU));
+	} else if (st->state >= CPUHP_AP_ONLINE_IDLE) {
+		ret = cpuhp_kick_ap(cpu, target);
+	}
+	if (ret) {
+		cpuhp_rollback_failed_up(cpu, prev, ret);
+	}
+	return ret;
+}
+
+static int check_cpu_target(unsigned int cpu, int target)
+{
+	if (cpu >= nr_cpu_ids || !cpumask_test(&cpu_present_mask, cpu)) {
+		return -ENODEV;
+	}
+	if (target < CPUHP_OFFLINE || target > CPUHP_ONLINE || cpuhp_steps[target].cant_stop) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cpu_up(unsigned int cpu, int target)
+{
+	int err = check_cpu_target(cpu, target);
+	if (err) {
+		return err;
+	}
+	cpu_maps_lock();
+	err = cpu_hotplug_disabled ? -EBUSY : _cpu_up(cpu, target);
+	cpu_maps_unlock();
+	return err;
+}
+
+int cpuhp_check_down_target(unsigned int cpu, int target)
+{
+	return check_cpu_target(cpu, target);
+}
+
+void cpuhp_init_cpu(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	st->state = CPUHP_OFFLINE;
+	st->target = CPUHP_OFFLINE;
+	st->fail = CPUHP_INVALID;
+	wait_queue_init(&st->wq);
+	completion_init(&st->done_up);
+	completion_init(&st->done_down);
+}
+
+/* The boot CPU is online from the start: its threads are made and run at once. */
+void cpuhp_boot_cpu_init(void)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[0];
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		cpuhp_init_cpu(cpu);
+	}
+	if (smpboot_create_threads(0)) {
+		panic("cannot create the boot CPU's per-CPU threads");
+	}
+	kthread_unpark(st->thread);
+	stop_machine_unpark(0);
+	smpboot_unpark_threads(0);
+	st->state = CPUHP_ONLINE;
+	st->target = CPUHP_ONLINE;
+	st->booted_once = true;
+}
+
+void cpuhp_boot_secondaries(unsigned int max_cpus)
+{
+	uint64_t start = arch_time_now(), hz = log_timebase();
+
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus; cpu++) {
+		int err = cpu_up(cpu, CPUHP_ONLINE);
+		if (err) {
+			pr_err("CPU%u: bring-up failed: %s (%s)\n", cpu, err_text(err), err_name(err));
+		}
+	}
+	uint64_t us = (arch_time_now() - start) * 1000000 / hz;
+	pr_info("smp: Brought up %u of %u CPUs in %llu us\n", cpumask_weight(&cpu_online_mask),
+		nr_cpu_ids, (unsigned long long)us);
+}

@@ -1,0 +1,121 @@
+/*
+ * CPU hotplug states and the API the rest of the kernel uses (after Linux's cpuhp).
+ *
+ *   cpu_up()                                                      cpu_down()
+ *     |                                                              ^
+ *     v  control CPU (may sleep)                                     |
+ *   OFFLINE -> PREPARE states ............................ DEAD steps (teardowns)
+ *              BRINGUP_CPU: hart_start, wait for the CPU  (control CPU)
+ *     v  incoming CPU, interrupts off, must not fail                 |
+ *              STARTING states ......................... DYING steps, on the outgoing
+ *              AP_ONLINE                                 CPU inside stop_machine
+ *              TEARDOWN_CPU (control CPU: stop_machine, wait for the hart to stop)
+ *              AP_ONLINE_IDLE: the idle task reaches it and completes; it never sleeps
+ *     v  the CPU's own hotplug thread cpuhp/N (may sleep)            |
+ *              ONLINE states ........................... their teardowns, same thread
+ *              ACTIVE (scheduler places tasks)
+ *   ONLINE
+ *
+ * A CPU's state moves one step at a time towards its target; each step runs the
+ * state's startup (going up) or teardown (going down), from one call site that logs
+ * it in Linux's trace format and honours fault injection (kernel/hotplug/core.c).
+ */
+#ifndef HP_CPUHP_H
+#define HP_CPUHP_H
+
+#include "kernel.h"
+
+enum cpuhp_state {
+	CPUHP_INVALID = -1,
+	CPUHP_OFFLINE = 0,
+
+	/* PREPARE: on the control CPU before the CPU runs; teardowns are the DEAD steps. */
+	CPUHP_CREATE_THREADS,
+	CPUHP_WORKQUEUE_PREP,
+	CPUHP_SMPCFD_PREPARE,
+	CPUHP_TIMERS_PREPARE,
+	CPUHP_BP_PREPARE_DYN,
+	CPUHP_BP_PREPARE_DYN_END = CPUHP_BP_PREPARE_DYN + 7,
+	CPUHP_BRINGUP_CPU,
+
+	/* STARTING: on the incoming CPU, interrupts off, cannot fail or sleep. */
+	CPUHP_AP_OFFLINE,
+	CPUHP_AP_SCHED_STARTING,
+	CPUHP_AP_TICK_STARTING,
+	CPUHP_AP_SMPCFD_DYING,
+	CPUHP_AP_ONLINE,
+
+	CPUHP_TEARDOWN_CPU,
+	CPUHP_AP_ONLINE_IDLE,
+
+	/* ONLINE: on the CPU's hotplug thread, may sleep and fail. */
+	CPUHP_AP_SCHED_WAIT_EMPTY,
+	CPUHP_AP_SMPBOOT_THREADS,
+	CPUHP_AP_WORKQUEUE_ONLINE,
+	CPUHP_AP_ONLINE_DYN,
+	CPUHP_AP_ONLINE_DYN_END = CPUHP_AP_ONLINE_DYN + 7,
+	CPUHP_AP_ACTIVE,
+	CPUHP_ONLINE,
+	CPUHP_STATE_COUNT,
+};
+
+typedef int (*cpuhp_fn)(unsigned int cpu);
+typedef void (*cpuhp_atomic_fn)(unsigned int cpu);
+struct cpuhp_instance;
+typedef int (*cpuhp_multi_fn)(unsigned int cpu, struct cpuhp_instance *inst);
+
+/* An instance of a multi-instance state; embed it in the caller's own struct. */
+struct cpuhp_instance {
+	struct cpuhp_instance *next;
+};
+
+/*
+ * Sets up @state (or, for CPUHP_BP_PREPARE_DYN / CPUHP_AP_ONLINE_DYN, a free slot of
+ * that range) with callbacks that may fail, and runs @startup for every CPU already
+ * past it; if one fails, the ones done are undone and the state is left free.
+ * Returns the state number (dynamic) or 0, or -errno: -EINVAL for a STARTING state
+ * (those must not fail: use cpuhp_setup_state_atomic()), -EBUSY if taken, -ENOSPC.
+ */
+#define cpuhp_setup_state(state, name, startup, teardown) \
+	__cpuhp_setup_state((state), (name), (startup), #startup, (teardown), #teardown, true)
+#define cpuhp_setup_state_nocalls(state, name, startup, teardown) \
+	__cpuhp_setup_state((state), (name), (startup), #startup, (teardown), #teardown, false)
+#define cpuhp_setup_state_multi(state, name, startup, teardown) \
+	__cpuhp_setup_state_multi((state), (name), (startup), #startup, (teardown), #teardown)
+int __cpuhp_setup_state(int state, const char *name, cpuhp_fn startup, const char *sname,
+			cpuhp_fn teardown, const char *tname, bool invoke);
+int __cpuhp_setup_state_multi(int state, const char *name, cpuhp_multi_fn startup,
+			      const char *sname, cpuhp_multi_fn teardown, const char *tname);
+/* Runs @teardown for every CPU past @state and frees the state. */
+int cpuhp_remove_state(int state);
+int cpuhp_remove_state_nocalls(int state);
+int cpuhp_state_add_instance(int state, struct cpuhp_instance *inst);
+int cpuhp_state_remove_instance(int state, struct cpuhp_instance *inst);
+
+/* Moves @cpu to @target; serialized; -EBUSY while hotplug is disabled. */
+int cpu_up(unsigned int cpu, int target);
+int cpu_down(unsigned int cpu, int target);    /* -EPERM with hotplug compiled out */
+void cpu_hotplug_disable(void);
+void cpu_hotplug_enable(void);
+
+const char *cpuhp_state_name(int state);
+int cpuhp_cpu_state(unsigned int cpu);
+
+/* Boot: CPU0's hotplug state and threads (before the others exist). */
+void cpuhp_boot_cpu_init(void);
+/* Creates /sys/devices/system/cpu/hotplug and the per-CPU hotplug files. */
+void cpuhp_sysfs_init(void);
+/* Boot: brings every secondary up to ONLINE (init thread). */
+void cpuhp_boot_secondaries(unsigned int max_cpus);
+/* Reboot/poweroff: hotplug off, move to the reboot CPU, stop the others. */
+void cpuhp_shutdown_prepare(int reboot_cpu);
+
+/* Hooks called by the scheduler, the idle loop and the secondary entry. */
+void cpuhp_ap_starting(unsigned int cpu);       /* secondary, interrupts off */
+void cpuhp_ap_online_idle(unsigned int cpu);    /* secondary's idle task, once */
+void cpuhp_idle_dead(void);                     /* idle loop of a CPU taken down */
+bool cpuhp_trace_enabled(void);
+void cpuhp_set_trace(bool on);
+int cpuhp_set_fail(unsigned int cpu, const char *text);   /* boot parameter cpuhp.fail= */
+
+#endif

@@ -1,0 +1,18 @@
+/* Sleeping mutexes, for long operations such as CPU hotplug. */
+#ifndef HP_MUTEX_H
+#define HP_MUTEX_H
+
+#include "sched.h"
+
+struct mutex {
+	struct wait_queue wq;
+	struct task *owner;         /* NULL when free; wq.lock */
+};
+
+#define MUTEX_INIT(name) { WAIT_QUEUE_INIT((name).wq), NULL }
+
+void mutex_lock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+bool mutex_is_held(const struct mutex *m);   /* by the calling task */
+
+#endif

@@ -1,0 +1,12 @@
+/* Poweroff and reboot. */
+#ifndef HP_REBOOT_H
+#define HP_REBOOT_H
+
+#include "kernel.h"
+
+extern int reboot_cpu;     /* reboot_cpu= boot parameter; -1: first online CPU */
+
+__noreturn void kernel_poweroff(void);
+__noreturn void kernel_restart(void);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * stop_machine on per-CPU stopper threads. The stoppers are urgent tasks: queued ahead
+ * of everything, so a busy CPU gives its stopper the CPU at the next interrupt.
+ * While a stage is in progress each stopper halts between looks (arch_wait_brief):
+ * under single-threaded TCG a spinning stopper would keep the others from arriving.
+ */
+#include "stop_machine.h"
+#include "sched.h"
+#include "mutex.h"
+#include "percpu.h"
+#include "cpuhp.h"
+#include "log.h"
+#include "atomic.h"
+
+enum multi_stop_state {
+	MULTI_STOP_NONE,
+	MULTI_STOP_PREPARE,
+	MULTI_STOP_DISABLE_IRQ_INACTIVE,
+	MULTI_STOP_DISABLE_IRQ_ACTIVE,
+	MULTI_STOP_RUN,
+	MULTI_STOP_EXIT,
+};
+
+struct multi_stop {
+	int (*fn)(void *);
+	void *data;
+	const struct cpumask *active;
+	int state;
+	int thread_ack;          /* stoppers yet to acknowledge the current stage */
+	int num_threads;
+	int ret;
+	struct completion done;
+};
+
+struct stopper {
+	struct task *thread;
+	struct wait_queue wq;
+	struct multi_stop *work;     /* at most one: stop_machine is serialized */
+	bool park_after;
+};
+
+static struct stopper stoppers[NR_CPUS];
+static struct mutex stop_lock = MUTEX_INIT(stop_lock);
+unsigned long stop_machine_runs;
+
+struct task *stop_machine_thread(unsigned int cpu)
+{
+	return stoppers[cpu].thread;
+}
+
+struct task *stop_machine_set_thread(unsigned int cpu, struct task *t)
+{
+	wait_queue_init(&stoppers[cpu].wq);
+	if (t) {
+		t->urgent = true;
+	}
+	stoppers[cpu].thread = t;
+	return t;
+}
+
+void stop_machine_unpark(unsigned int cpu)
+{
+	stoppers[cpu].park_after = false;
+	kthread_unpark(stoppers[cpu].thread);
+}
+
+void stop_machine_park_self(void)
+{
+	stoppers[this_cpu_id()].park_after = true;
+}
+
+static void set_state(struct multi_stop *ms, int state)
+{
+	/* Reset the count before the new stage is visible, so no ack is lost. */
+	__atomic_store_n(&ms->thread_ack, ms->num_threads, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&ms->state, state, __ATOMIC_SEQ_CST);
+}
+
+static void ack_state(struct multi_stop *ms)
+{
+	if (__atomic_sub_fetch(&ms->thread_ack, 1, __ATOMIC_SEQ_CST) == 0) {
+		set_state(ms, ms->state + 1);
+	}
+}
+
+/* Every participating stopper runs this, in lock-step through the stages. */
+static void multi_cpu_stop(struct multi_stop *ms)
+{
+	unsigned int self = this_cpu_id();
+	bool is_active = cpumask_test(ms->active, self);
+	int cur = MULTI_STOP_NONE;
+	bool irqs_were_on = arch_irqs_enabled();
+
+	do {
+		int next = __atomic_load_n(&ms->state, __ATOMIC_SEQ_CST);
+		if (next == cur) {
+			arch_wait_brief(10);
+			continue;
+		}
+		cur = next;
+		switch (cur) {
+		case MULTI_STOP_DISABLE_IRQ_INACTIVE:
+			if (!is_active) {
+				arch_irq_disable();
+			}
+			break;
+		case MULTI_STOP_DISABLE_IRQ_ACTIVE:
+			if (is_active) {
+				arch_irq_disable();
+			}
+			break;
+		case MULTI_STOP_RUN:
+			if (is_active) {
+				int ret = ms->fn(ms->data);
+				if (ret) {
+					ms->ret = ret;
+				}
+			}
+			break;
+		default:
+			break;
+		}
+		ack_state(ms);
+	} while (cur != MULTI_STOP_EXIT);
+	if (irqs_were_on) {
+		arch_irq_enable();
+	}
+}
+
+void stopper_thread_fn(void *arg)
+{
+	struct stopper *s = &stoppers[(uintptr_t)arg];
+
+	for (;;) {
+		wait_event(&s->wq, READ_ONCE(s->work) != NULL || kthread_should_park());
+		struct multi_stop *ms = READ_ONCE(s->work);
+		if (ms) {
+			WRITE_ONCE(s->work, NULL);
+			multi_cpu_stop(ms);
+			complete(&ms->done);
+		}
+		if (s->park_after || kthread_should_park()) {
+			kthread_parkme();
+		}
+	}
+}
+
+int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask *cpus)
+{
+	struct multi_stop ms = { .fn = fn, .data = data, .active = cpus };
+	struct cpumask participants = cpu_online_mask;
+	unsigned int cpu;
+
+	mutex_lock(&stop_lock);
+	completion_init(&ms.done);
+	ms.num_threads = (int)cpumask_weight(&participants);
+	set_state(&ms, MULTI_STOP_PREPARE);
+	/*
+	 * Our own CPU's stopper preempts us as soon as it is woken, and then waits for the
+	 * others: every stopper must be queued before any of them runs.
+	 */
+	preempt_disable();
+	for_each_cpu(cpu, &participants) {
+		WRITE_ONCE(stoppers[cpu].work, &ms);
+		wake_up_all(&stoppers[cpu].wq);
+	}
+	preempt_enable();
+	for_each_cpu(cpu, &participants) {
+		wait_for_completion(&ms.done);
+	}
+	stop_machine_runs++;
+	mutex_unlock(&stop_lock);
+	return ms.ret;
+}
+
+int stop_machine(int (*fn)(void *), void *data, const struct cpumask *cpus)
+{
+	/* The set of online CPUs must not change under us. */
+	cpu_hotplug_disable();
+	int ret = stop_machine_cpuslocked(fn, data, cpus);
+	cpu_hotplug_enable();
+	return ret;
+}
