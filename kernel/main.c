@@ -189,10 +189,10 @@ void kmain(unsigned long hartid, const void *dtb)
 	memory_init(dtb);
 
 	smp_setup_cpus(&platform, hartid, opt.nr_cpus);
-	/* After the CPUs are numbered: cpuhp.fail= names a CPU. */
-	apply_fail_param();
 	workqueue_init();
 	cpuhp_boot_cpu_init();
+	/* After the CPUs are numbered and their hotplug state is set up. */
+	apply_fail_param();
 	arch_cpu_init();
 	time_start_tick();
 	if (platform.initrd_start && platform.initrd_end > platform.initrd_start) {

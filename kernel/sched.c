@@ -434,15 +434,19 @@ bool kthread_should_park(void)
 void kthread_parkme(void)
 {
 	struct task *t = current_task();
-	bool announced = false;
 
 	for (;;) {
 		__atomic_store_n(&t->state, TASK_PARKED, __ATOMIC_SEQ_CST);
 		if (!READ_ONCE(t->should_park)) {
 			break;
 		}
-		if (!announced) {
-			announced = true;
+		/*
+		 * Answer each park request once. A thread unparked and parked again before it
+		 * ran is still in this loop: the generation tells a new request from the old.
+		 */
+		unsigned int gen = load_acquire(&t->park_gen);
+		if (t->park_answered != gen) {
+			t->park_answered = gen;
 			complete(t->parked_done);
 		}
 		schedule();
@@ -456,6 +460,7 @@ void kthread_park(struct task *t)
 
 	completion_init(&done);
 	t->parked_done = &done;
+	store_release(&t->park_gen, t->park_gen + 1);
 	WRITE_ONCE(t->should_park, true);
 	smp_mb();
 	wake_up_task(t);

@@ -160,12 +160,12 @@ int smp_call_function_single(unsigned int cpu, smp_call_fn fn, void *arg, bool w
 
 int smp_call_function_many(const struct cpumask *mask, smp_call_fn fn, void *arg, bool wait)
 {
-	struct call *calls[NR_CPUS];
+	struct call *calls[NR_CPUS] = { NULL };
+	struct cpumask targets = *mask;     /* @mask may be the online mask, which moves */
 	unsigned int cpu, self = this_cpu_id();
 	int queued = 0;
 
-	for_each_cpu(cpu, mask) {
-		calls[cpu] = NULL;
+	for_each_cpu(cpu, &targets) {
 		if (cpu == self || !cpu_online(cpu)) {
 			continue;
 		}
@@ -185,8 +185,8 @@ int smp_call_function_many(const struct cpumask *mask, smp_call_fn fn, void *arg
 		queued++;
 	}
 	if (wait) {
-		for_each_cpu(cpu, mask) {
-			if (cpu != self && calls[cpu]) {
+		for_each_cpu(cpu, &targets) {
+			if (calls[cpu]) {
 				wait_done(calls[cpu]);
 				kfree(calls[cpu]);
 			}

@@ -112,6 +112,7 @@ int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fa
 	/* Injected failures fail before the callback, with no trace line (as Linux). */
 	if (may_fail && st->fail == state) {
 		st->fail = CPUHP_INVALID;
+		st->failed_at = state;
 		return -EAGAIN;
 	}
 	if (cpuhp_step_empty(bringup, step)) {
@@ -131,6 +132,13 @@ int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fa
 		trace_enter(cpu, st->target, state, false, name);
 		ret = bringup ? step->startup(cpu) : step->teardown(cpu);
 		trace_exit(cpu, bringup == !ret ? state : state - 1, state, ret);
+		/*
+		 * BRINGUP_CPU passes on a failure of the ONLINE states cpuhp/N ran (already
+		 * recorded there); it is the failing state only if the CPU never arrived.
+		 */
+		if (ret && may_fail && (state != CPUHP_BRINGUP_CPU || st->state < CPUHP_AP_ONLINE_IDLE)) {
+			st->failed_at = state;
+		}
 		return ret;
 	}
 	cpuhp_multi_fn fn = bringup ? step->startup_multi : step->teardown_multi;

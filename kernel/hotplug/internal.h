@@ -51,6 +51,7 @@ struct cpuhp_cpu_state {
 	bool unusable;
 	bool booted_once;
 	bool dying;
+	int failed_at;          /* state of the last callback that failed (for reports) */
 };
 
 extern struct cpuhp_step cpuhp_steps[CPUHP_STATE_COUNT];

@@ -18,7 +18,7 @@ const bool cpuhp_online_writable = false;
 void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
-	int failed_at = st->state + 1;
+	int failed_at = st->failed_at;
 
 	/* Before the CPU ran anything, the usual rollback of the PREPARE states is safe. */
 	if (st->state <= CPUHP_BRINGUP_CPU) {
@@ -37,9 +37,6 @@ void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err)
 	cpumask_unset(&cpu_active_mask, cpu);
 	kthread_park(st->thread);
 	st->target = st->state;
-	if (failed_at <= CPUHP_AP_ONLINE_IDLE) {
-		failed_at = CPUHP_BRINGUP_CPU;
-	}
 	pr_err("CPU%u: bring-up failed at %s (%s): left online, inactive (hotplug disabled)\n", cpu,
 	       cpuhp_state_name(failed_at), err_name(err));
 }

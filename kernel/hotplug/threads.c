@@ -34,6 +34,8 @@ int smpboot_create_threads(unsigned int cpu)
 	if (!st->thread && !(st->thread = create_parked(cpuhp_thread_fn, cpu, "cpuhp/%u"))) {
 		return -ENOMEM;
 	}
+	/* Like Linux's SCHED_FIFO cpuhp threads: a busy CPU must not delay its hotplug. */
+	st->thread->urgent = true;
 	if (!stop_machine_thread(cpu) &&
 	    !stop_machine_set_thread(cpu, create_parked(stopper_thread_fn, cpu, "migration/%u"))) {
 		return -ENOMEM;

@@ -60,6 +60,8 @@ struct task {
 	void *stack;
 	uint64_t switches;
 	struct completion *parked_done;
+	unsigned int park_gen;          /* kthread_park() requests made */
+	unsigned int park_answered;     /* the last one the thread completed */
 };
 
 struct wait_queue {

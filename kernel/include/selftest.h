@@ -5,6 +5,7 @@
 int cmd_ipistorm(int argc, char **argv);
 int cmd_call(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
+int cmd_hotplug(int argc, char **argv);
 
 /* The shell's one-line error and usage messages, shared with these commands. */
 int shell_fail(const char *cmd, const char *what, int err);
