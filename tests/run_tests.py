@@ -68,6 +68,12 @@ def figures(configs):
                       f"secondaries {m2.group(1)}/{m2.group(2)} up in {m2.group(3)} us")
             else:
                 print(f"figure: boot [{config}, -smp {smp}]: not measured (exit {b.rc})")
+    if "hotplug" in configs:
+        for icount in (True, False):
+            b = harness.boot("hotplug", ["hotplug bench 21"], smp=4, icount=icount, timeout=240)
+            mode = "icount shift=0" if icount else "default TCG"
+            for line in b.output_of("hotplug bench 21").splitlines():
+                print(f"figure: [{mode}, -smp 4] {line.strip()}")
 
 
 def main():
