@@ -69,29 +69,10 @@ void complete(struct completion *c)
 	spin_unlock_irqrestore(&c->wq.lock, flags);
 }
 
-void wait_for_completion(struct completion *c)
+/* Takes one completion; 0, or -ETIMEDOUT once @deadline passes (~0: never). */
+static int wait_completion_until(struct completion *c, uint64_t deadline)
 {
 	struct waiter w = { .queued = false };
-
-	might_sleep();
-	for (;;) {
-		prepare_to_wait(&c->wq, &w);
-		unsigned long flags = spin_lock_irqsave(&c->wq.lock);
-		if (c->done) {
-			c->done--;
-			spin_unlock_irqrestore(&c->wq.lock, flags);
-			break;
-		}
-		spin_unlock_irqrestore(&c->wq.lock, flags);
-		schedule();
-	}
-	finish_wait(&c->wq, &w);
-}
-
-int wait_for_completion_timeout(struct completion *c, unsigned int ms)
-{
-	struct waiter w = { .queued = false };
-	uint64_t deadline = arch_time_now() + (uint64_t)ms * log_timebase() / 1000;
 	int ret = -ETIMEDOUT;
 
 	might_sleep();
@@ -106,8 +87,22 @@ int wait_for_completion_timeout(struct completion *c, unsigned int ms)
 		if (ret == 0 || arch_time_now() >= deadline) {
 			break;
 		}
-		schedule_until(deadline);
+		if (deadline == ~0ull) {
+			schedule();
+		} else {
+			schedule_until(deadline);
+		}
 	}
 	finish_wait(&c->wq, &w);
 	return ret;
+}
+
+void wait_for_completion(struct completion *c)
+{
+	wait_completion_until(c, ~0ull);
+}
+
+int wait_for_completion_timeout(struct completion *c, unsigned int ms)
+{
+	return wait_completion_until(c, arch_time_now() + (uint64_t)ms * log_timebase() / 1000);
 }
