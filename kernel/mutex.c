@@ -1,22 +1,28 @@
-/* Sleeping mutexes: the owner is recorded so that holding can be asserted. */
+/*
+ * Sleeping mutexes, handed out in arrival order: a thread that unlocks and at once
+ * locks again (a hotplug flapper, say) must not starve a waiting reboot.
+ */
 #include "mutex.h"
 #include "log.h"
 
-static bool mutex_try(struct mutex *m)
+static bool mutex_my_turn(struct mutex *m, unsigned long ticket)
 {
 	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
-	bool got = m->owner == NULL;
-	if (got) {
+	bool mine = m->serving == ticket;
+	if (mine) {
 		m->owner = current_task();
 	}
 	spin_unlock_irqrestore(&m->wq.lock, flags);
-	return got;
+	return mine;
 }
 
 void mutex_lock(struct mutex *m)
 {
 	might_sleep();
-	wait_event(&m->wq, mutex_try(m));
+	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
+	unsigned long ticket = m->next++;
+	spin_unlock_irqrestore(&m->wq.lock, flags);
+	wait_event(&m->wq, mutex_my_turn(m, ticket));
 }
 
 void mutex_unlock(struct mutex *m)
@@ -24,8 +30,11 @@ void mutex_unlock(struct mutex *m)
 	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
 	if (m->owner != current_task()) {
 		pr_err("mutex_unlock by %s, which does not hold it\n", current_task()->name);
+		spin_unlock_irqrestore(&m->wq.lock, flags);
+		return;
 	}
 	m->owner = NULL;
+	m->serving++;
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 	wake_up_all(&m->wq);
 }

@@ -427,6 +427,39 @@ static int hotplug_bench(unsigned long runs)
 	return 0;
 }
 
+/*
+ * Flaps one CPU offline and online from a thread of its own until hotplug refuses
+ * (disabled for good by reboot/poweroff), so a reboot can be raced against it.
+ */
+static void flap_fn(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+	unsigned long ops = 0;
+	int err;
+
+	for (;;) {
+		err = cpu_online(cpu) ? cpu_down(cpu, CPUHP_OFFLINE) : cpu_up(cpu, CPUHP_ONLINE);
+		if (err) {
+			break;
+		}
+		if (++ops == 1) {
+			pr_info("flap: CPU%u: first operation done\n", cpu);
+		}
+	}
+	pr_info("flap: CPU%u: %lu operations, then %s\n", cpu, ops, err_name(err));
+}
+
+static int hotplug_flap(unsigned long cpu)
+{
+	if (cpu >= nr_cpu_ids || !cpumask_test(&cpu_present_mask, (unsigned int)cpu)) {
+		return shell_fail("hotplug", "flap", -ENODEV);
+	}
+	if (!kthread_run(flap_fn, (void *)(uintptr_t)cpu, "flap")) {
+		return shell_fail("hotplug", "flap", -ENOMEM);
+	}
+	return 0;
+}
+
 static int stop_machine_noop(void *arg)
 {
 	*(unsigned int *)arg = this_cpu_id();
@@ -464,6 +497,9 @@ int cmd_hotplug(int argc, char **argv)
 		}
 		if (strcmp(argv[1], "bench") == 0) {
 			return hotplug_bench(n);
+		}
+		if (strcmp(argv[1], "flap") == 0) {
+			return hotplug_flap(n);
 		}
 	}
 	return shell_usage("hotplug");

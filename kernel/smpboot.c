@@ -35,6 +35,8 @@ static void cpu_init_struct(unsigned int cpu, unsigned long hartid, const struct
 	c->core_id = h && h->core_id >= 0 ? h->core_id : -1;
 	c->thread_id = h && h->thread_id >= 0 ? h->thread_id : 0;
 	c->isa = h ? h->isa : NULL;
+	/* The boot CPU too: once taken down, it comes back through secondary_entry. */
+	c->boot_sp = idle_stacks[cpu] + IDLE_STACK_SIZE;
 }
 
 void smp_setup_boot_cpu(unsigned long hartid)
@@ -79,7 +81,6 @@ void smp_setup_cpus(const struct dt_platform *p, unsigned long boot_hart, unsign
 			continue;
 		}
 		cpu_init_struct(n, (unsigned long)h->hartid, h);
-		cpus[n].boot_sp = idle_stacks[n] + IDLE_STACK_SIZE;
 		sched_init_cpu(n);
 		cpumask_set(&cpu_possible_mask, n);
 		cpumask_set(&cpu_present_mask, n);

@@ -7,9 +7,11 @@
 struct mutex {
 	struct wait_queue wq;
 	struct task *owner;         /* NULL when free; wq.lock */
+	unsigned long next;         /* ticket the next locker takes; wq.lock */
+	unsigned long serving;      /* ticket that owns it, or may take it now; wq.lock */
 };
 
-#define MUTEX_INIT(name) { WAIT_QUEUE_INIT((name).wq), NULL }
+#define MUTEX_INIT(name) { WAIT_QUEUE_INIT((name).wq), NULL, 0, 0 }
 
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);

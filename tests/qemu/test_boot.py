@@ -1,9 +1,11 @@
 """Boot scenarios: CPU counts, boot hart lottery, maxcpus/nr_cpus, sparse hart ids,
 malformed parameters."""
+import os
 import re
+import subprocess
 import tempfile
 
-from harness import boot, sysfs, make_dtb
+from harness import ROOT, Failure, boot, sysfs, make_dtb
 
 MASKS = ["possible", "present", "online", "active", "offline"]
 
@@ -176,3 +178,24 @@ def test_more_harts_than_nr_cpus(config):
     b.expect(sysfs(b, "online") == "0-63", "64 CPUs online")
     b.expect(not b.lines(r"hart \d+: (cannot be started|did not stop)"),
              "quietening the ignored harts failed")
+
+
+def test_takedown_compiled_out(config):
+    """The take-down machinery is in the hotplug build's image and absent from the
+    hotplug=false one (Meson leaves down.c and arch/riscv/hotplug.c out), while what an
+    undead CPU still needs (stop_machine, the rollback entry) is in both."""
+    elf = os.path.join(ROOT, "build", config, "arch", "riscv", "hartplug.elf")
+    nm = subprocess.run(["riscv64-unknown-elf-nm", elf], check=True, stdout=subprocess.PIPE)
+    syms = {line.split()[-1] for line in nm.stdout.decode().splitlines() if line.strip()}
+    takedown = {"take_cpu_down", "_cpu_down", "arch_cpu_stop_self"}
+    needed = {"stop_machine", "cpuhp_rollback_failed_up", "smp_call_function_many"}
+    if config == "hotplug":
+        missing = takedown - syms
+        if missing:
+            raise Failure(f"take-down symbols missing from the hotplug image: {sorted(missing)}")
+    else:
+        present = takedown & syms
+        if present:
+            raise Failure(f"take-down symbols in the hotplug=false image: {sorted(present)}")
+    if needed - syms:
+        raise Failure(f"{config} image lacks {sorted(needed - syms)}")
