@@ -468,6 +468,26 @@ void kthread_park(struct task *t)
 	t->parked_done = NULL;
 }
 
+/*
+ * A thread that knows it is done for now parks without anyone asking: that saves the
+ * requester a wake-up round trip to the thread's CPU.
+ */
+void kthread_park_self(struct completion *done)
+{
+	struct task *t = current_task();
+
+	t->parked_done = done;
+	store_release(&t->park_gen, t->park_gen + 1);
+	WRITE_ONCE(t->should_park, true);
+	kthread_parkme();
+}
+
+bool kthread_is_parked(struct task *t)
+{
+	return READ_ONCE(t->should_park) &&
+	       __atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == TASK_PARKED;
+}
+
 void kthread_make_parked(struct task *t)
 {
 	t->percpu_thread = true;

@@ -77,7 +77,10 @@ int cpuhp_teardown_cpu(unsigned int cpu)
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	struct cpumask only;
 
-	kthread_park(st->thread);
+	/* Normally cpuhp/N parked itself when it handed over to us. */
+	if (!kthread_is_parked(st->thread)) {
+		kthread_park(st->thread);
+	}
 	completion_init(&st->done_down);
 	cpumask_clear(&only);
 	cpumask_set(&only, cpu);
@@ -136,6 +139,7 @@ static int _cpu_down(unsigned int cpu, int target)
 			/* Only TEARDOWN_CPU can fail here (DEAD steps cannot): roll forward. */
 			int at = st->state;
 			if (at >= CPUHP_TEARDOWN_CPU) {
+				kthread_unpark(st->thread);
 				cpuhp_kick_ap(cpu, prev);
 			} else {
 				st->bringup = true;

@@ -54,7 +54,15 @@ void cpuhp_thread_fn(void *arg)
 				cpuhp_run_up_nofail(cpu, from);
 			}
 			st->result = ret;
-			complete(&st->done_down);
+			/*
+			 * Handed on to TEARDOWN_CPU, this thread has nothing left to do on this
+			 * CPU: it parks before answering, so the take-down need not ask it to.
+			 */
+			if (!ret && st->target <= CPUHP_TEARDOWN_CPU) {
+				kthread_park_self(&st->done_down);
+			} else {
+				complete(&st->done_down);
+			}
 		}
 	}
 }

@@ -90,6 +90,9 @@ void kthread_make_parked(struct task *t);
 void kthread_unpark(struct task *t);
 bool kthread_should_park(void);
 void kthread_parkme(void);
+/* Parks the calling per-CPU thread on its own request; @done completes once parked. */
+void kthread_park_self(struct completion *done);
+bool kthread_is_parked(struct task *t);
 __noreturn void task_exit(void);
 
 void wake_up_task(struct task *t);
