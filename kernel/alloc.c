@@ -14,6 +14,8 @@
 #define HEADER 16               /* keeps user pointers 16-byte aligned */
 #define MAGIC_LIVE 0x4c495645u  /* "LIVE" */
 #define MAGIC_FREE 0x46524545u  /* "FREE" */
+#define POISON_FREE 0x6b        /* as Linux's slab poisoning: a use after free reads 6b6b... */
+#define POISON_WORD 0x6b6b6b6b6b6b6b6bull
 
 struct block {
 	uint32_t magic;
@@ -24,6 +26,13 @@ struct block {
 static spinlock_t heap_lock = SPINLOCK_INIT;
 static uintptr_t heap_start, heap_next, heap_end;
 static struct block *free_list[CLASSES];
+/*
+ * Freed blocks wait here, poisoned, before they can be handed out again (KASAN calls
+ * this quarantine): a use after free then reads poison rather than someone's new data.
+ */
+#define QUARANTINE 16
+static struct block *quarantine[QUARANTINE];
+static unsigned int quarantine_next;
 static size_t live_objects, live_bytes;
 
 void alloc_init(uintptr_t start, uintptr_t end)
@@ -57,6 +66,11 @@ void *kmalloc(size_t size)
 	if (free_list[cls]) {
 		b = free_list[cls];
 		free_list[cls] = b->next_free;
+		const uint64_t *w = (const uint64_t *)((char *)b + HEADER);
+		if (w[0] != POISON_WORD || w[1] != POISON_WORD) {
+			pr_err("BUG: heap block %p was written after it was freed (%016llx)\n",
+			       (void *)((char *)b + HEADER), (unsigned long long)w[0]);
+		}
 	} else if (heap_end - heap_next >= bytes) {
 		b = (struct block *)heap_next;
 		heap_next += bytes;
@@ -92,10 +106,17 @@ void kfree(void *p)
 		       (uintptr_t)b >= heap_start && (uintptr_t)b < heap_next ? b->magic : 0);
 		return;
 	}
+	/* Poisoned, so whoever still holds a pointer sees garbage instead of stale data. */
+	memset(p, POISON_FREE, ((size_t)1 << (b->cls + MIN_SHIFT)) - HEADER);
 	unsigned long flags = spin_lock_irqsave(&heap_lock);
 	b->magic = MAGIC_FREE;
-	b->next_free = free_list[b->cls];
-	free_list[b->cls] = b;
+	struct block *old = quarantine[quarantine_next];
+	quarantine[quarantine_next] = b;
+	quarantine_next = (quarantine_next + 1) % QUARANTINE;
+	if (old) {
+		old->next_free = free_list[old->cls];
+		free_list[old->cls] = old;
+	}
 	live_objects--;
 	live_bytes -= (size_t)1 << (b->cls + MIN_SHIFT);
 	spin_unlock_irqrestore(&heap_lock, flags);

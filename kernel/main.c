@@ -95,6 +95,17 @@ static void parse_boot_options(const char *bootargs, struct boot_options *o)
 	} else if (bp) {
 		o->shell_run = bp->value;
 	}
+	bp = cmdline_find(&cmdline, "nosmt");
+	if (bp && cpu_smt_param(bp->value)) {
+		bad_param("'nosmt': use nosmt or nosmt=force");
+	}
+	if (cmdline_get_uint(&cmdline, "cpuhp.unsafe_rollback", 0, 1, &v, err, sizeof(err)) == 0) {
+		if (v && cpuhp_set_unsafe_rollback()) {
+			bad_param("'cpuhp.unsafe_rollback': only with hotplug compiled out");
+		}
+	} else if (cmdline_find(&cmdline, "cpuhp.unsafe_rollback")) {
+		bad_param(err);
+	}
 	cmdline_find(&cmdline, "cpuhp.fail");    /* read once the CPUs are numbered */
 	for (unsigned int i = 0; i < cmdline.count; i++) {
 		if (!cmdline.params[i].used) {
@@ -189,6 +200,7 @@ void kmain(unsigned long hartid, const void *dtb)
 	memory_init(dtb);
 
 	smp_setup_cpus(&platform, hartid, opt.nr_cpus);
+	cpu_smt_init();
 	workqueue_init();
 	cpuhp_boot_cpu_init();
 	/* After the CPUs are numbered and their hotplug state is set up. */

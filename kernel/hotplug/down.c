@@ -19,6 +19,12 @@
 
 const bool cpuhp_online_writable = true;
 
+/* The take-down is here: a failed bring-up always rolls back fully and safely. */
+int cpuhp_set_unsafe_rollback(void)
+{
+	return -EINVAL;
+}
+
 /* Runs on the outgoing CPU, inside stop_machine, interrupts off. */
 static int take_cpu_down(void *arg)
 {
@@ -158,6 +164,56 @@ int cpu_down(unsigned int cpu, int target)
 	}
 	cpu_maps_lock();
 	err = cpu_hotplug_disabled ? -EBUSY : _cpu_down(cpu, target);
+	cpu_maps_unlock();
+	return err;
+}
+
+/* smt/control off|forceoff: every online secondary thread goes down (Linux's order). */
+int cpuhp_smt_disable(int control)
+{
+	unsigned int cpu;
+	int err = 0;
+
+	cpu_maps_lock();
+	if (cpu_hotplug_disabled) {
+		err = -EBUSY;
+	}
+	for (cpu = 0; cpu < nr_cpu_ids && !err; cpu++) {
+		if (cpu_online(cpu) && !cpu_smt_primary(cpu)) {
+			err = _cpu_down(cpu, CPUHP_OFFLINE);
+		}
+	}
+	if (!err) {
+		cpu_smt_set_control(control);
+	}
+	cpu_maps_unlock();
+	return err;
+}
+
+/* smt/control on: the secondary threads of every core whose primary is online come up. */
+int cpuhp_smt_enable(void)
+{
+	unsigned int cpu, p;
+	int err = 0;
+
+	cpu_maps_lock();
+	if (cpu_hotplug_disabled) {
+		cpu_maps_unlock();
+		return -EBUSY;
+	}
+	cpu_smt_set_control(CPU_SMT_ON);
+	for (cpu = 0; cpu < nr_cpu_ids && !err; cpu++) {
+		if (cpu_online(cpu) || cpu_smt_primary(cpu) || !cpumask_test(&cpu_present_mask, cpu)) {
+			continue;
+		}
+		bool core_online = false;
+		for_each_cpu(p, &cpu_online_mask) {
+			core_online |= cpus[p].core_id == cpus[cpu].core_id && cpu_smt_primary(p);
+		}
+		if (core_online) {
+			err = cpu_up_locked(cpu, CPUHP_ONLINE);
+		}
+	}
 	cpu_maps_unlock();
 	return err;
 }

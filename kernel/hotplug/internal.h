@@ -106,6 +106,15 @@ void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err);
 int cpuhp_online_store(unsigned int cpu, bool online);
 extern const bool cpuhp_online_writable;
 
+/* smt/control writes: take the secondary threads down, or bring them back (locked). */
+int cpuhp_smt_disable(int control);
+int cpuhp_smt_enable(void);
+int cpu_smt_get_control(void);
+void cpu_smt_set_control(int control);
+void cpu_smt_sysfs_init(void);
+/* _cpu_up with the maps lock held (up.c). */
+int cpu_up_locked(unsigned int cpu, int target);
+
 /* up.c / core.c helpers shared inside kernel/hotplug */
 int cpuhp_check_down_target(unsigned int cpu, int target);
 int cpuhp_fail_store(unsigned int cpu, int state);

@@ -15,6 +15,15 @@
 
 const bool cpuhp_online_writable = false;
 
+/* cpuhp.unsafe_rollback=1: reproduce the pre-2019 Linux bug, for the use-after-free check. */
+static bool unsafe_rollback;
+
+int cpuhp_set_unsafe_rollback(void)
+{
+	unsafe_rollback = true;
+	return 0;
+}
+
 void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
@@ -39,6 +48,13 @@ void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err)
 	st->target = st->state;
 	pr_err("CPU%u: bring-up failed at %s (%s): left online, inactive (hotplug disabled)\n", cpu,
 	       cpuhp_state_name(failed_at), err_name(err));
+	if (unsafe_rollback) {
+		/* What Linux did before the fix: the DEAD steps free what the CPU still uses. */
+		pr_warn("CPU%u: cpuhp.unsafe_rollback: running its DEAD steps while it runs\n", cpu);
+		for (int s = CPUHP_BRINGUP_CPU - 1; s > prev_state; s--) {
+			cpuhp_invoke_callback(cpu, s, false, false);
+		}
+	}
 }
 
 /* Never reached: nothing here takes a CPU below TEARDOWN_CPU. */
@@ -65,6 +81,18 @@ int cpuhp_online_store(unsigned int cpu, bool online)
 {
 	(void)cpu;
 	(void)online;
+	return -EPERM;
+}
+
+/* smt/control is read-only here; these are never reached. */
+int cpuhp_smt_disable(int control)
+{
+	(void)control;
+	return -EPERM;
+}
+
+int cpuhp_smt_enable(void)
+{
 	return -EPERM;
 }
 

@@ -121,4 +121,5 @@ void cpuhp_sysfs_init(void)
 	if (err) {
 		pr_err("sysfs: could not create every hotplug file\n");
 	}
+	cpu_smt_sysfs_init();
 }

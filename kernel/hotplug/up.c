@@ -147,6 +147,14 @@ int bringup_cpu(unsigned int cpu)
 	/* The idle task could not unpark anything without sleeping: we do it. */
 	kthread_unpark(st->thread);
 	stop_machine_unpark(cpu);
+	/*
+	 * nosmt: a secondary thread is booted once and then cancelled here, after it
+	 * reached AP_ONLINE_IDLE (Linux's x86 pattern); the rollback decides its fate.
+	 */
+	if (!cpu_bootable(cpu)) {
+		st->failed_at = CPUHP_BRINGUP_CPU;
+		return -ECANCELED;
+	}
 	if (st->target > CPUHP_AP_ONLINE_IDLE) {
 		return cpuhp_kick_ap(cpu, st->target);
 	}
@@ -194,6 +202,12 @@ static int check_cpu_target(unsigned int cpu, int target)
 	return 0;
 }
 
+int cpu_up_locked(unsigned int cpu, int target)
+{
+	/* A thread nosmt has switched off is not started again (Linux: -EPERM). */
+	return cpu_bootable(cpu) ? _cpu_up(cpu, target) : -EPERM;
+}
+
 int cpu_up(unsigned int cpu, int target)
 {
 	int err = check_cpu_target(cpu, target);
@@ -201,7 +215,7 @@ int cpu_up(unsigned int cpu, int target)
 		return err;
 	}
 	cpu_maps_lock();
-	err = cpu_hotplug_disabled ? -EBUSY : _cpu_up(cpu, target);
+	err = cpu_hotplug_disabled ? -EBUSY : cpu_up_locked(cpu, target);
 	cpu_maps_unlock();
 	return err;
 }
@@ -231,8 +245,9 @@ void cpuhp_boot_cpu_init(void)
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		cpuhp_init_cpu(cpu);
 	}
-	if (smpboot_create_threads(0)) {
-		panic("cannot create the boot CPU's per-CPU threads");
+	/* Its PREPARE work, by hand: the boot CPU never went through bring-up. */
+	if (smpboot_create_threads(0) || timers_prepare_cpu(0)) {
+		panic("cannot set up the boot CPU's per-CPU threads and tick");
 	}
 	kthread_unpark(st->thread);
 	stop_machine_unpark(0);
@@ -248,7 +263,10 @@ void cpuhp_boot_secondaries(unsigned int max_cpus)
 
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus; cpu++) {
 		int err = cpu_up(cpu, CPUHP_ONLINE);
-		if (err) {
+		if (err == -ECANCELED) {
+			pr_info("smt: CPU%u (core %d thread %d) booted once, then cancelled (nosmt)\n", cpu,
+				cpus[cpu].core_id, cpus[cpu].thread_id);
+		} else if (err) {
 			pr_err("CPU%u: bring-up failed: %s (%s)\n", cpu, err_text(err), err_name(err));
 		}
 	}

@@ -105,6 +105,24 @@ int cpuhp_cpu_state(unsigned int cpu);
 void cpuhp_boot_cpu_init(void);
 /* Creates /sys/devices/system/cpu/hotplug and the per-CPU hotplug files. */
 void cpuhp_sysfs_init(void);
+
+/* SMT control (kernel/hotplug/smt.c), Linux's cpu_smt_control values. */
+enum cpu_smt_control {
+	CPU_SMT_ON,
+	CPU_SMT_OFF,
+	CPU_SMT_FORCE_OFF,
+	CPU_SMT_NOT_SUPPORTED,
+};
+int cpu_smt_param(const char *value);    /* boot: nosmt (NULL) or nosmt=force; -EINVAL */
+void cpu_smt_init(void);                 /* once the CPUs and their threads are known */
+bool cpu_smt_primary(unsigned int cpu);
+bool cpu_bootable(unsigned int cpu);
+/*
+ * Test aid, hotplug=false only (-EINVAL otherwise): the minimal rollback also runs the
+ * DEAD steps of an undead CPU, as Linux did before its 2019 fix, so that the
+ * use-after-free check has something to catch.
+ */
+int cpuhp_set_unsafe_rollback(void);
 /* Boot: brings every secondary up to ONLINE (init thread). */
 void cpuhp_boot_secondaries(unsigned int max_cpus);
 /* Reboot/poweroff: hotplug off, move to the reboot CPU, stop the others. */

@@ -22,6 +22,8 @@ enum cpu_boot_state {
 	CPU_BOOT_ABANDONED, /* control CPU gave up; a late arrival stops itself */
 };
 
+struct tick_base;
+
 /**
  * struct cpu - everything that belongs to one logical CPU
  * @boot_sp:     stack pointer the CPU starts on (first field: read by entry assembly)
@@ -34,7 +36,7 @@ enum cpu_boot_state {
  * @need_resched: set by interrupts and wake-ups, consumed by schedule()
  * @migrate:     a task that schedule() switched away from and must place elsewhere
  * @irq_depth:   nesting of interrupt handlers on this CPU
- * @next_tick:   deadline of the next periodic tick
+ * @tick:        this CPU's tick state, allocated in timers:prepare, freed in its DEAD step
  * @ipi_pending: reason bits for the software interrupt (atomic)
  * @call_*:      queue of cross-CPU calls to run here, protected by @call_lock
  * @boot_state:  enum cpu_boot_state
@@ -56,8 +58,7 @@ struct cpu {
 
 	int need_resched;
 	unsigned int irq_depth;
-	uint64_t next_tick;
-	uint64_t ticks;
+	struct tick_base *tick;
 
 	unsigned long ipi_pending;
 	spinlock_t call_lock;

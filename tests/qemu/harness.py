@@ -70,7 +70,7 @@ def parse_transcript(out, keep_log=False):
 
 
 def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=None,
-         timeout=90, poweroff=True, extra=None):
+         timeout=90, poweroff=True, extra=None, smt=None):
     """Runs tools/run --no-build and returns a Boot."""
     args = [RUN, "--no-build", "--config", config, "--smp", str(smp),
             "--timeout", str(timeout)]
@@ -82,6 +82,8 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
         args += ["--append", line]
     if dtb:
         args += ["--dtb", dtb]
+    if smt:
+        args += ["--smt", str(smt)]
     if icount:
         args.append("--icount")
     if script:
