@@ -739,6 +739,7 @@ void sched_cpu_dying(unsigned int cpu)
 int sched_cpu_activate(unsigned int cpu)
 {
 	cpumask_set(&cpu_active_mask, cpu);
+	cpuhp_trace_mask(cpu, "active", true);
 	return 0;
 }
 
@@ -798,6 +799,7 @@ int sched_cpu_deactivate(unsigned int cpu)
 		return -EBUSY;     /* the last CPU that takes tasks stays */
 	}
 	cpumask_unset(&cpu_active_mask, cpu);
+	cpuhp_trace_mask(cpu, "active", false);
 	push_tasks(cpu);
 	return 0;
 }

@@ -125,6 +125,7 @@ void secondary_main(struct cpu *c)
 	cpuhp_ap_starting(c->id);
 	c->boot_time = arch_time_now();
 	cpumask_set(&cpu_online_mask, c->id);
+	cpuhp_trace_mask(c->id, "online", true);
 	store_release(&c->boot_state, CPU_BOOT_ARRIVED);
 	pr_info("CPU%u: hart %lu online\n", c->id, c->hartid);
 	arch_irq_enable();

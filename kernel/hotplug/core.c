@@ -100,6 +100,20 @@ void cpuhp_trace_kick(unsigned int cpu, int target, int step, bool enter, int re
 	}
 }
 
+void cpuhp_trace_mask(unsigned int cpu, const char *mask, bool set)
+{
+	if (trace_on) {
+		printk(LOG_INFO, "cpuhp_mask:  cpu: %04u %s: %d\n", cpu, mask, set ? 1 : 0);
+	}
+}
+
+void cpuhp_trace_hsm(unsigned int cpu, const char *what)
+{
+	if (trace_on) {
+		printk(LOG_INFO, "cpuhp_hsm:   cpu: %04u hart: %lu %s\n", cpu, cpus[cpu].hartid, what);
+	}
+}
+
 /* ---- the single call site ---- */
 
 int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fail)
@@ -131,7 +145,12 @@ int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fa
 	if (!step->multi) {
 		trace_enter(cpu, st->target, state, false, name);
 		ret = bringup ? step->startup(cpu) : step->teardown(cpu);
-		trace_exit(cpu, bringup == !ret ? state : state - 1, state, ret);
+		/*
+		 * As Linux, the exit line shows the CPU's state: the step (or the one below it)
+		 * for most, but where the CPU got to by itself for BRINGUP_CPU and TEARDOWN_CPU.
+		 */
+		bool moved = state == CPUHP_BRINGUP_CPU || state == CPUHP_TEARDOWN_CPU;
+		trace_exit(cpu, moved ? st->state : bringup == !ret ? state : state - 1, state, ret);
 		/*
 		 * BRINGUP_CPU passes on a failure of the ONLINE states cpuhp/N ran (already
 		 * recorded there); it is the failing state only if the CPU never arrived.

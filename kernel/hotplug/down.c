@@ -39,6 +39,7 @@ static int take_cpu_down(void *arg)
 	raw_spin_lock(&c->call_lock);
 	cpumask_unset(&cpu_online_mask, cpu);
 	raw_spin_unlock(&c->call_lock);
+	cpuhp_trace_mask(cpu, "online", false);
 	/* DYING steps: the STARTING states' teardowns, last first. */
 	for (int s = CPUHP_AP_ONLINE; s > CPUHP_BRINGUP_CPU; s--) {
 		cpuhp_invoke_callback(cpu, s, false, false);
@@ -54,6 +55,7 @@ void cpuhp_idle_dead(void)
 	struct cpuhp_cpu_state *st = &cpuhp_state[this_cpu_id()];
 
 	complete(&st->done_down);
+	cpuhp_trace_hsm(this_cpu_id(), "hart_stop");
 	arch_cpu_stop_self();
 }
 
@@ -68,6 +70,7 @@ static int wait_hart_stopped(unsigned int cpu)
 	while (arch_time_now() < deadline) {
 		status = arch_hart_status(cpus[cpu].hartid, &fw);
 		if (status == ARCH_CPU_STOPPED) {
+			cpuhp_trace_hsm(cpu, "status: STOPPED");
 			return 0;
 		}
 		arch_wait_brief(hz / 1000000 + 1);

@@ -43,7 +43,10 @@ void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err)
 	if (st->state > CPUHP_AP_ONLINE_IDLE) {
 		cpuhp_kick_ap(cpu, CPUHP_AP_ONLINE_IDLE);
 	}
-	cpumask_unset(&cpu_active_mask, cpu);
+	if (cpumask_test(&cpu_active_mask, cpu)) {
+		cpumask_unset(&cpu_active_mask, cpu);
+		cpuhp_trace_mask(cpu, "active", false);
+	}
 	kthread_park(st->thread);
 	st->target = st->state;
 	pr_err("CPU%u: bring-up failed at %s (%s): left online, inactive (hotplug disabled)\n", cpu,
@@ -101,5 +104,6 @@ void cpuhp_shutdown_prepare(int reboot_cpu)
 {
 	(void)reboot_cpu;
 	cpu_hotplug_disable();
+	pr_notice("reboot: on CPU%u, stopping the other CPUs (hotplug compiled out)\n", this_cpu_id());
 	smp_stop_others();
 }

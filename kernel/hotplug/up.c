@@ -4,6 +4,7 @@
  * that runs the ONLINE states. The idle task never sleeps: it completes to the
  * control CPU, which unparks the new CPU's threads and kicks cpuhp/N.
  */
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 #include "cpuhp_callbacks.h"
@@ -118,11 +119,13 @@ int bringup_cpu(unsigned int cpu)
 	if (c->prekicked) {
 		/* Started at boot already and halted in the kernel: let it go on. */
 		c->prekicked = false;
+		cpuhp_trace_hsm(cpu, "started at boot: released");
 		store_release(&c->boot_go, 1);
 	} else {
 		store_release(&c->boot_state, CPU_BOOT_WAITING);
 		c->boot_go = 1;
 		err = arch_cpu_start(cpu, &fw);
+		cpuhp_trace_hsm(cpu, err ? "hart_start: failed" : "hart_start");
 	}
 	if (err) {
 		c->boot_state = CPU_BOOT_NONE;
@@ -260,6 +263,15 @@ void cpuhp_boot_cpu_init(void)
 void cpuhp_boot_secondaries(unsigned int max_cpus)
 {
 	uint64_t start = arch_time_now(), hz = log_timebase();
+
+	/* The teardown log names each CPU's hart: CPU numbers follow the random boot hart. */
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids && cpuhp_trace_enabled(); cpu++) {
+		long fw;
+		int hs = arch_hart_status(cpus[cpu].hartid, &fw);
+		char what[32];
+		snprintf(what, sizeof(what), "status: %s", hs < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(hs));
+		cpuhp_trace_hsm(cpu, what);
+	}
 
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus; cpu++) {
 		int err = cpu_up(cpu, CPUHP_ONLINE);

@@ -113,6 +113,13 @@ enum cpu_smt_control {
 	CPU_SMT_FORCE_OFF,
 	CPU_SMT_NOT_SUPPORTED,
 };
+/*
+ * Teardown-log lines beside the callback trace (cpuhp.trace=1), one per mask change
+ * and per HSM request or observed status; any context.
+ */
+void cpuhp_trace_mask(unsigned int cpu, const char *mask, bool set);
+void cpuhp_trace_hsm(unsigned int cpu, const char *what);
+
 int cpu_smt_param(const char *value);    /* boot: nosmt (NULL) or nosmt=force; -EINVAL */
 void cpu_smt_init(void);                 /* once the CPUs and their threads are known */
 bool cpu_smt_primary(unsigned int cpu);

@@ -102,3 +102,83 @@ def test_nosmt_smp4(config):
 def test_nosmt_smp8(config):
     """As nosmt_smp4 at -smp 8, with nosmt=force (smt/control reads forceoff)."""
     check_nosmt(config, 8, "nosmt=force")
+
+
+def test_smt_control_runtime(config):
+    """smt/control at run time, -smp 8 with 2 threads per core. Full build: off takes
+    every secondary thread down (the boot CPU too, if the firmware booted a secondary),
+    online writes to them are then EPERM, on brings them back, bad values are EINVAL,
+    forceoff cannot be undone (EPERM). Minimal build: the file is read-only (EPERM) and
+    nothing changes."""
+    c = f"{CPU}/smt/control"
+    tries = [f"echo 1 > {CPU}/cpu{n}/online" for n in range(8)]
+    cmds = [f"echo off > {c}", f"cat {c}", f"cat {CPU}/online", f"cat {CPU}/smt/active"] + tries + \
+           [f"echo on > {c}", f"cat {c}", f"cat {CPU}/online", f"cat {CPU}/smt/active",
+            f"echo sideways > {c}", f"echo forceoff > {c}", f"echo on > {c}", f"cat {c}",
+            f"cat {CPU}/online"]
+    b = boot(config, cmds, smp=8, smt=2)
+    b.expect_clean()
+    harts = hart_of_cpu(b)
+    secondary = {cpu for cpu, h in harts.items() if h % 2 == 1}
+    every = set(range(8))
+    outs = [o.strip() for _, o in b.cmds]
+    if config == "nohotplug":
+        b.expect(outs[0].endswith("(EPERM)") and outs[1] == "on", f"read-only: {outs[:2]}")
+        b.expect(cpulist(outs[2]) == every, "nothing changed")
+        return
+    b.expect(outs[0] == "" and outs[1] == "off", f"off: {outs[:2]}")
+    b.expect(cpulist(outs[2]) == every - secondary, f"online after off: {outs[2]}, {harts}")
+    b.expect(outs[3] == "0", f"smt/active after off: {outs[3]}")
+    for n in range(8):
+        got = outs[4 + n]
+        b.expect(got.endswith("(EPERM)") if n in secondary else got == "",
+                 f"online write to cpu{n} while off: {got!r}")
+    rest = outs[12:]
+    b.expect(rest[0] == "" and rest[1] == "on" and cpulist(rest[2]) == every, f"on: {rest[:3]}")
+    b.expect(rest[3] == "1", "smt/active after on")
+    b.expect(rest[4].endswith("(EINVAL)"), f"bad value: {rest[4]}")
+    b.expect(rest[5] == "" and rest[6].endswith("(EPERM)") and rest[7] == "forceoff",
+             f"forceoff for good: {rest[5:8]}")
+    b.expect(cpulist(rest[8]) == every - secondary, f"online after forceoff: {rest[8]}")
+
+
+def test_smt_not_supported(config):
+    """Without thread nodes in cpu-map: smt/control reads notsupported, smt/active 0,
+    writes are ENODEV (EPERM with hotplug compiled out), and nosmt changes nothing."""
+    c = f"{CPU}/smt/control"
+    b = boot(config, [f"cat {c}", f"cat {CPU}/smt/active", f"echo off > {c}", f"cat {CPU}/online"],
+             smp=4, append="nosmt")
+    b.expect_clean()
+    b.expect(b.output_of(f"cat {c}").strip() == "notsupported", "notsupported")
+    b.expect(b.output_of(f"cat {CPU}/smt/active").strip() == "0", "inactive")
+    want = "(ENODEV)" if config == "hotplug" else "(EPERM)"
+    b.expect(b.output_of(f"echo off > {c}").strip().endswith(want), "write refused")
+    b.expect(b.output_of(f"cat {CPU}/online").strip() == "0-3", "all online")
+
+
+def test_bad_nosmt_value(config):
+    """nosmt=sideways is reported and ignored: SMT stays on."""
+    b = boot(config, [f"cat {CPU}/smt/control", f"cat {CPU}/online"], smp=4, smt=2,
+             append="nosmt=sideways")
+    b.expect_clean()
+    b.expect(b.lines(r"bad boot parameter 'nosmt': use nosmt or nosmt=force"), "reported")
+    b.expect(b.output_of(f"cat {CPU}/smt/control").strip() == "on", "on")
+    b.expect(b.output_of(f"cat {CPU}/online").strip() == "0-3", "all online")
+
+
+def test_use_after_free_check(config):
+    """The check that would catch the Linux bug: cpuhp.unsafe_rollback=1 makes the minimal
+    rollback free an undead CPU's tick state (its DEAD steps) while it runs; that CPU
+    reports the poisoned memory at its next tick. Without it (the nosmt tests), nothing
+    is reported. The full build refuses the parameter."""
+    b = boot(config, ["sleep 50"], smp=4, smt=2, append="nosmt cpuhp.unsafe_rollback=1")
+    b.expect(b.rc == 0, f"exit {b.rc}")
+    if config == "hotplug":
+        b.expect(b.lines("bad boot parameter 'cpuhp.unsafe_rollback'"), "refused")
+        b.expect_clean()
+        return
+    harts = hart_of_cpu(b)
+    secondary = {c for c, h in harts.items() if h % 2 == 1 and c != 0}
+    for c in secondary:
+        b.expect(b.lines(rf"cpu{c}: BUG: CPU{c} uses its tick state after it was freed "
+                         r"\(magic 6b6b6b6b\): use-after-free"), f"cpu{c}: caught")
