@@ -118,10 +118,13 @@ void secondary_main(struct cpu *c)
 		arch_cpu_halt();
 	}
 	/* Started early at boot: wait, halted, until our bring-up actually begins. */
-	while (!load_acquire(&c->boot_go)) {
+	while (load_acquire(&c->boot_go) == BOOT_GO_WAIT) {
 		arch_wait_brief(100);
 	}
-	c->boot_go = 0;
+	if (c->boot_go == BOOT_GO_QUIESCE) {
+		arch_cpu_quiesce();
+	}
+	c->boot_go = BOOT_GO_WAIT;
 	cpuhp_ap_starting(c->id);
 	c->boot_time = arch_time_now();
 	cpumask_set(&cpu_online_mask, c->id);
@@ -150,7 +153,7 @@ static void kick_all(unsigned int max_cpus, unsigned long *quiet, unsigned int *
 			quiet[(*nquiet)++] = c->hartid;
 			continue;
 		}
-		c->boot_go = 0;
+		c->boot_go = BOOT_GO_WAIT;
 		store_release(&c->boot_state, CPU_BOOT_WAITING);
 		/* A failure here is reported by bringup_cpu(), which then starts it itself. */
 		c->prekicked = arch_cpu_start(cpu, &fw) == 0;
@@ -192,5 +195,24 @@ void smp_boot_secondaries(unsigned int max_cpus)
 
 	kick_all(max_cpus, quiet, &n);
 	cpuhp_boot_secondaries(max_cpus);
+	/*
+	 * A CPU whose bring-up failed before BRINGUP_CPU never ran past its wait: its hart
+	 * is stopped like an unused one, so an offline CPU's hart is always STOPPED.
+	 */
+	unsigned int first = n;
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
+		if (cpus[cpu].prekicked) {
+			cpus[cpu].prekicked = false;
+			store_release(&cpus[cpu].boot_go, BOOT_GO_QUIESCE);
+			quiet[n++] = cpus[cpu].hartid;
+		}
+	}
 	wait_quiet(quiet, n);
+	for (unsigned int i = first; i < n; i++) {
+		for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
+			if (cpus[cpu].hartid == quiet[i]) {
+				cpus[cpu].boot_state = CPU_BOOT_NONE;
+			}
+		}
+	}
 }

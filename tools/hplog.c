@@ -875,7 +875,7 @@ static int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 	bool full_vs_min = (a.kind == LOG_FULL && b.kind == LOG_MINIMAL) ||
 			   (a.kind == LOG_MINIMAL && b.kind == LOG_FULL);
 	size_t np = pair_cpus(&a, &b, pairs, by_cpu);
-	unsigned identical = 0, split = 0, ordered = 0, bad = 0;
+	unsigned identical = 0, split = 0, ordered = 0, bad = 0, boot_cpu = 0;
 	const char *first_bad = NULL;
 	char label[64];
 
@@ -888,6 +888,13 @@ static int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 				 pr->cpu_b);
 		} else {
 			snprintf(label, sizeof(label), "cpu %d", pr->cpu_a);
+		}
+		if (pr->hart >= 0 && (pr->cpu_a == 0) != (pr->cpu_b == 0)) {
+			/* The firmware booted a different hart in each run: nothing to compare. */
+			printf("%s: the boot CPU of run %s, never brought up there; not compared\n", label,
+			       pr->cpu_a == 0 ? "A" : "B");
+			boot_cpu++;
+			continue;
 		}
 		if (sa.truncated || sb.truncated) {
 			printf("%s: too many events to compare (more than %zu)\n", label,
@@ -965,10 +972,11 @@ static int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 		       "all %u CPUs\n", ordered);
 	} else if (full_vs_min) {
 		printf("verdict: as expected for hotplug=true vs hotplug=false: %u CPUs identical, %u "
-		       "rolled back fully in the full build and left online-inactive in the minimal one\n",
-		       identical, split);
+		       "rolled back fully in the full build and left online-inactive in the minimal one"
+		       "%s\n", identical, split, boot_cpu ? " (boot harts differ: 2 not compared)" : "");
 	} else {
-		printf("verdict: as expected: the runs are identical on all %u CPUs\n", identical);
+		printf("verdict: as expected: the runs are identical on all %u CPUs%s\n", identical,
+		       boot_cpu ? " compared (boot harts differ: 2 not compared)" : "");
 	}
 	return 0;
 }

@@ -185,6 +185,12 @@ const char *arch_fw_err_name(long fw_err)
 	return sbi_err_name(fw_err);
 }
 
+__noreturn void arch_cpu_quiesce(void)
+{
+	((void (*)(void))(uintptr_t)quiesce_entry)();
+	__builtin_unreachable();
+}
+
 int arch_hart_quiesce_start(unsigned long hartid, long *fw_err)
 {
 	long err = sbi_hart_start(hartid, (unsigned long)quiesce_entry, 0);

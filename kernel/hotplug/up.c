@@ -120,10 +120,10 @@ int bringup_cpu(unsigned int cpu)
 		/* Started at boot already and halted in the kernel: let it go on. */
 		c->prekicked = false;
 		cpuhp_trace_hsm(cpu, "started at boot: released");
-		store_release(&c->boot_go, 1);
+		store_release(&c->boot_go, BOOT_GO_RUN);
 	} else {
 		store_release(&c->boot_state, CPU_BOOT_WAITING);
-		c->boot_go = 1;
+		c->boot_go = BOOT_GO_RUN;
 		err = arch_cpu_start(cpu, &fw);
 		cpuhp_trace_hsm(cpu, err ? "hart_start: failed" : "hart_start");
 	}

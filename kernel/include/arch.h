@@ -106,6 +106,8 @@ __noreturn void arch_reboot(void);
 __noreturn void arch_fail_exit(int code);
 /* Stops this CPU for good with interrupts off (panic, stop IPI). */
 __noreturn void arch_cpu_halt(void);
+/* A CPU started at boot but never brought up: stop its hart as an unused one is stopped. */
+__noreturn void arch_cpu_quiesce(void);
 
 /* Deliberately faults (shell `debug fault`): loads from an unmapped address. */
 void arch_trigger_fault(void);

@@ -24,6 +24,13 @@ enum cpu_boot_state {
 
 struct tick_base;
 
+/* What a hart started ahead of its bring-up waits to hear. */
+enum boot_go {
+	BOOT_GO_WAIT,       /* halt and look again */
+	BOOT_GO_RUN,        /* its bring-up began: on to the STARTING states */
+	BOOT_GO_QUIESCE,    /* its bring-up never got that far: stop the hart */
+};
+
 /**
  * struct cpu - everything that belongs to one logical CPU
  * @boot_sp:     stack pointer the CPU starts on (first field: read by entry assembly)
@@ -67,7 +74,7 @@ struct cpu {
 	uint64_t ipis_received;
 
 	int boot_state;
-	int boot_go;                  /* set by the control CPU: go on to the STARTING states */
+	int boot_go;                  /* enum boot_go: set by the control CPU */
 	bool prekicked;               /* started at boot ahead of its bring-up */
 	uint64_t boot_time;           /* timebase ticks when it came online */
 

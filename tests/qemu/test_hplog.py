@@ -1,0 +1,226 @@
+"""tools/hplog (issue: comparing teardown logs): diff verdicts on real pairs of boots
+(nosmt on SMT, an injected failure at every state, both configurations), show and diff
+on a real Linux 6.12 trace, and unit tests on crafted, garbled and truncated logs."""
+import os
+import random
+import re
+import subprocess
+import tempfile
+
+from harness import ROOT, Failure, boot
+
+CPU = "/sys/devices/system/cpu"
+HPLOG = os.path.join(ROOT, "build", "hotplug", "tools", "hplog")
+LINUX = os.path.join(ROOT, "tests", "data", "linux-6.12-riscv", "cpu1-offline-online.trace")
+
+
+def hplog(*args):
+    p = subprocess.run([HPLOG] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def expect(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def saved(d, name, text):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def pair(d, tag, smp, append, smt=None, cmds=()):
+    """Boots the same scenario in both configurations; returns the two log paths."""
+    paths = []
+    for config in ("hotplug", "nohotplug"):
+        b = boot(config, list(cmds), smp=smp, smt=smt, append="cpuhp.trace=1 " + append)
+        b.expect(b.rc == 0, f"{config} {append}: exit {b.rc}")
+        paths.append(saved(d, f"{tag}-{config}.log", b.out))
+    return paths
+
+
+def cancelled_harts(text):
+    """Harts whose bring-up nosmt cancelled, from the log's own lines."""
+    hart = {int(m.group(1)): int(m.group(2)) for m in
+            re.finditer(r"cpuhp_hsm:\s+cpu: (\d+) hart: (\d+)", text)}
+    return {hart[int(c)] for c in re.findall(r"smt: CPU(\d+) \(core \d+ thread \d+\) booted once", text)}
+
+
+def test_diff_nosmt_pairs(config):
+    """nosmt on --smt 2 at -smp 4 (this run's config: hotplug) and -smp 8 (nohotplug):
+    diff of the full and the minimal log is 'as expected' (0), with one CPU rolled back
+    and left online-inactive per secondary thread; the same in the other order; a log
+    against itself is identical."""
+    smp = 4 if config == "hotplug" else 8
+    with tempfile.TemporaryDirectory() as d:
+        full, minimal = pair(d, "nosmt", smp, "nosmt", smt=2)
+        rc, out, err = hplog("diff", full, minimal)
+        expect(rc == 0, f"diff full minimal: rc {rc}\n{out}{err}")
+        m = re.search(r"verdict: as expected for hotplug=true vs hotplug=false: (\d+) CPUs identical, "
+                      r"(\d+) rolled back.*?(?:\(boot harts differ: (\d+) not compared\))?$", out, re.M)
+        expect(m is not None, out)
+        identical, split, skipped = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        expect(identical + split + skipped == smp, out)
+        # Harts cancelled in both runs are the ones the verdict counts as rolled back.
+        both = cancelled_harts(open(full).read()) & cancelled_harts(open(minimal).read())
+        expect(split == len(both) and split >= smp // 2 - 1, f"{sorted(both)} cancelled in both\n{out}")
+        rc, out, _ = hplog("diff", minimal, full)
+        expect(rc == 0 and "verdict: as expected for hotplug=true vs hotplug=false" in out, out)
+        rc, out, _ = hplog("diff", full, full)
+        expect(rc == 0 and f"identical on all {smp} CPUs" in out, out)
+        # The same scenario without nosmt is not what the full log shows: not as expected.
+        b = boot("nohotplug", [], smp=smp, smt=2, append="cpuhp.trace=1")
+        plain = saved(d, "plain.log", b.out)
+        rc, out, _ = hplog("diff", full, plain)
+        expect(rc == 1 and "verdict: NOT as expected" in out, f"rc {rc}\n{out}")
+
+
+def failable_states():
+    b = boot("hotplug", [f"cat {CPU}/hotplug/states"], smp=2)
+    st = {int(m.group(1)): m.group(2) for m in
+          re.finditer(r"^\s*(\d+): (\S+)$", b.output_of(f"cat {CPU}/hotplug/states"), re.M)}
+    by = {n: s for s, n in st.items()}
+    bringup, teardown = by["cpu:bringup"], by["cpu:teardown"]
+    return st, by, [s for s in sorted(st) if 0 < s < max(st) and not bringup < s < teardown
+                    and st[s] != "ap:online-idle"]
+
+
+def test_boot_injection_every_state(config):
+    """cpuhp.fail=1:STATE at boot for every state that may fail, both configurations:
+    CPU1 ends offline (full build; minimal build for PREPARE states and BRINGUP_CPU,
+    which fail before the CPU runs) or online but inactive with the one-line report
+    (minimal build, states the CPU reached itself); cpu:teardown has no startup, so the
+    bring-up succeeds. hplog diff --by cpu of each pair says 'as expected'. (Run once:
+    the nohotplug half of the test runs the PREPARE half of the states.)"""
+    st, by, states = failable_states()
+    bringup = by["cpu:bringup"]
+    half = [s for s in states if (s <= bringup) == (config == "nohotplug")]
+    cmds = [f"cat {CPU}/online", f"cat {CPU}/active", f"cat {CPU}/cpu1/hsm_status"]
+    with tempfile.TemporaryDirectory() as d:
+        for s in half:
+            logs = {}
+            for cfg in ("hotplug", "nohotplug"):
+                b = boot(cfg, cmds, smp=4, append=f"cpuhp.trace=1 cpuhp.fail=1:{s}")
+                b.expect_clean()
+                online = b.output_of(f"cat {CPU}/online").strip()
+                active = b.output_of(f"cat {CPU}/active").strip()
+                hsm = b.output_of(f"cat {CPU}/cpu1/hsm_status").strip()
+                where = f"{cfg} fail=1:{s} ({st[s]}): "
+                if st[s] == "cpu:teardown":
+                    b.expect(online == "0-3" and active == "0-3", where + f"{online}/{active}")
+                elif cfg == "hotplug" or s <= bringup:
+                    b.expect(online == "0,2-3" and active == "0,2-3" and hsm == "STOPPED",
+                             where + f"online {online} active {active} hsm {hsm}")
+                else:
+                    b.expect(online == "0-3" and active == "0,2-3" and hsm == "STARTED",
+                             where + f"online {online} active {active} hsm {hsm}")
+                    b.expect(b.lines(rf"CPU1: bring-up failed at {re.escape(st[s])} \(EAGAIN\): left "
+                                     r"online, inactive \(hotplug disabled\)"), where + "report")
+                logs[cfg] = saved(d, f"{s}-{cfg}.log", b.out)
+            rc, out, err = hplog("diff", "--by", "cpu", logs["hotplug"], logs["nohotplug"])
+            expect(rc == 0 and "verdict: as expected for hotplug=true vs hotplug=false" in out,
+                   f"fail=1:{s} ({st[s]}): rc {rc}\n{out}{err}")
+            split = s > bringup and st[s] != "cpu:teardown"
+            expect(("rolled back fully" in out and re.search(r"(\d+) rolled back", out).group(1)
+                    == ("1" if split else "0")), f"fail=1:{s}: {out}")
+
+
+def test_linux_trace(config):
+    """A real Linux 6.12 trace (cpu1 offline then online): show reads every line into a
+    table; diff against our own offline/online of cpu1 finds the callbacks both kernels
+    have in the same order (0)."""
+    if config == "nohotplug":
+        return
+    rc, out, err = hplog("show", LINUX)
+    expect(rc == 0, f"show: {rc} {err}")
+    lines = [l for l in open(LINUX) if "cpuhp_enter" in l or "cpuhp_multi_enter" in l]
+    rows = [l for l in out.splitlines() if re.match(r"\s+\d+\.\d+\s+cpu\d+\s+(up|down)\s", l)]
+    expect(len(rows) == len(lines), f"{len(rows)} rows for {len(lines)} enter lines")
+    expect("takedown_cpu" in out and "(Linux ftrace)" in out, out[:300])
+    b = boot(config, [f"echo 0 > {CPU}/cpu1/online", f"echo 1 > {CPU}/cpu1/online"], smp=4,
+             append="cpuhp.trace=1")
+    b.expect_clean()
+    with tempfile.TemporaryDirectory() as d:
+        ours = saved(d, "ours.log", b.out)
+        rc, out, err = hplog("diff", LINUX, ours)
+        expect(rc == 0 and "verdict: as expected: the callbacks both kernels have run in the same "
+               "order" in out, f"rc {rc}\n{out}{err}")
+        # Swap two callbacks in the Linux trace: the order check must notice.
+        text = open(LINUX).read()
+        swapped = text.replace("(sched_cpu_deactivate)", "(XX)").replace(
+            "(sched_cpu_wait_empty)", "(sched_cpu_deactivate)").replace("(XX)", "(sched_cpu_wait_empty)")
+        rc, out, _ = hplog("diff", saved(d, "swapped.trace", swapped), ours)
+        expect(rc == 1 and "NOT as expected" in out, f"swapped: rc {rc}\n{out}")
+
+
+ENTER = "[    0.100000] cpu0: cpuhp_enter: cpu: 0001 target:  33 step:   1 (smpboot_create_threads)\n"
+EXIT = "[    0.100100] cpu0: cpuhp_exit:  cpu: 0001  state:   1 step:   1 ret: 0\n"
+
+
+def test_garbled_logs(config):
+    """Unreadable input gives exit 2 and a message naming the file (and line), never a
+    crash: missing file, empty file, no cpuhp lines, malformed numbers, an exit with no
+    enter, an enter cut off before its exit, a last line cut mid-event, NUL bytes, and
+    200 random mutations of a real log (each 0, 1 or 2, never a signal)."""
+    if config == "nohotplug":
+        return
+    with tempfile.TemporaryDirectory() as d:
+        cases = {
+            "empty": "",
+            "no-events": "hello\nworld\n",
+            "bad-number": ENTER.replace("step:   1", "step:   x"),
+            "bad-symbol": ENTER.replace("(smpboot_create_threads)", "()"),
+            "exit-only": EXIT,
+            "enter-only": ENTER,
+            "cut-line": ENTER + EXIT[:40],
+            "mismatch": ENTER + EXIT.replace("step:   1", "step:   2"),
+            "nul": ENTER + "\0\0\0\n" + EXIT,
+            "huge-cpu": ENTER.replace("cpu: 0001", "cpu: 99999"),
+        }
+        for name, text in cases.items():
+            rc, out, err = hplog("show", saved(d, name, text))
+            expect(rc == 2 and err.startswith("hplog: ") and name in err, f"{name}: rc {rc} {err!r}")
+        rc, _, err = hplog("show", os.path.join(d, "missing"))
+        expect(rc == 2 and "cannot open" in err, f"missing: {err}")
+        rc, out, err = hplog("show", saved(d, "ok", ENTER + EXIT))
+        expect(rc == 0 and "smpboot_create_threads" in out, f"minimal valid log: {rc} {err}")
+        for args in ((), ("show",), ("diff", "a"), ("frob", "a")):
+            expect(hplog(*args)[0] == 2, f"usage {args}")
+        real = open(LINUX, "rb").read()
+        rnd = random.Random(7)
+        for i in range(200):
+            data = bytearray(real)
+            for _ in range(rnd.randint(1, 20)):
+                pos = rnd.randrange(len(data))
+                data[pos] = rnd.choice(b"0123456789 :()-\n\x00\xff" + bytes([rnd.randrange(256)]))
+            path = os.path.join(d, f"mut{i}")
+            with open(path, "wb") as f:
+                f.write(data[:rnd.randrange(len(data))] if i % 5 == 0 else data)
+            rc = hplog("show", path)[0]
+            expect(rc in (0, 2), f"mutation {i}: rc {rc} (kept in {path})")
+            rc = hplog("diff", path, LINUX)[0]
+            expect(rc in (0, 1, 2), f"mutation {i} diff: rc {rc}")
+
+
+def test_injected_failure_in_linux_trace(config):
+    """A Linux trace has no line for the step an injection failed (it fails before the
+    trace point): show marks where the target turns round mid-operation."""
+    if config == "nohotplug":
+        return
+    lines = open(LINUX).read().splitlines(True)
+    up = [l for l in lines if "init-1" in l]
+    # Keep the online up to step 40, then what Linux prints for the rollback to 0.
+    head = [l for l in up[:10]]
+    rollback = [
+        "            init-1       [000] .....     7.937900: cpuhp_enter: cpu: 0001 target:   0 step:  31 (page_alloc_cpu_dead)\n",
+        "            init-1       [000] .....     7.937910: cpuhp_exit:  cpu: 0001  state:  30 step:  31 ret: 0\n",
+    ]
+    with tempfile.TemporaryDirectory() as d:
+        rc, out, err = hplog("show", saved(d, "inj.trace", "".join(head + rollback)))
+        expect(rc == 0, f"rc {rc} {err}")
+        expect(re.search(r"-- target 236 -> 0: the step after 40 failed; rolling back --", out), out)
+        rc, out, _ = hplog("show", LINUX)
+        expect("rolling back" not in out, "a plain offline/online is no rollback")
