@@ -962,6 +962,8 @@ static int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 			split++;
 		}
 	}
+	char boot_note[64];
+	snprintf(boot_note, sizeof(boot_note), " (boot harts differ: %u not compared)", boot_cpu);
 	if (bad) {
 		printf("verdict: NOT as expected: %u of %zu CPUs differ unexpectedly (first: %s)\n", bad,
 		       np, first_bad);
@@ -973,10 +975,10 @@ static int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 	} else if (full_vs_min) {
 		printf("verdict: as expected for hotplug=true vs hotplug=false: %u CPUs identical, %u "
 		       "rolled back fully in the full build and left online-inactive in the minimal one"
-		       "%s\n", identical, split, boot_cpu ? " (boot harts differ: 2 not compared)" : "");
+		       "%s\n", identical, split, boot_cpu ? boot_note : "");
 	} else {
 		printf("verdict: as expected: the runs are identical on all %u CPUs%s\n", identical,
-		       boot_cpu ? " compared (boot harts differ: 2 not compared)" : "");
+		       boot_cpu ? boot_note : "");
 	}
 	return 0;
 }

@@ -95,6 +95,15 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
     return Boot(p.returncode, p.stdout.decode("utf-8", "replace"), args)
 
 
+def cpulist(text):
+    """The set of CPU numbers in a cpulist such as "0-1,3"."""
+    out = set()
+    for part in filter(None, text.strip().split(",")):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
 def sysfs(b, name):
     """Output of 'cat /sys/devices/system/cpu/NAME' from the transcript."""
     return b.output_of("cat /sys/devices/system/cpu/" + name).strip()

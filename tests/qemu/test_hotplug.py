@@ -2,7 +2,7 @@
 fault injection at every state, the last CPU, disable/enable, migration, soak."""
 import re
 
-from harness import boot
+from harness import boot, cpulist
 
 CPU = "/sys/devices/system/cpu"
 ONLINE = 33
@@ -156,12 +156,6 @@ def injection_group(cpu, state, up):
 GROUP_LEN = len(injection_group(0, 0, False))
 
 
-def cpus_of(text):
-    out = set()
-    for part in filter(None, text.strip().split(",")):
-        lo, _, hi = part.partition("-")
-        out.update(range(int(lo), int(hi or lo) + 1))
-    return out
 
 
 def check_injection(b, smp, st, points):
@@ -199,9 +193,9 @@ def check_injection(b, smp, st, points):
         online_now = up != fails
         b.expect(cur == str(max(st) if online_now else 0), where + f"hotplug/state {cur}")
         b.expect(hsm == ("STARTED" if online_now else "STOPPED"), where + f"hsm_status {hsm}")
-        b.expect((cpu in cpus_of(online)) == online_now and (cpu in cpus_of(active)) == online_now,
+        b.expect((cpu in cpulist(online)) == online_now and (cpu in cpulist(active)) == online_now,
                  where + f"online {online}, active {active}")
-        b.expect(cpus_of(online) | {cpu} == set(range(smp)), where + f"others moved: {online}")
+        b.expect(cpulist(online) | {cpu} == set(range(smp)), where + f"others moved: {online}")
 
 
 def test_injection_matrix(config):
@@ -252,8 +246,8 @@ def test_intermediate_targets(config):
             b.expect(res == "" and int(state) == s, f"target {s}: {res!r}, state {state}")
             cur = s
         up = cur > by["cpu:bringup"]
-        b.expect((1 in cpus_of(online)) == up, f"target {s}: online {online}")
-        b.expect((1 in cpus_of(active)) == (cur >= by["sched:active"]), f"target {s}: active {active}")
+        b.expect((1 in cpulist(online)) == up, f"target {s}: online {online}")
+        b.expect((1 in cpulist(active)) == (cur >= by["sched:active"]), f"target {s}: active {active}")
         b.expect(hsm == ("STARTED" if up else "STOPPED"), f"target {s}: hsm {hsm}")
 
 

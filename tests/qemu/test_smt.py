@@ -3,7 +3,7 @@ topologies): sibling masks from cpu-map, nosmt's cancelled bring-up in both buil
 smt/control at run time, and the use-after-free check on undead CPUs."""
 import re
 
-from harness import boot
+from harness import boot, cpulist
 
 CPU = "/sys/devices/system/cpu"
 
@@ -14,14 +14,6 @@ def hart_of_cpu(b):
     for m in re.finditer(r"cpu\d+: CPU(\d+): hart (\d+) online", b.out):
         harts[int(m.group(1))] = int(m.group(2))
     return harts
-
-
-def cpulist(text):
-    out = set()
-    for part in filter(None, text.strip().split(",")):
-        lo, _, hi = part.partition("-")
-        out.update(range(int(lo), int(hi or lo) + 1))
-    return out
 
 
 def test_topology(config):
