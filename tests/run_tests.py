@@ -77,6 +77,12 @@ def figures(configs):
             mode = "icount shift=0" if icount else "default TCG"
             for line in b.output_of("hotplug bench 21").splitlines():
                 print(f"figure: [{mode}, -smp 4] {line.strip()}")
+        # The reliability target: 10,000 random offline/online operations under load.
+        soak = ["busy 1-3", "busy 1-3", "hotplug soak 10000"]
+        b = harness.boot("hotplug", soak, smp=4, timeout=900, append="loglevel=4")
+        m = re.search(r"soak: .*", b.out)
+        print(f"figure: [default TCG, -smp 4, two busy tasks] "
+              f"{m.group(0) if m else f'soak did not finish (exit {b.rc})'}")
 
 
 def main():

@@ -156,8 +156,6 @@ def injection_group(cpu, state, up):
 GROUP_LEN = len(injection_group(0, 0, False))
 
 
-
-
 def check_injection(b, smp, st, points):
     """Walks the transcript group by group. An armed state must make the operation fail
     with EAGAIN and leave the CPU exactly where it started (online: state 33, hart
