@@ -447,7 +447,9 @@ void kthread_parkme(void)
 		unsigned int gen = load_acquire(&t->park_gen);
 		if (t->park_answered != gen) {
 			t->park_answered = gen;
-			complete(t->parked_done);
+			if (t->parked_done) {
+				complete(t->parked_done);
+			}
 		}
 		schedule();
 	}
@@ -470,7 +472,8 @@ void kthread_park(struct task *t)
 
 /*
  * A thread that knows it is done for now parks without anyone asking: that saves the
- * requester a wake-up round trip to the thread's CPU.
+ * requester a wake-up round trip to the thread's CPU. @done (if not NULL) completes
+ * once it is parked.
  */
 void kthread_park_self(struct completion *done)
 {

@@ -478,6 +478,9 @@ int cmd_hotplug(int argc, char **argv)
 		cpu_hotplug_enable();
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "check") == 0) {
+		return cpuhp_check_consistency() ? -EIO : 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "stopmachine") == 0) {
 		struct cpumask one;
 		unsigned int ran = ~0u, cpu = cpumask_next(&cpu_online_mask, 1);

@@ -271,7 +271,7 @@ static const struct command commands[] = {
 	{ "ipistorm", "ipistorm [ROUNDS]", cmd_ipistorm },
 	{ "call", "call CPU (a waiting cross-call; reports the result)", cmd_call },
 	{ "debug", "debug atomic-sleep|fault|panic|park|logflood", cmd_debug },
-	{ "hotplug", "hotplug disable|enable|stopmachine|soak OPS|bench RUNS|flap CPU", cmd_hotplug },
+	{ "hotplug", "hotplug disable|enable|check|stopmachine|soak OPS|bench RUNS|flap CPU", cmd_hotplug },
 	{ "poweroff", "poweroff", cmd_poweroff },
 	{ "reboot", "reboot", cmd_reboot },
 	{ NULL, NULL, NULL },

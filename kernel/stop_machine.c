@@ -145,7 +145,11 @@ void stopper_thread_fn(void *arg)
 				complete(&ms->done);
 			}
 		}
-		if (s->park_after || kthread_should_park()) {
+		if (s->park_after) {
+			/* Its CPU is going down: park for real, so it is seen parked while offline. */
+			s->park_after = false;
+			kthread_park_self(NULL);
+		} else if (kthread_should_park()) {
 			kthread_parkme();
 		}
 	}

@@ -130,6 +130,8 @@ bool cpu_bootable(unsigned int cpu);
  * use-after-free check has something to catch.
  */
 int cpuhp_set_unsafe_rollback(void);
+/* Checks that masks, states, per-CPU threads and HSM agree; prints and counts what not. */
+unsigned int cpuhp_check_consistency(void);
 /* Boot: brings every secondary up to ONLINE (init thread). */
 void cpuhp_boot_secondaries(unsigned int max_cpus);
 /* Reboot/poweroff: hotplug off, move to the reboot CPU, stop the others. */

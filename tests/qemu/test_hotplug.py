@@ -120,8 +120,9 @@ def test_soak(config):
     every offline CPU's hart is STOPPED."""
     if config == "nohotplug":
         return
-    b = boot(config, ["busy 1-3", "busy 1-3", "hotplug soak 500"], smp=4, timeout=300)
+    b = boot(config, ["busy 1-3", "busy 1-3", "hotplug soak 500", "hotplug check"], smp=4, timeout=300)
     b.expect_clean()
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "consistent")
     out = b.output_of("hotplug soak 500")
     m = re.search(r"soak: 500 operations, (\d+) failed; \d+ cross-calls, offline IPIs (\d+); work "
                   r"queued (\d+), executed (\d+), handed over \d+; offline CPUs not STOPPED (\d+)", out)
@@ -150,7 +151,8 @@ def injection_group(cpu, state, up):
     act = f"echo 1 > {c}/online" if up else f"echo 0 > {c}/online"
     return pre + [f"echo {state} > {c}/hotplug/fail", act, f"cat {c}/hotplug/state",
                   f"cat {c}/hsm_status", f"cat {CPU}/online", f"cat {CPU}/active",
-                  f"cat {c}/hotplug/fail", f"echo -1 > {c}/hotplug/fail", f"echo 1 > {c}/online"]
+                  f"cat {c}/hotplug/fail", "hotplug check", f"echo -1 > {c}/hotplug/fail",
+                  f"echo 1 > {c}/online", "hotplug check"]
 
 
 GROUP_LEN = len(injection_group(0, 0, False))
@@ -171,9 +173,11 @@ def check_injection(b, smp, st, points):
     idle = next(s for s, n in st.items() if n == "ap:online-idle")
     for k, (cpu, state, up) in enumerate(points):
         g = [o.strip() for _, o in cmds[k * GROUP_LEN:(k + 1) * GROUP_LEN]]
-        arm, act, cur, hsm, online, active, left = g[1:8]
+        arm, act, cur, hsm, online, active, left, check = g[1:9]
         where = f"cpu{cpu} {'up' if up else 'down'} fail={state} ({st[state]}) at -smp {smp}: "
-        b.expect(g[0] == "" and g[-1] == "" and g[-2] == "", where + f"setup/restore {g}")
+        b.expect(g[0] == "" and g[-2] == "" and g[-3] == "", where + f"setup/restore {g}")
+        for c in (check, g[-1]):
+            b.expect(c == f"check: {smp} CPUs, 0 inconsistencies", where + c)
         atomic = bringup < state < teardown
         # Linux's fail_store(): states that cannot fail, or DEAD steps of an online CPU.
         refusable = state in (0, idle, max(st)) or atomic or (not up and state <= bringup)
@@ -232,12 +236,13 @@ def test_intermediate_targets(config):
     cmds = []
     for s in walk:
         cmds += [f"echo {s} > {t}/target", f"cat {t}/state", f"cat {CPU}/online",
-                 f"cat {CPU}/active", f"cat {CPU}/cpu1/hsm_status"]
+                 f"cat {CPU}/active", f"cat {CPU}/cpu1/hsm_status", "hotplug check"]
     b = boot(config, cmds, smp=4)
     b.expect_clean()
     cur = by["online"]
     for k, s in enumerate(walk):
-        res, state, online, active, hsm = [o.strip() for _, o in b.cmds[k * 5:k * 5 + 5]]
+        res, state, online, active, hsm, check = [o.strip() for _, o in b.cmds[k * 6:k * 6 + 6]]
+        b.expect(check == "check: 4 CPUs, 0 inconsistencies", f"target {s}: {check}")
         if st[s] in ("cpu:bringup", "cpu:teardown"):
             b.expect(res.endswith("(EINVAL)") and int(state) == cur, f"target {s}: {res} {state}")
         else:

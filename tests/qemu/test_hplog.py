@@ -98,7 +98,7 @@ def test_boot_injection_every_state(config):
     st, by, states = failable_states()
     bringup = by["cpu:bringup"]
     half = [s for s in states if (s <= bringup) == (config == "nohotplug")]
-    cmds = [f"cat {CPU}/online", f"cat {CPU}/active", f"cat {CPU}/cpu1/hsm_status"]
+    cmds = [f"cat {CPU}/online", f"cat {CPU}/active", f"cat {CPU}/cpu1/hsm_status", "hotplug check"]
     with tempfile.TemporaryDirectory() as d:
         for s in half:
             logs = {}
@@ -109,6 +109,8 @@ def test_boot_injection_every_state(config):
                 active = b.output_of(f"cat {CPU}/active").strip()
                 hsm = b.output_of(f"cat {CPU}/cpu1/hsm_status").strip()
                 where = f"{cfg} fail=1:{s} ({st[s]}): "
+                b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+                         where + b.output_of("hotplug check"))
                 if st[s] == "cpu:teardown":
                     b.expect(online == "0-3" and active == "0-3", where + f"{online}/{active}")
                 elif cfg == "hotplug" or s <= bringup:

@@ -38,7 +38,7 @@ def test_topology(config):
 def nosmt_scenario(config, smp, param="nosmt"):
     cmds = [f"cat {CPU}/online", f"cat {CPU}/active", f"cat {CPU}/smt/control",
             f"cat {CPU}/smt/active"] + [f"cat {CPU}/cpu{c}/hsm_status" for c in range(smp)] + \
-           ["ipistorm 3", "hotplug stopmachine", "sleep 50", "ps"]
+           ["ipistorm 3", "hotplug stopmachine", "sleep 50", "ps", "hotplug check"]
     b = boot(config, cmds, smp=smp, smt=2, append=param)
     b.expect_clean()
     harts = hart_of_cpu(b)
@@ -69,6 +69,8 @@ def check_nosmt(config, smp, param):
             b.expect(hsm in ("STARTED", "SUSPENDED"), f"cpu{c}: hsm {hsm}")
             b.expect(b.lines(rf"CPU{c}: bring-up failed at cpu:bringup \(ECANCELED\): left online, "
                              r"inactive \(hotplug disabled\)"), f"cpu{c}: the one-line report")
+    b.expect(b.output_of("hotplug check").strip() == f"check: {smp} CPUs, 0 inconsistencies",
+             b.output_of("hotplug check"))
     want_online = every - secondary if config == "hotplug" else every
     b.expect(online == want_online, f"online {online}, expected {want_online}")
     n = len(want_online)
