@@ -117,9 +117,14 @@ void secondary_main(struct cpu *c)
 		/* The control CPU gave up on us: touch nothing shared, just halt. */
 		arch_cpu_halt();
 	}
-	/* Started early at boot: wait, halted, until our bring-up actually begins. */
+	/*
+	 * Started early at boot: wait, halted, until our bring-up actually begins. The
+	 * release comes with an IPI; the long timeout only guards against a lost one.
+	 * (Polling often would not do: under -icount dozens of waiting harts polling
+	 * would slow every other CPU's bring-up.)
+	 */
 	while (load_acquire(&c->boot_go) == BOOT_GO_WAIT) {
-		arch_wait_brief(100);
+		arch_wait_brief(log_timebase() / 100);
 	}
 	if (c->boot_go == BOOT_GO_QUIESCE) {
 		arch_cpu_quiesce();
@@ -204,6 +209,7 @@ void smp_boot_secondaries(unsigned int max_cpus)
 		if (cpus[cpu].prekicked) {
 			cpus[cpu].prekicked = false;
 			store_release(&cpus[cpu].boot_go, BOOT_GO_QUIESCE);
+			arch_send_ipi(cpu);
 			quiet[n++] = cpus[cpu].hartid;
 		}
 	}

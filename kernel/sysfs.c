@@ -9,6 +9,7 @@ struct sysfs_node {
 	char *name;
 	bool is_dir;
 	struct sysfs_node *parent, *children, *next;
+	struct sysfs_node *last;     /* last child: appending stays O(1) */
 	sysfs_show_fn show;
 	sysfs_store_fn store;
 	void *arg;
@@ -90,11 +91,12 @@ static struct sysfs_node *new_node(struct sysfs_node *dir, const char *name, siz
 	n->name[len] = 0;
 	n->parent = dir;
 	/* Appended, so that ls lists entries in creation order. */
-	struct sysfs_node **tail = &dir->children;
-	while (*tail) {
-		tail = &(*tail)->next;
+	if (dir->last) {
+		dir->last->next = n;
+	} else {
+		dir->children = n;
 	}
-	*tail = n;
+	dir->last = n;
 	return n;
 }
 
@@ -121,17 +123,45 @@ struct sysfs_node *sysfs_mkdir(const char *path)
 	return n;
 }
 
+/*
+ * The directories files were last added to: files come in runs per directory (cpuN/,
+ * cpuN/hotplug/), and with 64 CPUs walking the path each time is most of the boot's
+ * sysfs cost. Directories are never removed, so a cached node stays valid.
+ */
+#define DIR_CACHE 4
+static struct {
+	char path[128];
+	struct sysfs_node *node;
+} dir_cache[DIR_CACHE];
+static unsigned int dir_cache_next;
+
+static struct sysfs_node *mkdir_cached(const char *dir)
+{
+	for (unsigned int i = 0; i < DIR_CACHE; i++) {
+		if (dir_cache[i].node && strcmp(dir_cache[i].path, dir) == 0) {
+			return dir_cache[i].node;
+		}
+	}
+	struct sysfs_node *d = sysfs_mkdir(dir);
+	if (d) {
+		unsigned int slot = dir_cache_next++ % DIR_CACHE;
+		strcpy(dir_cache[slot].path, dir);
+		dir_cache[slot].node = d;
+	}
+	return d;
+}
+
 int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
 {
 	const char *slash = strrchr(path, '/');
-	char dir[128];
+	char dir[sizeof(dir_cache[0].path)];
 
 	if (!slash || (size_t)(slash - path) >= sizeof(dir)) {
 		return -EINVAL;
 	}
 	memcpy(dir, path, (size_t)(slash - path));
 	dir[slash - path] = 0;
-	struct sysfs_node *d = sysfs_mkdir(dir);
+	struct sysfs_node *d = mkdir_cached(dir);
 	if (!d) {
 		return -ENOMEM;
 	}

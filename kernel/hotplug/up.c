@@ -121,6 +121,7 @@ int bringup_cpu(unsigned int cpu)
 		c->prekicked = false;
 		cpuhp_trace_hsm(cpu, "started at boot: released");
 		store_release(&c->boot_go, BOOT_GO_RUN);
+		arch_send_ipi(cpu);        /* it halts in WFI until told */
 	} else {
 		store_release(&c->boot_state, CPU_BOOT_WAITING);
 		c->boot_go = BOOT_GO_RUN;
