@@ -25,9 +25,14 @@ unsigned long smp_offline_ipi_count;
 
 void smp_send_ipi(unsigned int cpu, unsigned int reason)
 {
-	/* The reason must be visible before the interrupt that makes the target look. */
-	__atomic_fetch_or(&cpus[cpu].ipi_pending, reason, __ATOMIC_SEQ_CST);
-	arch_send_ipi(cpu);
+	/*
+	 * The reason must be visible before the interrupt that makes the target look. If
+	 * reasons were pending already, an interrupt is on its way (the handler clears the
+	 * pending interrupt before it takes the reasons) and will find this one too.
+	 */
+	if (!__atomic_fetch_or(&cpus[cpu].ipi_pending, reason, __ATOMIC_SEQ_CST)) {
+		arch_send_ipi(cpu);
+	}
 }
 
 static void warn_offline(unsigned int cpu)
