@@ -75,9 +75,15 @@ int cpuhp_kick_ap(unsigned int cpu, int target)
 	st->target = target;
 	st->bringup = target > st->state;
 	st->result = 0;
+	/*
+	 * Chosen before the kick: a failing cpuhp/N turns st->bringup round for its
+	 * rollback, possibly before we get to wait, but answers on the completion of the
+	 * direction it was kicked in.
+	 */
+	struct completion *done = st->bringup ? &st->done_up : &st->done_down;
 	store_release(&st->should_run, true);
 	wake_up_all(&st->wq);
-	wait_for_completion(st->bringup ? &st->done_up : &st->done_down);
+	wait_for_completion(done);
 	return st->result;
 }
 
