@@ -632,7 +632,8 @@ static bool same(const struct event *a, const struct event *b, bool by_name, int
 		return true;
 	}
 	bool self_a = a->exec == cpu_a, self_b = b->exec == cpu_b;
-	return a->step == b->step && a->target == b->target && (a->exec < 0 || b->exec < 0 || self_a == self_b);
+	return a->step == b->step && a->target == b->target &&
+	       (a->exec < 0 || b->exec < 0 || self_a == self_b);
 }
 
 static void list_rest(const char *who, const struct seq *s, size_t from)

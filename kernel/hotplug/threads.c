@@ -120,7 +120,8 @@ unsigned int cpuhp_check_consistency(void)
 		int hs = arch_hart_status(cpus[cpu].hartid, &fw);
 		bool running = hs == ARCH_CPU_STARTED || hs == ARCH_CPU_SUSPENDED;
 		if (online != running) {
-			bad += report(cpu, online ? "online, but its hart is not running" : "offline, but its hart is not STOPPED");
+			bad += report(cpu, online ? "online, but its hart is not running"
+						  : "offline, but its hart is not STOPPED");
 		}
 	}
 	console_printf("check: %u CPUs, %u inconsistencies\n", nr_cpu_ids, bad);

@@ -276,7 +276,8 @@ void cpuhp_boot_secondaries(unsigned int max_cpus)
 		long fw;
 		int hs = arch_hart_status(cpus[cpu].hartid, &fw);
 		char what[32];
-		snprintf(what, sizeof(what), "status: %s", hs < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(hs));
+		snprintf(what, sizeof(what), "status: %s",
+			 hs < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(hs));
 		cpuhp_trace_hsm(cpu, what);
 	}
 
