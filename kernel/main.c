@@ -106,6 +106,10 @@ static void parse_boot_options(const char *bootargs, struct boot_options *o)
 	} else if (cmdline_find(&cmdline, "cpuhp.unsafe_rollback")) {
 		bad_param(err);
 	}
+	bp = cmdline_find(&cmdline, "sbi.stale_start");
+	if (bp && (!bp->value || arch_set_stale_start(bp->value))) {
+		bad_param("'sbi.stale_start': reset or quiesce");
+	}
 	cmdline_find(&cmdline, "cpuhp.fail");    /* read once the CPUs are numbered */
 	for (unsigned int i = 0; i < cmdline.count; i++) {
 		if (!cmdline.params[i].used) {

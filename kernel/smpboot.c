@@ -114,8 +114,8 @@ void secondary_main(struct cpu *c)
 
 	arch_cpu_init();
 	if (!atomic_cmpxchg(&c->boot_state, &expected, CPU_BOOT_CLAIMED)) {
-		/* The control CPU gave up on us: touch nothing shared, just halt. */
-		arch_cpu_halt();
+		/* Nobody waits for us (gave up, or a stale start): touch nothing, stop. */
+		arch_cpu_quiesce();
 	}
 	/*
 	 * Started early at boot: wait, halted, until our bring-up actually begins. The

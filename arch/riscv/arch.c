@@ -1,4 +1,5 @@
 /* The arch contract (kernel/include/arch.h) on RISC-V S-mode with an SBI firmware. */
+#include <stddef.h>
 #include <string.h>
 #include "arch.h"
 #include "percpu.h"
@@ -7,7 +8,16 @@
 #include "sbi.h"
 #include "err.h"
 
-extern char secondary_entry[], quiesce_entry[], trap_entry[];
+extern char secondary_entry[], quiesce_entry[], hart_stop_stub[], trap_entry[];
+
+/*
+ * For entry.S, which must find a hart's struct cpu before it has a stack (the OpenSBI
+ * 1.1 start race, see there).
+ */
+const unsigned long entry_cpu_size = sizeof(struct cpu);
+const unsigned long entry_cpu_hartid = offsetof(struct cpu, hartid);
+const unsigned long entry_cpu_boot_state = offsetof(struct cpu, boot_state);
+const unsigned long entry_boot_waiting = CPU_BOOT_WAITING;
 
 static bool have_sstc;
 static uintptr_t exit_device;             /* sifive,test0: writes leave QEMU */
@@ -129,9 +139,26 @@ void arch_send_ipi(unsigned int cpu)
 	}
 }
 
+/* Test aid: where secondaries are started, to reproduce OpenSBI 1.1's stale start. */
+static char *start_entry = secondary_entry;
+
+int arch_set_stale_start(const char *which)
+{
+	extern char _start[];
+
+	if (strcmp(which, "reset") == 0) {
+		start_entry = _start;
+	} else if (strcmp(which, "quiesce") == 0) {
+		start_entry = quiesce_entry;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int arch_cpu_start(unsigned int cpu, long *fw_err)
 {
-	long err = sbi_hart_start(cpus[cpu].hartid, (unsigned long)secondary_entry,
+	long err = sbi_hart_start(cpus[cpu].hartid, (unsigned long)start_entry,
 				  (unsigned long)&cpus[cpu]);
 	*fw_err = err;
 	return sbi_err_to_errno(err);
@@ -187,7 +214,7 @@ const char *arch_fw_err_name(long fw_err)
 
 __noreturn void arch_cpu_quiesce(void)
 {
-	((void (*)(void))(uintptr_t)quiesce_entry)();
+	((void (*)(void))(uintptr_t)hart_stop_stub)();
 	__builtin_unreachable();
 }
 

@@ -8,11 +8,34 @@
 #define F_SCAUSE  (34 * 8)
 #define F_STVAL   (35 * 8)
 
+/*
+ * OpenSBI 1.1's hart_start marks the hart STARTING before it writes the new start
+ * address and opaque; a hart that is polling meanwhile (never-started harts spin there)
+ * can leave with the ones it had before. Those are _start for a hart never started, or
+ * the other of secondary_entry / quiesce_entry. Both entries below check where the
+ * hart was meant to go, by its hart id, and go there. (Fixed in later OpenSBI.)
+ */
+	.section .data
+	.balign 4
+boot_claimed:
+	.word	0
+
 	.section .text.entry, "ax"
 	.globl _start
-/* a0 = hartid, a1 = DTB. Only the hart that won OpenSBI's lottery comes here. */
+/* a0 = hartid, a1 = DTB. The hart that won OpenSBI's lottery, or a stray (see above). */
 _start:
 	csrw	sie, zero
+	/*
+	 * gp is not set yet (and a stray's is garbage): no relaxed addressing here. The
+	 * flag is in .data, not .bss: the boot hart clears .bss after it has claimed it.
+	 */
+	.option push
+	.option norelax
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	.option pop
+	bnez	t1, stray_start
 	.option push
 	.option norelax
 	la	gp, __global_pointer$
@@ -49,10 +72,62 @@ secondary_entry:
 4:	wfi
 	j	4b
 
-/* A hart the kernel does not use: stop it at once (it owns no stack, no data). */
+/*
+ * a0 = hartid. Finds the struct cpu of that hart among CPUs 1.. without a stack:
+ * a1 = it, or 0. Clobbers t0-t5. Like everything up to hart_stop_stub, it runs with
+ * gp not set: no relaxed addressing.
+ */
+	.option push
+	.option norelax
+find_cpu:
+	la	t0, cpus
+	la	t1, entry_cpu_size
+	ld	t1, 0(t1)
+	la	t2, entry_cpu_hartid
+	ld	t2, 0(t2)
+	la	t3, nr_cpu_ids
+	lwu	t3, 0(t3)
+	li	t4, 1
+	add	t0, t0, t1
+1:	bgeu	t4, t3, 3f
+	add	t5, t0, t2
+	ld	t5, 0(t5)
+	beq	t5, a0, 2f
+	add	t0, t0, t1
+	addi	t4, t4, 1
+	j	1b
+2:	mv	a1, t0
+	ret
+3:	li	a1, 0
+	ret
+
+/* A later arrival at _start: a CPU's bring-up started it, or it is to be stopped. */
+stray_start:
+	call	find_cpu
+	beqz	a1, hart_stop_stub
+	j	secondary_entry
+
+/*
+ * A hart the kernel does not use: stop it at once (it owns no stack, no data). Unless
+ * a bring-up is waiting for this very hart: then the stale address brought it here.
+ */
 	.balign 4
 	.globl quiesce_entry
 quiesce_entry:
+	call	find_cpu
+	beqz	a1, hart_stop_stub
+	la	t0, entry_cpu_boot_state
+	ld	t0, 0(t0)
+	add	t0, a1, t0
+	lw	t0, 0(t0)
+	la	t1, entry_boot_waiting
+	ld	t1, 0(t1)
+	bne	t0, t1, hart_stop_stub
+	j	secondary_entry
+	.option pop
+
+	.globl hart_stop_stub
+hart_stop_stub:
 	li	a7, 0x48534D            /* HSM */
 	li	a6, 1                   /* hart_stop */
 	ecall

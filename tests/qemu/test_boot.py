@@ -199,3 +199,27 @@ def test_takedown_compiled_out(config):
             raise Failure(f"take-down symbols in the hotplug=false image: {sorted(present)}")
     if needed - syms:
         raise Failure(f"{config} image lacks {sorted(needed - syms)}")
+
+
+def test_stale_start_address(config):
+    """OpenSBI 1.1 marks a hart STARTING before it writes the new start address, so a
+    hart that polls meanwhile can leave with its old one: the kernel's first entry
+    (never started before) or the stop stub. sbi.stale_start=reset|quiesce starts every
+    secondary there on purpose: each still comes up as its CPU (at boot, and at run time
+    after an offline or from maxcpus), nothing is inconsistent, and a bad value is
+    reported."""
+    cpu = "/sys/devices/system/cpu"
+    for entry in ("reset", "quiesce"):
+        cmds = [f"cat {cpu}/online", f"echo 0 > {cpu}/cpu1/online", f"echo 1 > {cpu}/cpu1/online",
+                f"echo 1 > {cpu}/cpu3/online", f"cat {cpu}/online", "hotplug check"]
+        b = boot(config, cmds, smp=4, append=f"sbi.stale_start={entry} maxcpus=3")
+        b.expect_clean()
+        b.expect(b.output_of(f"cat {cpu}/online").strip() == "0-2", f"{entry}: boot")
+        want = "0-3" if config == "hotplug" else "0-2"
+        b.expect(b.output_of(f"cat {cpu}/online", 1).strip() == want, f"{entry}: after onlines")
+        b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+                 b.output_of("hotplug check"))
+        b.expect(len(b.lines(r"booting on hart")) == 1, f"{entry}: a second boot CPU")
+    b = boot(config, [f"cat {cpu}/online"], smp=2, append="sbi.stale_start=sideways")
+    b.expect_clean()
+    b.expect(b.lines(r"bad boot parameter 'sbi.stale_start': reset or quiesce"), "reported")
