@@ -375,11 +375,14 @@ static void report(const char *what, uint64_t *v, unsigned int n, uint64_t hz)
 static uint64_t hsm_floor_once(unsigned long hartid)
 {
 	long fw;
-	uint64_t t0 = arch_time_now();
+	uint64_t t0 = arch_time_now(), give_up = t0 + log_timebase();
 	if (arch_hart_quiesce_start(hartid, &fw)) {
 		return 0;
 	}
 	while (arch_hart_status(hartid, &fw) != ARCH_CPU_STOPPED) {
+		if (arch_time_now() > give_up) {
+			return 0;          /* reported by the caller as a failed run */
+		}
 		arch_wait_brief(1);
 	}
 	return arch_time_now() - t0;
