@@ -341,9 +341,15 @@ static int invoke_on_all(int state)
 	return 0;
 }
 
-static int claim_state(int state, const char *name)
+static bool is_dyn_request(int state)
 {
-	if (state == CPUHP_BP_PREPARE_DYN || state == CPUHP_AP_ONLINE_DYN) {
+	return state == CPUHP_BP_PREPARE_DYN || state == CPUHP_AP_ONLINE_DYN;
+}
+
+/* The slot @state names (a free one of its range for a dynamic request), or -errno. */
+static int claim_state(int state)
+{
+	if (is_dyn_request(state)) {
 		return find_free_dyn(state);
 	}
 	if (state <= CPUHP_OFFLINE || state >= CPUHP_ONLINE) {
@@ -354,57 +360,50 @@ static int claim_state(int state, const char *name)
 	    (state > CPUHP_AP_ONLINE_DYN && state <= CPUHP_AP_ONLINE_DYN_END)) {
 		return cpuhp_steps[state].name ? -EBUSY : state;
 	}
-	(void)name;
 	return -EBUSY;
+}
+
+/*
+ * Installs @fill in the slot @state names and, if @invoke, runs its startup on every
+ * CPU already past it (undone on failure, the slot freed again). Linux's return: the
+ * slot for a dynamic request, 0 for a fixed one, or -errno.
+ */
+static int setup_step(int state, const struct cpuhp_step *fill, bool invoke)
+{
+	if (!fill->name || cpuhp_is_atomic_state(state)) {
+		return -EINVAL;   /* STARTING callbacks cannot fail: they have no int to return */
+	}
+	cpu_maps_lock();
+	int s = claim_state(state);
+	if (s < 0) {
+		cpu_maps_unlock();
+		return s;
+	}
+	cpuhp_steps[s] = *fill;
+	int ret = invoke && fill->startup ? invoke_on_all(s) : 0;
+	if (ret) {
+		memset(&cpuhp_steps[s], 0, sizeof(cpuhp_steps[s]));
+	}
+	cpu_maps_unlock();
+	return ret ? ret : is_dyn_request(state) ? s : 0;
 }
 
 int __cpuhp_setup_state(int state, const char *name, cpuhp_fn startup, const char *sname,
 			cpuhp_fn teardown, const char *tname, bool invoke)
 {
-	if (!name || cpuhp_is_atomic_state(state)) {
-		return -EINVAL;   /* STARTING callbacks cannot fail: they have no int to return */
-	}
-	cpu_maps_lock();
-	int s = claim_state(state, name);
-	if (s < 0) {
-		cpu_maps_unlock();
-		return s;
-	}
-	struct cpuhp_step *step = &cpuhp_steps[s];
-	memset(step, 0, sizeof(*step));
-	step->name = name;
-	step->startup = startup;
-	step->teardown = teardown;
-	step->startup_name = sname;
-	step->teardown_name = tname;
-	int ret = invoke && startup ? invoke_on_all(s) : 0;
-	if (ret) {
-		memset(step, 0, sizeof(*step));
-	}
-	cpu_maps_unlock();
-	return ret ? ret : (state == CPUHP_BP_PREPARE_DYN || state == CPUHP_AP_ONLINE_DYN ? s : 0);
+	const struct cpuhp_step fill = { .name = name, .startup = startup, .teardown = teardown,
+					 .startup_name = sname, .teardown_name = tname };
+	return setup_step(state, &fill, invoke);
 }
 
+/* Instances come later (cpuhp_state_add_instance): nothing to invoke yet. */
 int __cpuhp_setup_state_multi(int state, const char *name, cpuhp_multi_fn startup,
 			      const char *sname, cpuhp_multi_fn teardown, const char *tname)
 {
-	if (!name || cpuhp_is_atomic_state(state)) {
-		return -EINVAL;
-	}
-	cpu_maps_lock();
-	int s = claim_state(state, name);
-	if (s >= 0) {
-		struct cpuhp_step *step = &cpuhp_steps[s];
-		memset(step, 0, sizeof(*step));
-		step->name = name;
-		step->multi = true;
-		step->startup_multi = startup;
-		step->teardown_multi = teardown;
-		step->startup_name = sname;
-		step->teardown_name = tname;
-	}
-	cpu_maps_unlock();
-	return s < 0 ? s : (state == CPUHP_BP_PREPARE_DYN || state == CPUHP_AP_ONLINE_DYN ? s : 0);
+	const struct cpuhp_step fill = { .name = name, .multi = true, .startup_multi = startup,
+					 .teardown_multi = teardown, .startup_name = sname,
+					 .teardown_name = tname };
+	return setup_step(state, &fill, false);
 }
 
 static int remove_state(int state, bool invoke)
