@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Kernel heap: blocks of 32 B to 64 KiB in power-of-two classes. A block is carved
  * from the heap region once and afterwards recycled through its class's free list, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel command line splitting and typed getters. */
 #include <stdio.h>
 #include <string.h>

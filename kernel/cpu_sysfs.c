@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* /sys/devices/system/cpu: the CPU masks and per-CPU identity and topology. */
 #include <stdio.h>
 #include "sysfs.h"

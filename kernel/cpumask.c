@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpumask operations and the cpulist text form. */
 #include <stdio.h>
 #include "cpumask.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Flattened device tree reader. Two rules make it safe on any input: every read goes
  * through a helper that checks the range against the block it belongs to, and nothing

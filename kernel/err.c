@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Names and texts of error codes, for one-line messages such as "... (EBUSY)". */
 #include "err.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The kernel log. One raw lock (taken with interrupts off) covers the ring buffer and
  * the console, so a line is stored and printed whole: lines from several CPUs or from

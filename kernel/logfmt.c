@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Log line formatting, free of kernel state so the host tests can check it. */
 #include <stdio.h>
 #include "log.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boot flow of the boot CPU: device tree, firmware, command line, memory, CPUs,
  * then the shell. Secondaries start in smpboot.c.

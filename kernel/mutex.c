@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Sleeping mutexes, handed out in arrival order: a thread that unlocks and at once
  * locks again (a hotplug flapper, say) must not starve a waiting reboot.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* panic(): say why, stop the other CPUs, and leave QEMU with a failure status. */
 #include <stdarg.h>
 #include <stdio.h>

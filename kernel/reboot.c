@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Poweroff and reboot: the other CPUs are stopped first (how depends on the build). */
 #include "reboot.h"
 #include "cpuhp.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shell commands that exercise kernel machinery for the tests: cross-call storms,
  * single cross-calls, park/unpark, concurrent logging, deliberate faults.

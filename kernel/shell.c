@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The console shell. Commands run in the shell thread, where sleeping is allowed.
  * Scripted input (shell.run=, the initrd script) goes through the same code as typed

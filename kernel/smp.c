@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cross-CPU function calls. Each CPU has a queue of calls; a sender links its call
  * and raises IPI_CALL, the target runs the queue from its software interrupt. A call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boot-time CPU enumeration and bring-up. The hart OpenSBI booted us on is logical
  * CPU 0; the others follow in device-tree order. Every secondary is started through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test-and-set spinlocks with a halting back-off. After a short spin the waiter halts
  * in arch_wait_brief(): under single-threaded TCG the holder's vCPU only runs when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stop_machine on per-CPU stopper threads. The stoppers are urgent tasks: queued ahead
  * of everything, so a busy CPU gives its stopper the CPU at the next interrupt.

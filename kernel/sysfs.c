@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The /sys-like tree: directories and files with show/store callbacks. */
 #include <string.h>
 #include "sysfs.h"

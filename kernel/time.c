@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The per-CPU tick and timed wake-ups. Each CPU's timer compare holds the earlier of
  * its next tick and its earliest sleeper, so a sleeper wakes at its deadline, not at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Wait queues and completions, on top of sleep and wake. */
 #include "sched.h"
 #include "atomic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Per-CPU deferred work, with hand-over of pending items when a CPU dies. */
 #include "workqueue.h"
 #include "cpuhp_callbacks.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Runs every test: the native unit tests of each build (meson test) and the QEMU
 scenarios of tests/qemu/ in both configurations. Ends with "N passed, N failed".
 

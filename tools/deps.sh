@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by tools/run and tools/test: makes sure the Debian 12 packages are there.
 HP_PACKAGES="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc opensbi meson ninja-build device-tree-compiler gcc python3"
 

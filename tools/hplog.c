@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hplog: reads CPU-hotplug teardown logs and compares them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tools/hplog: the model of a teardown log that hplog_read.c builds, and the commands. */
 #ifndef HPLOG_H
 #define HPLOG_H

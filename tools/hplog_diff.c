@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hplog diff: two logs aligned per CPU, and whether they relate as expected. */
 #include <stdio.h>
 #include <string.h>

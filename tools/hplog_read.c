@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading a teardown log (hartplug's console or Linux ftrace text) into struct log. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hplog show: one log as a table per CPU. */
 #include <stdio.h>
 #include <string.h>

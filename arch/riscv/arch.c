@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The arch contract (kernel/include/arch.h) on RISC-V S-mode with an SBI firmware. */
 #include <stddef.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RISC-V supervisor CSRs: one accessor per register, and the bits this kernel uses. */
 #ifndef RISCV_CSR_H
 #define RISCV_CSR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Entry points: the boot hart (from OpenSBI), secondaries (from SBI HSM hart_start),
  * harts started only to be stopped again, the trap vector, and the context switch.

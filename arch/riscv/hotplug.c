@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Stopping the calling hart through SBI HSM: only in the hotplug=true build. */
 #include "arch.h"
 #include "csr.h"

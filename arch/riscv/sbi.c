@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SBI wrappers. Errors are mapped to kernel errnos in one place, and each SBI error
  * keeps its spec name for messages (SBI spec 1.0, "Binary Encoding").

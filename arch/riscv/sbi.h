@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SBI calls (the supervisor's interface to OpenSBI), one small wrapper each. */
 #ifndef RISCV_SBI_H
 #define RISCV_SBI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Trap dispatch: interrupts to their handlers, anything else is fatal with a full report. */
 #include "arch.h"
 #include "percpu.h"

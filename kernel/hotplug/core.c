@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The hotplug engine: the one place state callbacks are invoked (with trace lines in
  * Linux's format and fault injection), the up/down step loops, registration of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Taking CPUs down (hotplug=true only). The ONLINE teardowns run on the CPU's own
  * hotplug thread; then the control CPU parks that thread and runs stop_machine with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to kernel/hotplug: per-CPU hotplug state, the step table, the engine. */
 #ifndef HP_HOTPLUG_INTERNAL_H
 #define HP_HOTPLUG_INTERNAL_H

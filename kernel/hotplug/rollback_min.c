@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hotplug=false: there is no take-down. A CPU that failed its bring-up after it
  * started running kernel code cannot be stopped: takedown_cpu() and the subsystems'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SMT control, Linux's cpu_smt_control brought to RISC-V. With nosmt every secondary
  * thread is booted once and its bring-up then cancelled in BRINGUP_CPU (-ECANCELED,

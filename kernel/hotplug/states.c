@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The hotplug state table. Order is behaviour: startups run top to bottom when a CPU
  * comes up, teardowns bottom to top when it goes down. Dynamic slots are filled by

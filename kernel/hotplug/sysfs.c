@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The hotplug files under /sys/devices/system/cpu, with Linux's names and errors. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Per-CPU threads (Linux's smpboot): each is created once, bound to its CPU and parked
  * while the CPU is down; bound threads never run anywhere else. cpuhp/N and the

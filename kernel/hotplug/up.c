@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Bringing CPUs up: cpu_up() on the control CPU, the incoming CPU's own part (STARTING
  * states, then AP_ONLINE_IDLE from its idle task), and the per-CPU hotplug thread

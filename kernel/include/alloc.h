@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel memory: power-of-two size classes carved from one heap region. */
 #ifndef HP_ALLOC_H
 #define HP_ALLOC_H

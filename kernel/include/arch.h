@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The contract between generic code and the architecture (arch/riscv/ implements it).
  * Generic code includes this header and nothing RISC-V specific. Each function says who

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Atomics on plain integers, with the memory order named at each call. */
 #ifndef HP_ATOMIC_H
 #define HP_ATOMIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Kernel command line: "name", "name=value", "name=\"quoted value\"" separated by
  * spaces. Parsing splits and unquotes; checking values is the caller's business,

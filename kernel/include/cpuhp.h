@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * CPU hotplug states and the API the rest of the kernel uses (after Linux's cpuhp).
  *

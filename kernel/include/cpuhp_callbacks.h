@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The fixed hotplug callbacks of each subsystem, referenced by the state table
  * (kernel/hotplug/states.c). Each is called for one CPU with the context its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fixed-size CPU bitmaps and their Linux cpulist text form ("0-3,5"). */
 #ifndef HP_CPUMASK_H
 #define HP_CPUMASK_H

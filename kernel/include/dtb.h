@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A bounds-checked reader of the flattened device tree the firmware hands over, and
  * the platform facts the kernel takes from it. Every offset and length is checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel error codes: Linux's numbers, so messages and tests read the same as on Linux. */
 #ifndef HP_ERR_H
 #define HP_ERR_H

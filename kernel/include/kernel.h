@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Odds and ends every kernel file needs. */
 #ifndef HP_KERNEL_H
 #define HP_KERNEL_H

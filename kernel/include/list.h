@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Intrusive circular doubly-linked list. */
 #ifndef HP_LIST_H
 #define HP_LIST_H

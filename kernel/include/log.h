@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Kernel log: "[seconds.micro] cpuN: text" lines, kept in a ring buffer for dmesg and
  * printed on the console when their level is below the console level (loglevel=).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sleeping mutexes, for long operations such as CPU hotplug. */
 #ifndef HP_MUTEX_H
 #define HP_MUTEX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Per-CPU data: one struct cpu per logical CPU, indexed by CPU number. The running
  * CPU finds its own through the arch (tp on RISC-V, set before any C code runs).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Poweroff and reboot. */
 #ifndef HP_REBOOT_H
 #define HP_REBOOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Kernel threads and the per-CPU scheduler: round robin on each CPU's run queue,
  * preemption on the tick, sleep/wake, wait queues, completions, park/unpark for per-CPU

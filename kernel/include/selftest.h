@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shell commands that exercise kernel machinery for the tests (kernel/selftest.c). */
 #ifndef HP_SELFTEST_H
 #define HP_SELFTEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The console shell and its scripted mode. */
 #ifndef HP_SHELL_H
 #define HP_SHELL_H

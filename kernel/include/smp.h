@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Cross-CPU function calls over IPIs, and the stop IPI. */
 #ifndef HP_SMP_H
 #define HP_SMP_H

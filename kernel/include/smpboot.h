@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot-time CPU enumeration and bring-up. */
 #ifndef HP_SMPBOOT_H
 #define HP_SMPBOOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Spinlocks. spin_lock() disables preemption; spin_lock_irqsave() also disables local
  * interrupts and must be used for any lock also taken from interrupt context.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stop_machine(): runs a function on one set of CPUs while every online CPU spins with
  * interrupts off, in lock-step stages: PREPARE, DISABLE_IRQ_INACTIVE (the CPUs not

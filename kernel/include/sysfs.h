@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A small tree of named files for the shell, laid out like Linux's /sys. */
 #ifndef HP_SYSFS_H
 #define HP_SYSFS_H

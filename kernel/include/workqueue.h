@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Deferred work: items queued to a CPU run later in that CPU's worker thread
  * (kworker/N). Items pending on a CPU that dies are handed to a live CPU in a DEAD

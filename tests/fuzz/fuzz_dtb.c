@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness for the device-tree reader: any input must either parse or give
  * an error message, never read outside the buffer (AddressSanitizer checks).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A minimal test framework for the native unit tests: TEST() blocks and CHECK()s. */
 #ifndef HP_CHECK_H
 #define HP_CHECK_H

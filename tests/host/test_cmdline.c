@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmdline.*: splitting, quoting and typed getters of the kernel command line. */
 #include "check.h"
 #include "cmdline.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The hotplug engine (kernel/hotplug/core.c) on the host: the step loops, the trace
  * lines, fault injection rules and the registration API, with a table of fake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpumask.* and cpulist.*: the Linux "0-3,5" text form, both ways. */
 #include "check.h"
 #include "cpumask.h"

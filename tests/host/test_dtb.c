@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dtb.*: the device-tree reader on QEMU's own trees, on hand-built trees that are
  * broken in one precise way each, and on the fuzz corpus as regression cases. Built

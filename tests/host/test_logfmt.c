@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* logfmt.*: the "[seconds.micro] cpuN: " prefix and "<N>" level markers. */
 #include "check.h"
 #include "log.h"

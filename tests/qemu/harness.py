@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boots hartplug under QEMU through tools/run and reads what it printed.
 
 A scenario drives the shell with shell.run= (or a --script file), powers off, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot scenarios: CPU counts, boot hart lottery, maxcpus/nr_cpus, sparse hart ids,
 malformed parameters."""
 import os

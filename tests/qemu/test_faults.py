@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Things going wrong: exceptions, panics, sleeping in atomic context, IPI storms."""
 import re
 

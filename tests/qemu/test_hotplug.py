@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """CPU hotplug (issue: state machine with full teardown over SBI HSM): offline/online,
 fault injection at every state, the last CPU, disable/enable, migration, soak."""
 import re

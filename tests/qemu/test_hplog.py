@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """tools/hplog (issue: comparing teardown logs): diff verdicts on real pairs of boots
 (nosmt on SMT, an injected failure at every state, both configurations), show and diff
 on a real Linux 6.12 trace, and unit tests on crafted, garbled and truncated logs."""

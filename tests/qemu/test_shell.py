@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The shell: every command and its error paths, scripts, long shell.run."""
 import re
 import tempfile

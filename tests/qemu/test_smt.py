@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """SMT topology and nosmt (issue: -Dhotplug=false minimal rollback, nosmt on SMT
 topologies): sibling masks from cpu-map, nosmt's cancelled bring-up in both builds,
 smt/control at run time, and the use-after-free check on undead CPUs."""
