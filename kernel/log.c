@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "log.h"
+#include "param.h"
 #include "percpu.h"
 #include "spinlock.h"
 #include "arch.h"
@@ -169,3 +170,14 @@ void console_printf(const char *fmt, ...)
 	}
 	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
+
+static int param_loglevel(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	unsigned long v;
+	int ret = cmdline_get_uint(cl, bp->name, 0, 7, &v, err, len);
+	if (!ret) {
+		log_set_console_level((int)v);
+	}
+	return ret;
+}
+BOOT_PARAM("loglevel", param_loglevel);

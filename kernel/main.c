@@ -19,6 +19,7 @@
 #include "cpuhp.h"
 #include "workqueue.h"
 #include "reboot.h"
+#include "param.h"
 
 void kmain(unsigned long hartid, const void *dtb);
 void cpu_sysfs_init(void);
@@ -29,94 +30,20 @@ static struct dt_platform platform;
 static struct cmdline cmdline;
 static char cmdline_storage[8192];
 
-struct boot_options {
-	unsigned int max_cpus;
-	unsigned int nr_cpus;
-	const char *shell_run;
-	const char *initrd_script;
-	size_t initrd_len;
-};
+static const char *initrd_script;
+static size_t initrd_len;
 
-static struct boot_options opt;
-
-static void bad_param(const char *msg)
-{
-	pr_err("bad boot parameter %s: ignored\n", msg);
-}
-
-/* Reads the parameters this kernel knows; anything malformed is reported and ignored. */
-static void parse_boot_options(const char *bootargs, struct boot_options *o)
+/* Splits the command line; each subsystem's BOOT_PARAM handlers then take their own. */
+static void parse_boot_options(const char *bootargs)
 {
 	char err[128];
-	unsigned long v;
 
-	o->max_cpus = NR_CPUS;
-	o->nr_cpus = NR_CPUS;
-	o->shell_run = NULL;
 	pr_info("Kernel command line: %s\n", bootargs ? bootargs : "");
 	if (cmdline_parse(&cmdline, bootargs, cmdline_storage, sizeof(cmdline_storage), err,
 			  sizeof(err))) {
 		pr_err("command line: %s; parameters after it are ignored\n", err);
 	}
-	if (cmdline_get_uint(&cmdline, "loglevel", 0, 7, &v, err, sizeof(err)) == 0) {
-		log_set_console_level((int)v);
-	} else if (cmdline_find(&cmdline, "loglevel")) {
-		bad_param(err);
-	}
-	if (cmdline_get_uint(&cmdline, "maxcpus", 0, 1u << 20, &v, err, sizeof(err)) == 0) {
-		/* Linux: maxcpus=0 means no secondaries at all, just as 1 does. */
-		o->max_cpus = v ? (unsigned int)MIN(v, (unsigned long)NR_CPUS) : 1;
-	} else if (cmdline_find(&cmdline, "maxcpus")) {
-		bad_param(err);
-	}
-	if (cmdline_get_uint(&cmdline, "nr_cpus", 1, 1u << 20, &v, err, sizeof(err)) == 0) {
-		o->nr_cpus = (unsigned int)MIN(v, (unsigned long)NR_CPUS);
-	} else if (cmdline_find(&cmdline, "nr_cpus")) {
-		bad_param(err);
-	}
-	struct bootparam *trace = cmdline_find(&cmdline, "trace_event");
-	if (trace && trace->value && strcmp(trace->value, "cpuhp") == 0) {
-		cpuhp_set_trace(true);
-	} else if (trace) {
-		bad_param("'trace_event': only 'cpuhp' is known");
-	}
-	if (cmdline_get_uint(&cmdline, "cpuhp.trace", 0, 1, &v, err, sizeof(err)) == 0) {
-		cpuhp_set_trace(v == 1);
-	} else if (cmdline_find(&cmdline, "cpuhp.trace")) {
-		bad_param(err);
-	}
-	if (cmdline_get_uint(&cmdline, "reboot_cpu", 0, NR_CPUS - 1, &v, err, sizeof(err)) == 0) {
-		reboot_cpu = (int)v;
-	} else if (cmdline_find(&cmdline, "reboot_cpu")) {
-		bad_param(err);
-	}
-	struct bootparam *bp = cmdline_find(&cmdline, "shell.run");
-	if (bp && !bp->value) {
-		bad_param("'shell.run': needs a value");
-	} else if (bp) {
-		o->shell_run = bp->value;
-	}
-	bp = cmdline_find(&cmdline, "nosmt");
-	if (bp && cpu_smt_param(bp->value)) {
-		bad_param("'nosmt': use nosmt or nosmt=force");
-	}
-	if (cmdline_get_uint(&cmdline, "cpuhp.unsafe_rollback", 0, 1, &v, err, sizeof(err)) == 0) {
-		if (v && cpuhp_set_unsafe_rollback()) {
-			bad_param("'cpuhp.unsafe_rollback': only with hotplug compiled out");
-		}
-	} else if (cmdline_find(&cmdline, "cpuhp.unsafe_rollback")) {
-		bad_param(err);
-	}
-	bp = cmdline_find(&cmdline, "sbi.stale_start");
-	if (bp && (!bp->value || arch_set_stale_start(bp->value))) {
-		bad_param("'sbi.stale_start': reset or quiesce");
-	}
-	cmdline_find(&cmdline, "cpuhp.fail");    /* read once the CPUs are numbered */
-	for (unsigned int i = 0; i < cmdline.count; i++) {
-		if (!cmdline.params[i].used) {
-			pr_warn("Unknown kernel command line parameter \"%s\"\n", cmdline.params[i].name);
-		}
-	}
+	boot_params_apply(&cmdline, false);
 }
 
 /* The heap: from the kernel's end up to whatever the firmware put above it. */
@@ -144,21 +71,12 @@ static void memory_init(const void *dtb)
 
 static uint64_t boot_entered;
 
-static void apply_fail_param(void)
-{
-	struct bootparam *bp = cmdline_find(&cmdline, "cpuhp.fail");
-	if (bp && (!bp->value || cpuhp_set_fail(0, bp->value))) {
-		pr_err("bad boot parameter 'cpuhp.fail=%s': want CPU:STATE with a state that may fail\n",
-		       bp->value ? bp->value : "");
-	}
-}
-
 static void init_fn(void *arg)
 {
 	uint64_t hz = platform.timebase_hz;
 
 	(void)arg;
-	smp_boot_secondaries(opt.max_cpus);
+	smp_boot_secondaries(boot_max_cpus);
 	cpu_sysfs_init();
 	cpuhp_sysfs_init();
 	uint64_t now = arch_time_now();
@@ -166,7 +84,7 @@ static void init_fn(void *arg)
 		(unsigned long long)(now * 1000000 / hz),
 		(unsigned long long)((now - boot_entered) * 1000000 / hz),
 		(unsigned long long)(boot_entered * 1000000 / hz));
-	shell_start(opt.shell_run, opt.initrd_script, opt.initrd_len);
+	shell_start(initrd_script, initrd_len);
 }
 
 static const char *boot_isa(unsigned long hartid)
@@ -201,20 +119,20 @@ void kmain(unsigned long hartid, const void *dtb)
 	pr_info("device tree: %u bytes, %u cpu nodes, %u cores in cpu-map, timebase %llu Hz\n",
 		(unsigned)platform.totalsize, platform.hart_count, platform.core_count,
 		(unsigned long long)platform.timebase_hz);
-	parse_boot_options(platform.bootargs, &opt);
+	parse_boot_options(platform.bootargs);
 	memory_init(dtb);
 
-	smp_setup_cpus(&platform, hartid, opt.nr_cpus);
+	smp_setup_cpus(&platform, hartid, boot_nr_cpus);
 	cpu_smt_init();
 	workqueue_init();
 	cpuhp_boot_cpu_init();
 	/* After the CPUs are numbered and their hotplug state is set up. */
-	apply_fail_param();
+	boot_params_apply(&cmdline, true);
 	arch_cpu_init();
 	time_start_tick();
 	if (platform.initrd_start && platform.initrd_end > platform.initrd_start) {
-		opt.initrd_script = (const char *)(uintptr_t)platform.initrd_start;
-		opt.initrd_len = (size_t)(platform.initrd_end - platform.initrd_start);
+		initrd_script = (const char *)(uintptr_t)platform.initrd_start;
+		initrd_len = (size_t)(platform.initrd_end - platform.initrd_start);
 	}
 	boot_entered = entered;
 	/* Bringing CPUs up sleeps; the idle task must not: a thread does it. */

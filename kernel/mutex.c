@@ -5,6 +5,7 @@
  */
 #include "mutex.h"
 #include "log.h"
+#include "percpu.h"
 
 static bool mutex_my_turn(struct mutex *m, unsigned long ticket)
 {
@@ -38,6 +39,14 @@ void mutex_unlock(struct mutex *m)
 	m->serving++;
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 	wake_up_all(&m->wq);
+}
+
+void mutex_assert_held(const struct mutex *m, const char *lock, const char *fn)
+{
+	if (!mutex_is_held(m)) {
+		pr_err("WARNING: %s: called without %s held (task %s, CPU%u)\n", fn, lock,
+		       current_task()->name, this_cpu_id());
+	}
 }
 
 bool mutex_is_held(const struct mutex *m)

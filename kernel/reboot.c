@@ -4,6 +4,8 @@
 #include "cpuhp.h"
 #include "log.h"
 #include "arch.h"
+#include "param.h"
+#include "command.h"
 
 int reboot_cpu = -1;
 
@@ -20,3 +22,30 @@ void kernel_restart(void)
 	pr_notice("reboot: Restarting system\n");
 	arch_reboot();
 }
+
+static int param_reboot_cpu(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	unsigned long v;
+	int ret = cmdline_get_uint(cl, bp->name, 0, NR_CPUS - 1, &v, err, len);
+	if (!ret) {
+		reboot_cpu = (int)v;
+	}
+	return ret;
+}
+BOOT_PARAM("reboot_cpu", param_reboot_cpu);
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kernel_poweroff();
+}
+SHELL_COMMAND("poweroff", "poweroff", cmd_poweroff);
+
+static int cmd_reboot(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kernel_restart();
+}
+SHELL_COMMAND("reboot", "reboot", cmd_reboot);

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "cpuhp.h"
 #include "cpuhp_callbacks.h"
+#include "../hotplug/variant.h"     /* whether an idle task can be taken down */
 
 #define TASK_STACK_SIZE 8192
 
@@ -143,6 +144,7 @@ static unsigned int lock_task_rq(struct task *t)
 
 static void enqueue_locked(struct cpu *c, struct task *t)
 {
+	assert_spin_locked(&c->rq_lock);
 	/* Urgent tasks (the stop_machine stoppers) go first. */
 	if (t->urgent) {
 		list_add(&t->run_node, &c->rq);
@@ -155,9 +157,18 @@ static void enqueue_locked(struct cpu *c, struct task *t)
 
 static void dequeue_locked(struct cpu *c, struct task *t)
 {
+	assert_spin_locked(&c->rq_lock);
 	list_del(&t->run_node);
 	t->on_rq = false;
 	c->rq_count--;
+}
+
+/* debug lockassert: a run-queue helper's assertion, asked without the lock held. */
+void sched_selftest_rq_unlocked(void)
+{
+	struct cpu *c = this_cpu();
+
+	assert_spin_locked(&c->rq_lock);
 }
 
 /* Makes @cpu look at its run queue soon. */
@@ -680,7 +691,7 @@ void cpu_idle_loop(void)
 
 	for (;;) {
 		arch_irq_disable();
-		if (!cpu_online(c->id)) {
+		if (CPUHP_CAN_TAKE_DOWN && !cpu_online(c->id)) {
 			cpuhp_idle_dead();     /* taken down: does not return */
 		}
 		/* Checked with interrupts off: a wake-up IPI after this still ends the WFI. */

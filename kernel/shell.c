@@ -17,21 +17,17 @@
 #include "err.h"
 #include "arch.h"
 #include "atomic.h"
-#include "selftest.h"
-#include "reboot.h"
+#include "command.h"
+#include "param.h"
 
 #define PROMPT "hartplug# "
 #define LINE_MAX 512
 #define ARGS_MAX 16
 
-struct command {
-	const char *name;
-	const char *usage;
-	int (*run)(int argc, char **argv);
-};
+/* Every subsystem's commands, from the linker section SHELL_COMMAND fills (command.h). */
+extern const struct shell_command __shell_commands_start[], __shell_commands_end[];
 
-static const struct command *find_command(const char *name);
-static const struct command commands[];
+static const struct shell_command *find_command(const char *name);
 
 int shell_fail(const char *cmd, const char *what, int err)
 {
@@ -41,7 +37,7 @@ int shell_fail(const char *cmd, const char *what, int err)
 
 int shell_usage(const char *cmd)
 {
-	const struct command *c = find_command(cmd);
+	const struct shell_command *c = find_command(cmd);
 	console_printf("usage: %s\n", c ? c->usage : cmd);
 	return -EINVAL;
 }
@@ -60,6 +56,7 @@ static int cmd_ls(int argc, char **argv)
 	int err = sysfs_list(path, print_entry, NULL);
 	return err ? shell_fail("ls", path, err) : 0;
 }
+SHELL_COMMAND("ls", "ls [DIR]", cmd_ls);
 
 static int cmd_cat(int argc, char **argv)
 {
@@ -79,6 +76,7 @@ static int cmd_cat(int argc, char **argv)
 	}
 	return ret;
 }
+SHELL_COMMAND("cat", "cat FILE...", cmd_cat);
 
 /* "echo TEXT" prints; "echo VALUE > FILE" writes (redirect parsed in shell_exec). */
 static int echo_to_file(char *value, char *path)
@@ -95,6 +93,7 @@ static int cmd_echo(int argc, char **argv)
 	console_printf("\n");
 	return 0;
 }
+SHELL_COMMAND("echo", "echo TEXT | echo VALUE > FILE", cmd_echo);
 
 /* ---- tasks ---- */
 
@@ -117,6 +116,7 @@ static int cmd_ps(int argc, char **argv)
 	sched_for_each_task(print_task, NULL);
 	return 0;
 }
+SHELL_COMMAND("ps", "ps", cmd_ps);
 
 static int parse_pid(const char *cmd, const char *text, struct task **out)
 {
@@ -148,6 +148,7 @@ static int cmd_taskset(int argc, char **argv)
 	}
 	return 0;
 }
+SHELL_COMMAND("taskset", "taskset PID CPULIST", cmd_taskset);
 
 /* A task that keeps a CPU busy until told to stop; only the tick preempts it. */
 static void busy_fn(void *arg)
@@ -183,6 +184,7 @@ static int cmd_busy(int argc, char **argv)
 	console_printf("busy: started pid %d on %s\n", t->pid, argv[1]);
 	return 0;
 }
+SHELL_COMMAND("busy", "busy CPULIST", cmd_busy);
 
 static int cmd_kill(int argc, char **argv)
 {
@@ -201,6 +203,7 @@ static int cmd_kill(int argc, char **argv)
 	WRITE_ONCE(t->should_stop, true);
 	return 0;
 }
+SHELL_COMMAND("kill", "kill PID (tasks started by busy)", cmd_kill);
 
 /* ---- log, memory, time ---- */
 
@@ -217,6 +220,7 @@ static int cmd_dmesg(int argc, char **argv)
 	log_dump(print_line, NULL);
 	return 0;
 }
+SHELL_COMMAND("dmesg", "dmesg", cmd_dmesg);
 
 static int cmd_meminfo(int argc, char **argv)
 {
@@ -228,6 +232,7 @@ static int cmd_meminfo(int argc, char **argv)
 		       s.heap_bytes / 1024, s.carved_bytes / 1024, s.live_objects, s.live_bytes);
 	return 0;
 }
+SHELL_COMMAND("meminfo", "meminfo", cmd_meminfo);
 
 static int cmd_sleep(int argc, char **argv)
 {
@@ -238,59 +243,22 @@ static int cmd_sleep(int argc, char **argv)
 	msleep((unsigned int)ms);
 	return 0;
 }
-
-/* ---- power ---- */
-
-static int cmd_poweroff(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	kernel_poweroff();
-}
-
-static int cmd_reboot(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	kernel_restart();
-}
-
-static int cmd_help(int argc, char **argv);
-
-static const struct command commands[] = {
-	{ "help", "help", cmd_help },
-	{ "ls", "ls [DIR]", cmd_ls },
-	{ "cat", "cat FILE...", cmd_cat },
-	{ "echo", "echo TEXT | echo VALUE > FILE", cmd_echo },
-	{ "ps", "ps", cmd_ps },
-	{ "taskset", "taskset PID CPULIST", cmd_taskset },
-	{ "busy", "busy CPULIST", cmd_busy },
-	{ "kill", "kill PID (tasks started by busy)", cmd_kill },
-	{ "dmesg", "dmesg", cmd_dmesg },
-	{ "meminfo", "meminfo", cmd_meminfo },
-	{ "sleep", "sleep MS", cmd_sleep },
-	{ "ipistorm", "ipistorm [ROUNDS]", cmd_ipistorm },
-	{ "call", "call CPU (a waiting cross-call; reports the result)", cmd_call },
-	{ "debug", "debug atomic-sleep|fault|panic|park|logflood", cmd_debug },
-	{ "hotplug", "hotplug disable|enable|check|stopmachine|soak OPS|bench RUNS|flap CPU", cmd_hotplug },
-	{ "poweroff", "poweroff", cmd_poweroff },
-	{ "reboot", "reboot", cmd_reboot },
-	{ NULL, NULL, NULL },
-};
+SHELL_COMMAND("sleep", "sleep MS", cmd_sleep);
 
 static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	for (const struct command *c = commands; c->name; c++) {
+	for (const struct shell_command *c = __shell_commands_start; c < __shell_commands_end; c++) {
 		console_printf("  %s\n", c->usage);
 	}
 	return 0;
 }
+SHELL_COMMAND("help", "help", cmd_help);
 
-static const struct command *find_command(const char *name)
+static const struct shell_command *find_command(const char *name)
 {
-	for (const struct command *c = commands; c->name; c++) {
+	for (const struct shell_command *c = __shell_commands_start; c < __shell_commands_end; c++) {
 		if (strcmp(c->name, name) == 0) {
 			return c;
 		}
@@ -347,7 +315,7 @@ int shell_exec(char *line)
 			p++;
 		}
 	}
-	const struct command *c = find_command(argv[0]);
+	const struct shell_command *c = find_command(argv[0]);
 	if (!c) {
 		console_printf("sh: %s: command not found (try 'help')\n", argv[0]);
 		return -ENOENT;
@@ -450,11 +418,26 @@ static void shell_main(void *arg)
 	interactive();
 }
 
-void shell_start(const char *script, const char *file_script, size_t file_len)
+/* shell.run="cmd; cmd; ...": run before the initrd script and the console. */
+static const char *shell_run;
+
+static int param_shell_run(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	(void)cl;
+	if (!bp->value) {
+		snprintf(err, len, "'shell.run': needs a value");
+		return -EINVAL;
+	}
+	shell_run = bp->value;
+	return 0;
+}
+BOOT_PARAM("shell.run", param_shell_run);
+
+void shell_start(const char *file_script, size_t file_len)
 {
 	static struct shell_args args;
 
-	args.script = script;
+	args.script = shell_run;
 	args.file_script = file_script;
 	args.file_len = file_len;
 	struct task *t = kthread_create(shell_main, &args, "shell");

@@ -13,6 +13,8 @@
 #include "err.h"
 #include "atomic.h"
 #include "cpuhp.h"
+#include "boot_handshake.h"
+#include "param.h"
 
 #define IDLE_STACK_SIZE 8192
 
@@ -111,31 +113,20 @@ void smp_setup_cpus(const struct dt_platform *p, unsigned long boot_hart, unsign
 /* First C code of a secondary CPU: on its idle stack, interrupts off. */
 void secondary_main(struct cpu *c)
 {
-	int expected = CPU_BOOT_WAITING;
-
 	arch_cpu_init();
-	if (!atomic_cmpxchg(&c->boot_state, &expected, CPU_BOOT_CLAIMED)) {
+	if (!cpu_boot_claim(c)) {
 		/* Nobody waits for us (gave up, or a stale start): touch nothing, stop. */
 		arch_cpu_quiesce();
 	}
-	/*
-	 * Started early at boot: wait, halted, until our bring-up actually begins. The
-	 * release comes with an IPI; the long timeout only guards against a lost one.
-	 * (Polling often would not do: under -icount dozens of waiting harts polling
-	 * would slow every other CPU's bring-up.)
-	 */
-	while (load_acquire(&c->boot_go) == BOOT_GO_WAIT) {
-		arch_wait_brief(log_timebase() / 100);
-	}
-	if (c->boot_go == BOOT_GO_QUIESCE) {
+	/* Started early at boot: wait, halted, until our bring-up actually begins. */
+	if (!cpu_boot_wait_release(c)) {
 		arch_cpu_quiesce();
 	}
-	c->boot_go = BOOT_GO_WAIT;
 	cpuhp_ap_starting(c->id);
 	c->boot_time = arch_time_now();
 	cpumask_set(&cpu_online_mask, c->id);
 	cpuhp_trace_mask(c->id, "online", true);
-	store_release(&c->boot_state, CPU_BOOT_ARRIVED);
+	cpu_boot_arrived(c);
 	pr_info("CPU%u: hart %lu online\n", c->id, c->hartid);
 	arch_irq_enable();
 	cpuhp_ap_online_idle(c->id);
@@ -154,15 +145,12 @@ static void kick_all(unsigned int max_cpus, unsigned long *quiet, unsigned int *
 
 	*nquiet = 0;
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
-		struct cpu *c = &cpus[cpu];
 		if (cpu >= max_cpus) {
-			quiet[(*nquiet)++] = c->hartid;
+			quiet[(*nquiet)++] = cpus[cpu].hartid;
 			continue;
 		}
-		c->boot_go = BOOT_GO_WAIT;
-		store_release(&c->boot_state, CPU_BOOT_WAITING);
 		/* A failure here is reported by bringup_cpu(), which then starts it itself. */
-		c->prekicked = arch_cpu_start(cpu, &fw) == 0;
+		cpu_boot_prekick(cpu, &fw);
 	}
 	for (unsigned int i = 0; i < unused_count; i++) {
 		quiet[(*nquiet)++] = unused_harts[i];
@@ -207,10 +195,7 @@ void smp_boot_secondaries(unsigned int max_cpus)
 	 */
 	unsigned int first = n;
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
-		if (cpus[cpu].prekicked) {
-			cpus[cpu].prekicked = false;
-			store_release(&cpus[cpu].boot_go, BOOT_GO_QUIESCE);
-			arch_send_ipi(cpu);
+		if (cpu_boot_quiesce(cpu)) {
 			quiet[n++] = cpus[cpu].hartid;
 		}
 	}
@@ -218,8 +203,36 @@ void smp_boot_secondaries(unsigned int max_cpus)
 	for (unsigned int i = first; i < n; i++) {
 		for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
 			if (cpus[cpu].hartid == quiet[i]) {
-				cpus[cpu].boot_state = CPU_BOOT_NONE;
+				cpu_boot_finish(cpu);
 			}
 		}
 	}
 }
+
+/* ---- boot parameters: how many CPUs to number, and how many to bring up ---- */
+
+unsigned int boot_max_cpus = NR_CPUS;
+unsigned int boot_nr_cpus = NR_CPUS;
+
+static int param_maxcpus(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	unsigned long v;
+	int ret = cmdline_get_uint(cl, bp->name, 0, 1u << 20, &v, err, len);
+	if (!ret) {
+		/* Linux: maxcpus=0 means no secondaries at all, just as 1 does. */
+		boot_max_cpus = v ? (unsigned int)MIN(v, (unsigned long)NR_CPUS) : 1;
+	}
+	return ret;
+}
+BOOT_PARAM("maxcpus", param_maxcpus);
+
+static int param_nr_cpus(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	unsigned long v;
+	int ret = cmdline_get_uint(cl, bp->name, 1, 1u << 20, &v, err, len);
+	if (!ret) {
+		boot_nr_cpus = (unsigned int)MIN(v, (unsigned long)NR_CPUS);
+	}
+	return ret;
+}
+BOOT_PARAM("nr_cpus", param_nr_cpus);

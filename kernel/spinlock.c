@@ -7,6 +7,7 @@
 #include "spinlock.h"
 #include "sched.h"
 #include "percpu.h"
+#include "log.h"
 #include "atomic.h"
 
 #define SPIN_BEFORE_HALT 64
@@ -68,4 +69,11 @@ void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 bool spin_holding(const spinlock_t *l)
 {
 	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) && l->owner == (int)this_cpu_id();
+}
+
+void spin_assert_held(const spinlock_t *l, const char *lock, const char *fn)
+{
+	if (!spin_holding(l)) {
+		pr_err("WARNING: %s: called without %s held (CPU%u)\n", fn, lock, this_cpu_id());
+	}
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""Runs every test: the native unit tests of each build (meson test) and the QEMU
-scenarios of tests/qemu/ in both configurations. Ends with "N passed, N failed".
+"""Runs every test: the native unit tests (meson test), the QEMU scenarios of tests/qemu/
+in both configurations (a scenario marked @only(config) is reported as SKIP in the
+other; one marked @once runs once), and the source-tree checks. Ends with
+"N passed, N failed, N skipped". Benchmarks are tools/bench's.
 
 usage: tests/run_tests.py [--only SUBSTRING] [--config hotplug|nohotplug] [--list]
 """
@@ -17,17 +19,24 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import harness  # noqa: E402
+import source_checks  # noqa: E402
 
 
-def host_tests(config):
-    """Runs meson test for one build; returns [(name, ok, detail)]."""
+# Native unit tests whose code differs between the builds (config.h); the others run once.
+CONFIG_DEPENDENT_HOST_TESTS = ("host.cpuhp",)
+
+
+def host_tests(config, names=None):
+    """Runs meson test for one build (all of its host tests, or @names); returns
+    [(name, ok, detail)]."""
     build = os.path.join(ROOT, "build", config)
-    p = subprocess.run(["meson", "test", "-C", build, "--suite", "host", "--print-errorlogs"],
+    p = subprocess.run(["meson", "test", "-C", build, "--print-errorlogs"] +
+                       (list(names) if names else ["--suite", "host"]),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.stdout.decode("utf-8", "replace")
     results = []
     for m in re.finditer(r"^\s*\d+/\d+\s+(\S+)\s+(OK|FAIL|TIMEOUT|ERROR)\s", out, re.M):
-        results.append((f"{m.group(1)}[{config}]", m.group(2) == "OK", out))
+        results.append((m.group(1), m.group(2) == "OK", out))
     if not results:
         results.append((f"host[{config}]", False, out))
     return results
@@ -45,57 +54,15 @@ def qemu_tests():
     return tests
 
 
-def figures(configs):
-    """Prints figures (not assertions): image size and boot time in guest time."""
-    print("== figures ==")
-    for config in configs:
-        elf = os.path.join(ROOT, "build", config, "arch", "riscv", "hartplug.elf")
-        size = subprocess.run(["riscv64-unknown-elf-size", "-A", elf], stdout=subprocess.PIPE)
-        loaded = 0
-        for line in size.stdout.decode().splitlines():
-            parts = line.split()
-            if len(parts) >= 3 and parts[0] in (".text", ".rodata", ".data"):
-                loaded += int(parts[1])
-        print(f"figure: image size [{config}]: {loaded} bytes ({loaded / 1024:.1f} KiB) "
-              f"loaded, target <= 128 KiB")
-        for smp in (4, 64):
-            b = harness.boot(config, [], smp=smp, icount=True, timeout=240)
-            m = re.search(r"boot: shell starting (\d+) us after reset \(kernel: (\d+) us, "
-                          r"firmware before it: (\d+) us\)", b.out)
-            m2 = re.search(r"smp: Brought up (\d+) of (\d+) CPUs in (\d+) us", b.out)
-            if m and m2:
-                print(f"figure: boot to shell [{config}, -smp {smp}, icount]: {m.group(1)} us "
-                      f"virtual = firmware {m.group(3)} us + kernel {m.group(2)} us; "
-                      f"secondaries {m2.group(1)}/{m2.group(2)} up in {m2.group(3)} us")
-            else:
-                print(f"figure: boot [{config}, -smp {smp}]: not measured (exit {b.rc})")
-    if "hotplug" in configs:
-        # loglevel=4 keeps the per-CPU "online" line off the console: through SBI
-        # putchar one line costs ~15 us, more than the state machine's own work.
-        for icount in (True, False):
-            b = harness.boot("hotplug", ["hotplug bench 21"], smp=4, icount=icount, timeout=240,
-                             append="loglevel=4")
-            mode = "icount shift=0" if icount else "default TCG"
-            for line in b.output_of("hotplug bench 21").splitlines():
-                print(f"figure: [{mode}, -smp 4] {line.strip()}")
-        # The reliability target: 10,000 random offline/online operations under load.
-        soak = ["busy 1-3", "busy 1-3", "hotplug soak 10000"]
-        b = harness.boot("hotplug", soak, smp=4, timeout=900, append="loglevel=4")
-        m = re.search(r"soak: .*", b.out)
-        print(f"figure: [default TCG, -smp 4, two busy tasks] "
-              f"{m.group(0) if m else f'soak did not finish (exit {b.rc})'}")
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default="")
     ap.add_argument("--config", choices=harness.CONFIGS)
     ap.add_argument("--list", action="store_true")
-    ap.add_argument("--no-figures", action="store_true")
     args = ap.parse_args()
     configs = [args.config] if args.config else list(harness.CONFIGS)
 
-    passed = failed = 0
+    passed = failed = skipped = 0
     failures = []
 
     def report(name, ok, detail, secs):
@@ -107,33 +74,51 @@ def main():
             failed += 1
             failures.append((name, detail))
 
+    def skip(name, why):
+        nonlocal skipped
+        print(f"SKIP {name} ({why})", flush=True)
+        skipped += 1
+
+    def run(full, fn, *args):
+        t0 = time.time()
+        try:
+            fn(*args)
+            report(full, True, "", time.time() - t0)
+        except Exception as e:  # a failed scenario must not stop the others
+            detail = str(e) if isinstance(e, harness.Failure) else traceback.format_exc()
+            report(full, False, detail, time.time() - t0)
+
     tests = qemu_tests()
     if args.list:
         for name, fn in tests:
             print(name, "-", (fn.__doc__ or "").strip().splitlines()[0])
         return 0
     if "host".startswith(args.only) or args.only.startswith("host") or not args.only:
-        for config in configs:
+        for i, config in enumerate(configs):
             t0 = time.time()
-            for name, ok, detail in host_tests(config):
-                report(name, ok, detail, time.time() - t0)
+            # Config-independent unit tests once (from the first build), the rest per build.
+            for name, ok, detail in host_tests(config, None if i == 0 else CONFIG_DEPENDENT_HOST_TESTS):
+                tag = f"{name}[{config}]" if name in CONFIG_DEPENDENT_HOST_TESTS else name
+                report(tag, ok, detail, time.time() - t0)
+    for name, fn in source_checks.CHECKS:
+        if not args.only or args.only in name:
+            run(name, fn)
     for name, fn in tests:
+        if getattr(fn, "once", False):
+            if not args.only or args.only in name:
+                run(name, fn)
+            continue
         for config in configs:
             full = f"{name}[{config}]"
             if args.only and args.only not in full:
                 continue
-            t0 = time.time()
-            try:
-                fn(config)
-                report(full, True, "", time.time() - t0)
-            except Exception as e:  # a failed scenario must not stop the others
-                detail = str(e) if isinstance(e, harness.Failure) else traceback.format_exc()
-                report(full, False, detail, time.time() - t0)
-    if not args.no_figures and not args.only:
-        figures(configs)
+            if config not in getattr(fn, "configs", harness.CONFIGS):
+                skip(full, "does not apply to " + config)
+                continue
+            run(full, fn, config)
     for name, detail in failures:
         print(f"\n=== FAILED {name} ===\n{detail}")
-    print(f"\n{passed} passed, {failed} failed")
+    print(f"\n{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 
 

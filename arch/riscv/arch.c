@@ -8,17 +8,10 @@
 #include "csr.h"
 #include "sbi.h"
 #include "err.h"
+#include "param.h"
+#include <stdio.h>
 
 extern char secondary_entry[], quiesce_entry[], hart_stop_stub[], trap_entry[];
-
-/*
- * For entry.S, which must find a hart's struct cpu before it has a stack (the OpenSBI
- * 1.1 start race, see there).
- */
-const unsigned long entry_cpu_size = sizeof(struct cpu);
-const unsigned long entry_cpu_hartid = offsetof(struct cpu, hartid);
-const unsigned long entry_cpu_boot_state = offsetof(struct cpu, boot_state);
-const unsigned long entry_boot_waiting = CPU_BOOT_WAITING;
 
 static bool have_sstc;
 static uintptr_t exit_device;             /* sifive,test0: writes leave QEMU */
@@ -143,19 +136,23 @@ void arch_send_ipi(unsigned int cpu)
 /* Test aid: where secondaries are started, to reproduce OpenSBI 1.1's stale start. */
 static char *start_entry = secondary_entry;
 
-int arch_set_stale_start(const char *which)
+/* sbi.stale_start=reset|quiesce: every start leaves with that stale address. */
+static int param_stale_start(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
 {
 	extern char _start[];
 
-	if (strcmp(which, "reset") == 0) {
+	(void)cl;
+	if (bp->value && strcmp(bp->value, "reset") == 0) {
 		start_entry = _start;
-	} else if (strcmp(which, "quiesce") == 0) {
+	} else if (bp->value && strcmp(bp->value, "quiesce") == 0) {
 		start_entry = quiesce_entry;
 	} else {
+		snprintf(err, len, "'sbi.stale_start': reset or quiesce");
 		return -EINVAL;
 	}
 	return 0;
 }
+BOOT_PARAM("sbi.stale_start", param_stale_start);
 
 int arch_cpu_start(unsigned int cpu, long *fw_err)
 {

@@ -3,11 +3,7 @@
  * Entry points: the boot hart (from OpenSBI), secondaries (from SBI HSM hart_start),
  * harts started only to be stopped again, the trap vector, and the context switch.
  */
-#define FRAME_SIZE (36 * 8)     /* x0..x31, sepc, sstatus, scause, stval */
-#define F_SEPC    (32 * 8)
-#define F_SSTATUS (33 * 8)
-#define F_SCAUSE  (34 * 8)
-#define F_STVAL   (35 * 8)
+#include "asm-offsets.h"       /* generated at build time from asm-offsets.c */
 
 /*
  * OpenSBI 1.1's hart_start marks the hart STARTING before it writes the new start
@@ -56,7 +52,8 @@ _start:
 
 /*
  * a0 = hartid, a1 = opaque = this CPU's struct cpu. HSM leaves sp, tp and ra as
- * garbage (see PLATFORM.md), so tp and sp are set before anything touches memory.
+ * garbage (the SBI spec promises only a0, a1, satp = 0 and sstatus.SIE = 0), so tp and
+ * sp are set before anything touches memory.
  */
 	.balign 4
 	.globl secondary_entry
@@ -67,7 +64,7 @@ secondary_entry:
 	la	gp, __global_pointer$
 	.option pop
 	mv	tp, a1
-	ld	sp, 0(a1)               /* struct cpu: boot_sp is the first field */
+	ld	sp, CPU_BOOT_SP(a1)
 	mv	a0, a1
 	call	secondary_main
 4:	wfi
@@ -82,10 +79,8 @@ secondary_entry:
 	.option norelax
 find_cpu:
 	la	t0, cpus
-	la	t1, entry_cpu_size
-	ld	t1, 0(t1)
-	la	t2, entry_cpu_hartid
-	ld	t2, 0(t2)
+	li	t1, CPU_SIZE
+	li	t2, CPU_HARTID
 	la	t3, nr_cpu_ids
 	lwu	t3, 0(t3)
 	li	t4, 1
@@ -117,14 +112,12 @@ stray_start:
 quiesce_entry:
 	call	find_cpu
 	beqz	a1, hart_stop_stub
-	la	t0, entry_cpu_boot_state
-	ld	t0, 0(t0)
-	add	t0, a1, t0
-	lw	t0, 0(t0)
-	la	t1, entry_boot_waiting
-	ld	t1, 0(t1)
-	bne	t0, t1, hart_stop_stub
-	j	secondary_entry
+	lw	t0, CPU_BOOT_STATE(a1)
+	li	t1, BOOT_STATE_STARTING
+	beq	t0, t1, secondary_entry
+	li	t1, BOOT_STATE_HELD
+	beq	t0, t1, secondary_entry
+	j	hart_stop_stub
 	.option pop
 
 	.globl hart_stop_stub

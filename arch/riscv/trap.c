@@ -6,11 +6,7 @@
 #include "smp.h"
 #include "log.h"
 #include "csr.h"
-
-struct trap_frame {
-	unsigned long x[32];
-	unsigned long sepc, sstatus, scause, stval;
-};
+#include "trap_frame.h"
 
 void trap_handle(struct trap_frame *f);
 

@@ -10,16 +10,19 @@
 #include <string.h>
 #include <stdio.h>
 #include "internal.h"
+#include "variant.h"
 #include "mutex.h"
 #include "percpu.h"
 #include "log.h"
 #include "err.h"
 #include "atomic.h"
 #include "cmdline.h"
+#include "param.h"
 
 struct cpuhp_cpu_state cpuhp_state[NR_CPUS];
 static struct mutex cpu_add_remove_lock = MUTEX_INIT(cpu_add_remove_lock);
 int cpu_hotplug_disabled;
+bool cpuhp_unsafe_rollback;
 static bool trace_on;
 
 void cpu_maps_lock(void)
@@ -30,6 +33,11 @@ void cpu_maps_lock(void)
 void cpu_maps_unlock(void)
 {
 	mutex_unlock(&cpu_add_remove_lock);
+}
+
+void cpu_maps_assert_held(const char *fn)
+{
+	mutex_assert_held(&cpu_add_remove_lock, "cpu_add_remove_lock", fn);
 }
 
 void cpu_hotplug_disable(void)
@@ -49,6 +57,52 @@ void cpu_hotplug_enable(void)
 	}
 	cpu_maps_unlock();
 }
+
+/* ---- boot parameters of the hotplug core ---- */
+
+/* Linux's trace_event=cpuhp; only the cpuhp events exist here. */
+static int param_trace_event(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	(void)cl;
+	if (!bp->value || strcmp(bp->value, "cpuhp") != 0) {
+		snprintf(err, len, "'trace_event': only 'cpuhp' is known");
+		return -EINVAL;
+	}
+	trace_on = true;
+	return 0;
+}
+BOOT_PARAM("trace_event", param_trace_event);
+
+static int param_trace(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	unsigned long v;
+	int ret = cmdline_get_uint(cl, bp->name, 0, 1, &v, err, len);
+	if (!ret) {
+		trace_on = v == 1;
+	}
+	return ret;
+}
+BOOT_PARAM("cpuhp.trace", param_trace);
+
+/*
+ * Test aid: the minimal rollback also runs the DEAD steps of an undead CPU, as Linux
+ * did before its 2019 fix, so that the use-after-free check has something to catch.
+ * Only the minimal rollback has DEAD steps it could wrongly run under a live CPU.
+ */
+static int param_unsafe_rollback(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	unsigned long v;
+	int ret = cmdline_get_uint(cl, bp->name, 0, 1, &v, err, len);
+	if (!ret && v && CPUHP_CAN_TAKE_DOWN) {
+		snprintf(err, len, "'cpuhp.unsafe_rollback': only with hotplug compiled out");
+		return -EINVAL;
+	}
+	if (!ret) {
+		cpuhp_unsafe_rollback = v == 1;
+	}
+	return ret;
+}
+BOOT_PARAM("cpuhp.unsafe_rollback", param_unsafe_rollback);
 
 bool cpuhp_trace_enabled(void)
 {
@@ -283,13 +337,12 @@ int cpuhp_fail_store(unsigned int cpu, int state)
 }
 
 /* "CPU:STATE" from the command line, checked before anything runs. */
-int cpuhp_set_fail(unsigned int cpu_unused, const char *text)
+int cpuhp_set_fail(const char *text)
 {
 	unsigned long cpu, state;
 	char buf[32];
 	const char *colon = strchr(text, ':');
 
-	(void)cpu_unused;
 	if (!colon || (size_t)(colon - text) >= sizeof(buf)) {
 		return -EINVAL;
 	}
@@ -306,6 +359,19 @@ int cpuhp_set_fail(unsigned int cpu_unused, const char *text)
 	}
 	return err;
 }
+
+/* Late: the CPUs are numbered and their hotplug state is set up by then. */
+static int param_fail(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	(void)cl;
+	if (!bp->value || cpuhp_set_fail(bp->value)) {
+		snprintf(err, len, "'cpuhp.fail=%s': want CPU:STATE with a state that may fail",
+			 bp->value ? bp->value : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+BOOT_PARAM_LATE("cpuhp.fail", param_fail);
 
 /* ---- registration ---- */
 

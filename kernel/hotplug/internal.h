@@ -94,22 +94,20 @@ void cpuhp_trace_kick(unsigned int cpu, int target, int step, bool enter, int re
 /* Serializes cpu_up/cpu_down and the disable count. */
 void cpu_maps_lock(void);
 void cpu_maps_unlock(void);
+/* Functions that must run under cpu_add_remove_lock say so: a WARNING if not. */
+void cpu_maps_assert_held(const char *fn);
+#define lockdep_assert_cpus_held() cpu_maps_assert_held(__func__)
 extern int cpu_hotplug_disabled;
+/* cpuhp.unsafe_rollback=1 (hotplug=false only): the minimal rollback runs DEAD steps. */
+extern bool cpuhp_unsafe_rollback;
 
-/*
- * Supplied by exactly one of down.c (hotplug=true) and rollback_min.c (hotplug=false),
- * as Meson picks: a missing file is a link error, not a silent default.
- */
-/* A bring-up of @cpu failed with @err at st->state; undo what can be undone. */
-void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err);
-/* TEARDOWN_CPU's teardown (cpuhp_callbacks.h): the take-down, or a refusal. */
-/* sysfs cpuN/online writes: takes the CPU down or up, or refuses (-EPERM). */
+/* Run-time controls (control.c); each refuses with -EPERM in a build without take-down. */
 int cpuhp_online_store(unsigned int cpu, bool online);
-extern const bool cpuhp_online_writable;
+int cpuhp_target_store(unsigned int cpu, int target);
+int cpuhp_smt_store(int control);
 
-/* smt/control writes: take the secondary threads down, or bring them back (locked). */
-int cpuhp_smt_disable(int control);
-int cpuhp_smt_enable(void);
+/* SMT control state (smt.c). */
+int cpu_smt_check_change(int control);
 int cpu_smt_get_control(void);
 void cpu_smt_set_control(int control);
 void cpu_smt_sysfs_init(void);

@@ -16,6 +16,7 @@
 #include "sysfs.h"
 #include "log.h"
 #include "err.h"
+#include "param.h"
 
 #define SMT_DIR "/sys/devices/system/cpu/smt"
 
@@ -43,17 +44,21 @@ void cpu_smt_set_control(int control)
 }
 
 /* "nosmt" (no value) or "nosmt=force". */
-int cpu_smt_param(const char *value)
+/* nosmt (secondary threads booted once, then cancelled) or nosmt=force (for good). */
+static int param_nosmt(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
 {
-	if (!value) {
+	(void)cl;
+	if (!bp->value) {
 		smt_control = CPU_SMT_OFF;
-	} else if (strcmp(value, "force") == 0) {
+	} else if (strcmp(bp->value, "force") == 0) {
 		smt_control = CPU_SMT_FORCE_OFF;
 	} else {
+		snprintf(err, len, "'nosmt': use nosmt or nosmt=force");
 		return -EINVAL;
 	}
 	return 0;
 }
+BOOT_PARAM("nosmt", param_nosmt);
 
 /* After the CPUs are numbered: without a core of two threads there is nothing to control. */
 void cpu_smt_init(void)
@@ -113,6 +118,18 @@ static int show_control(void *arg, char *buf, size_t len)
 	return snprintf(buf, len, "%s\n", smt_names[smt_control]);
 }
 
+/* Linux's rules for a change of smt/control, before anything is taken down. */
+int cpu_smt_check_change(int want)
+{
+	if (smt_control == CPU_SMT_NOT_SUPPORTED) {
+		return -ENODEV;
+	}
+	if (smt_control == CPU_SMT_FORCE_OFF) {
+		return -EPERM;           /* forceoff is for good, as in Linux */
+	}
+	return 0;
+}
+
 static int store_control(void *arg, const char *value)
 {
 	int want;
@@ -127,16 +144,7 @@ static int store_control(void *arg, const char *value)
 	} else {
 		return -EINVAL;
 	}
-	if (smt_control == CPU_SMT_NOT_SUPPORTED) {
-		return -ENODEV;
-	}
-	if (smt_control == CPU_SMT_FORCE_OFF) {
-		return -EPERM;           /* forceoff is for good, as in Linux */
-	}
-	if (want == smt_control) {
-		return 0;
-	}
-	return want == CPU_SMT_ON ? cpuhp_smt_enable() : cpuhp_smt_disable(want);
+	return cpuhp_smt_store(want);
 }
 
 static int show_active(void *arg, char *buf, size_t len)
@@ -147,9 +155,7 @@ static int show_active(void *arg, char *buf, size_t len)
 
 void cpu_smt_sysfs_init(void)
 {
-	/* Read-only with hotplug compiled out: nothing could take a thread down. */
-	int err = sysfs_add_file(SMT_DIR "/control", show_control,
-				 cpuhp_online_writable ? store_control : NULL, NULL);
+	int err = sysfs_add_file(SMT_DIR "/control", show_control, store_control, NULL);
 	err |= sysfs_add_file(SMT_DIR "/active", show_active, NULL, NULL);
 	if (err) {
 		pr_err("sysfs: could not create the smt files\n");

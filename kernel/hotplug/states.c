@@ -5,6 +5,7 @@
  * cpuhp_setup_state(); the fixed entries belong to the subsystems named.
  */
 #include "internal.h"
+#include "variant.h"
 #include "cpuhp_callbacks.h"
 
 struct cpuhp_step cpuhp_steps[CPUHP_STATE_COUNT] = {
@@ -74,10 +75,13 @@ struct cpuhp_step cpuhp_steps[CPUHP_STATE_COUNT] = {
 	},
 	[CPUHP_AP_ONLINE] = { .name = "ap:online" },
 
-	/* Its teardown is the take-down: stop_machine, DYING steps, hart_stop, wait. */
+	/*
+	 * Its teardown is the take-down: stop_machine, DYING steps, hart_stop, wait. A
+	 * build without it (variant.h) has the state, but nothing to run in it.
+	 */
 	[CPUHP_TEARDOWN_CPU] = {
 		.name = "cpu:teardown",
-		.teardown = cpuhp_teardown_cpu,
+		.teardown = CPUHP_CAN_TAKE_DOWN ? takedown_cpu : NULL,
 		.teardown_name = "takedown_cpu",
 		.cant_stop = true,
 	},

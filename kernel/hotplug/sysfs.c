@@ -74,10 +74,7 @@ static int store_target(void *arg, const char *value)
 	if (!parse_state(value, &target) || target < 0) {
 		return -EINVAL;
 	}
-	if (target >= cpuhp_state[cpu].state) {
-		return cpu_up(cpu, target);
-	}
-	return cpu_down(cpu, target);
+	return cpuhp_target_store(cpu, target);
 }
 
 static int show_fail(void *arg, char *buf, size_t len)
@@ -109,11 +106,11 @@ void cpuhp_sysfs_init(void)
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		void *arg = (void *)(uintptr_t)cpu;
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/online", cpu);
-		err |= sysfs_add_file(path, show_online, cpuhp_online_writable ? store_online : NULL, arg);
+		err |= sysfs_add_file(path, show_online, store_online, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/state", cpu);
 		err |= sysfs_add_file(path, show_state, NULL, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/target", cpu);
-		err |= sysfs_add_file(path, show_target, cpuhp_online_writable ? store_target : NULL, arg);
+		err |= sysfs_add_file(path, show_target, store_target, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/fail", cpu);
 		err |= sysfs_add_file(path, show_fail, store_fail, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hsm_status", cpu);

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
+#include "variant.h"
 #include "cpuhp_callbacks.h"
 #include "percpu.h"
 #include "smpboot.h"
+#include "boot_handshake.h"
 #include "stop_machine.h"
 #include "log.h"
 #include "err.h"
@@ -73,6 +75,7 @@ int cpuhp_kick_ap(unsigned int cpu, int target)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 
+	lockdep_assert_cpus_held();
 	st->target = target;
 	st->bringup = target > st->state;
 	st->result = 0;
@@ -121,29 +124,23 @@ int bringup_cpu(unsigned int cpu)
 	struct cpu *c = &cpus[cpu];
 	long fw;
 
+	lockdep_assert_cpus_held();
 	completion_init(&st->done_up);
 	int err = 0;
-	if (c->prekicked) {
+	if (cpu_boot_release(cpu)) {
 		/* Started at boot already and halted in the kernel: let it go on. */
-		c->prekicked = false;
 		cpuhp_trace_hsm(cpu, "started at boot: released");
-		store_release(&c->boot_go, BOOT_GO_RUN);
-		arch_send_ipi(cpu);        /* it halts in WFI until told */
 	} else {
-		store_release(&c->boot_state, CPU_BOOT_WAITING);
-		c->boot_go = BOOT_GO_RUN;
-		err = arch_cpu_start(cpu, &fw);
+		err = cpu_boot_start(cpu, &fw);
 		cpuhp_trace_hsm(cpu, err ? "hart_start: failed" : "hart_start");
 	}
 	if (err) {
-		c->boot_state = CPU_BOOT_NONE;
 		pr_err("CPU%u (hart %lu): failed to start: %s (%s)\n", cpu, c->hartid,
 		       arch_fw_err_name(fw), err_name(err));
 		return err;
 	}
 	if (wait_for_completion_timeout(&st->done_up, ARRIVAL_TIMEOUT_MS)) {
-		int expected = CPU_BOOT_WAITING;
-		if (atomic_cmpxchg(&c->boot_state, &expected, CPU_BOOT_ABANDONED)) {
+		if (cpu_boot_abandon(cpu)) {
 			int hs = arch_hart_status(c->hartid, &fw);
 			pr_err("CPU%u (hart %lu): did not come online within %u ms (HSM status %s); skipped\n",
 			       cpu, c->hartid, ARRIVAL_TIMEOUT_MS,
@@ -174,7 +171,7 @@ int bringup_cpu(unsigned int cpu)
 
 int finish_cpu(unsigned int cpu)
 {
-	cpus[cpu].boot_state = CPU_BOOT_NONE;
+	cpu_boot_finish(cpu);
 	return 0;
 }
 
@@ -183,6 +180,7 @@ static int _cpu_up(unsigned int cpu, int target)
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	int prev = st->state, ret = 0;
 
+	lockdep_assert_cpus_held();
 	if (st->unusable) {
 		return -EIO;
 	}

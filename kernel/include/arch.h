@@ -74,12 +74,6 @@ enum arch_cpu_status {
  * *@fw_err receives the firmware's own error code for messages).
  */
 int arch_cpu_start(unsigned int cpu, long *fw_err);
-/*
- * Test aid: start secondaries at the entry a hart would have kept when the firmware's
- * hart_start races with it ("reset": the kernel's first entry; "quiesce": the stop
- * stub), to show the kernel still sends each hart where it was meant to go.
- */
-int arch_set_stale_start(const char *which);
 /* Firmware's view of a hart; negative errno if the firmware refuses to say. */
 int arch_hart_status(unsigned long hartid, long *fw_err);
 /*

@@ -121,16 +121,9 @@ enum cpu_smt_control {
 void cpuhp_trace_mask(unsigned int cpu, const char *mask, bool set);
 void cpuhp_trace_hsm(unsigned int cpu, const char *what);
 
-int cpu_smt_param(const char *value);    /* boot: nosmt (NULL) or nosmt=force; -EINVAL */
 void cpu_smt_init(void);                 /* once the CPUs and their threads are known */
 bool cpu_smt_primary(unsigned int cpu);
 bool cpu_bootable(unsigned int cpu);
-/*
- * Test aid, hotplug=false only (-EINVAL otherwise): the minimal rollback also runs the
- * DEAD steps of an undead CPU, as Linux did before its 2019 fix, so that the
- * use-after-free check has something to catch.
- */
-int cpuhp_set_unsafe_rollback(void);
 /* Checks that masks, states, per-CPU threads and HSM agree; prints and counts what not. */
 unsigned int cpuhp_check_consistency(void);
 /* Boot: brings every secondary up to ONLINE (init thread). */
@@ -141,9 +134,10 @@ void cpuhp_shutdown_prepare(int reboot_cpu);
 /* Hooks called by the scheduler, the idle loop and the secondary entry. */
 void cpuhp_ap_starting(unsigned int cpu);       /* secondary, interrupts off */
 void cpuhp_ap_online_idle(unsigned int cpu);    /* secondary's idle task, once */
-void cpuhp_idle_dead(void);                     /* idle loop of a CPU taken down */
 bool cpuhp_trace_enabled(void);
 void cpuhp_set_trace(bool on);
-int cpuhp_set_fail(unsigned int cpu, const char *text);   /* boot parameter cpuhp.fail= */
+/* debug lockassert: calls cpuhp_kick_ap() without its lock (a no-op kick). */
+void cpuhp_selftest_unlocked_kick(void);
+int cpuhp_set_fail(const char *text);     /* "CPU:STATE", as the boot parameter cpuhp.fail= */
 
 #endif

@@ -14,8 +14,7 @@ int smpboot_park_threads(unsigned int cpu);
 /* kernel/hotplug/up.c */
 int bringup_cpu(unsigned int cpu);
 int finish_cpu(unsigned int cpu);
-/* down.c (hotplug=true) or rollback_min.c (hotplug=false) */
-int cpuhp_teardown_cpu(unsigned int cpu);
+/* takedown_cpu() is the take-down variant's (kernel/hotplug/variant.h) */
 /* kernel/workqueue.c */
 int workqueue_prepare_cpu(unsigned int cpu);
 int workqueue_dead_cpu(unsigned int cpu);

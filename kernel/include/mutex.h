@@ -17,5 +17,11 @@ struct mutex {
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_is_held(const struct mutex *m);   /* by the calling task */
+/*
+ * Lock-held assertion for functions that require @m: a WARNING line naming the
+ * function and the lock when the calling task does not hold it.
+ */
+void mutex_assert_held(const struct mutex *m, const char *lock, const char *fn);
+#define lockdep_assert_held(m) mutex_assert_held((m), #m, __func__)
 
 #endif

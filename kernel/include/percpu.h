@@ -14,27 +14,11 @@
 
 struct task;
 
-/* Handshake between the control CPU and an arriving CPU, changed only by cmpxchg. */
-enum cpu_boot_state {
-	CPU_BOOT_NONE,      /* not being started */
-	CPU_BOOT_WAITING,   /* hart_start issued; control CPU waits */
-	CPU_BOOT_CLAIMED,   /* the CPU runs kernel code; it will arrive, however slowly */
-	CPU_BOOT_ARRIVED,   /* it has marked itself online */
-	CPU_BOOT_ABANDONED, /* control CPU gave up; a late arrival stops itself */
-};
-
 struct tick_base;
-
-/* What a hart started ahead of its bring-up waits to hear. */
-enum boot_go {
-	BOOT_GO_WAIT,       /* halt and look again */
-	BOOT_GO_RUN,        /* its bring-up began: on to the STARTING states */
-	BOOT_GO_QUIESCE,    /* its bring-up never got that far: stop the hart */
-};
 
 /**
  * struct cpu - everything that belongs to one logical CPU
- * @boot_sp:     stack pointer the CPU starts on (first field: read by entry assembly)
+ * @boot_sp:     stack pointer the CPU starts on (entry assembly reads it: asm-offsets.h)
  * @id:          logical CPU number
  * @hartid:      the hart's id as the firmware knows it
  * @current:     the running task; written only by this CPU, with interrupts off
@@ -47,7 +31,7 @@ enum boot_go {
  * @tick:        this CPU's tick state, allocated in timers:prepare, freed in its DEAD step
  * @ipi_pending: reason bits for the software interrupt (atomic)
  * @call_*:      queue of cross-CPU calls to run here, protected by @call_lock
- * @boot_state:  enum cpu_boot_state
+ * @boot_state:  enum cpu_boot_state; moved only by kernel/boot_handshake.c
  */
 struct cpu {
 	void *boot_sp;
@@ -75,8 +59,6 @@ struct cpu {
 	uint64_t ipis_received;
 
 	int boot_state;
-	int boot_go;                  /* enum boot_go: set by the control CPU */
-	bool prekicked;               /* started at boot ahead of its bring-up */
 	uint64_t boot_time;           /* timebase ticks when it came online */
 
 	/* topology, from the device tree's cpu-map */

@@ -164,4 +164,7 @@ static inline struct task *current_task(void)
 	return sched_current();
 }
 
+/* debug lockassert: the run-queue lock assertion, asked without the lock. */
+void sched_selftest_rq_unlocked(void);
+
 #endif

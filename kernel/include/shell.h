@@ -5,9 +5,9 @@
 
 #include "kernel.h"
 
-/* Starts the shell thread: runs @script (commands separated by ';' or newlines), then
- * the file script from the initrd, then reads the console. Either may be NULL. */
-void shell_start(const char *script, const char *file_script, size_t file_len);
+/* Starts the shell thread: runs shell.run= (commands separated by ';'), then the file
+ * script from the initrd (one per line; may be NULL), then reads the console. */
+void shell_start(const char *file_script, size_t file_len);
 /* Runs one command line; returns 0 or a negative errno. */
 int shell_exec(char *line);
 

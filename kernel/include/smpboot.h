@@ -16,4 +16,7 @@ void smp_setup_cpus(const struct dt_platform *p, unsigned long boot_hart, unsign
 void smp_boot_secondaries(unsigned int max_cpus);
 void secondary_main(struct cpu *c);
 
+/* Boot parameters maxcpus= (CPUs brought up) and nr_cpus= (CPUs numbered). */
+extern unsigned int boot_max_cpus, boot_nr_cpus;
+
 #endif

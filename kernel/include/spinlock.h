@@ -27,6 +27,9 @@ unsigned long spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
 /* True if the calling CPU holds @l. */
 bool spin_holding(const spinlock_t *l);
+/* Lock-held assertion: a WARNING line naming the function when this CPU lacks @l. */
+void spin_assert_held(const spinlock_t *l, const char *lock, const char *fn);
+#define assert_spin_locked(l) spin_assert_held((l), #l, __func__)
 
 static inline void spin_lock_init(spinlock_t *l)
 {

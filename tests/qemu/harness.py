@@ -19,6 +19,21 @@ class Failure(Exception):
     pass
 
 
+def only(*configs):
+    """Marks a test that applies to some configurations: the others report it as SKIP."""
+    def mark(fn):
+        fn.configs = configs
+        return fn
+    return mark
+
+
+def once(fn):
+    """Marks a test that does not depend on the configuration (a host tool on saved or
+    crafted input, or one that boots both builds itself): it runs once, as fn()."""
+    fn.once = True
+    return fn
+
+
 class Boot:
     """The result of one QEMU run: exit status, console text, transcript."""
 
@@ -123,3 +138,20 @@ def make_dtb(smp, edit, path):
         f.write(edit(dts))
     subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", path, src], check=True)
     return path
+
+
+_states = {}
+
+
+def hotplug_states(config):
+    """{name: number} from the kernel's own /sys/devices/system/cpu/hotplug/states
+    (booted once per configuration): tests name states, never number them."""
+    if config not in _states:
+        path = "/sys/devices/system/cpu/hotplug/states"
+        b = boot(config, ["cat " + path], smp=1)
+        got = {m.group(2): int(m.group(1)) for m in
+               re.finditer(r"^\s*(\d+): (\S+)$", b.output_of("cat " + path), re.M)}
+        if "online" not in got or "offline" not in got:
+            raise Failure(f"{config}: no state list in {path}:\n{b.out[-2000:]}")
+        _states[config] = got
+    return _states[config]

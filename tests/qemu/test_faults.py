@@ -79,3 +79,34 @@ def test_log_lines_never_interleave(config):
         b.expect(m is not None, f"garbled line: {line!r}")
         if m.group(4) == "task":
             b.expect(m.group(1) == m.group(2), f"task line printed by another CPU: {line!r}")
+
+
+def test_lock_assertions_fire(config):
+    """debug lockassert calls cpuhp_kick_ap() without cpu_add_remove_lock and asks the
+    run-queue assertion without the run-queue lock: each prints its WARNING line naming
+    the function and the lock; the kick itself is harmless and the system goes on."""
+    b = boot(config, ["debug lockassert", "echo after"], smp=2)
+    b.expect(b.rc == 0, f"exit {b.rc}")
+    b.expect(b.lines(r"WARNING: cpuhp_kick_ap: called without cpu_add_remove_lock held "
+                     r"\(task shell, CPU\d\)"), "the hotplug lock assertion fired")
+    b.expect(b.lines(r"WARNING: sched_selftest_rq_unlocked: called without &c->rq_lock held"),
+             "the run-queue lock assertion fired")
+    b.expect(b.output_of("echo after").strip() == "after", "the shell goes on")
+    b.expect(not b.lines("BUG:|Kernel panic|Oops"), "nothing else went wrong")
+    # In normal operation (every other test) the assertions stay silent.
+    quiet = boot(config, ["echo 0 > /sys/devices/system/cpu/cpu1/online",
+                          "echo 1 > /sys/devices/system/cpu/cpu1/online"], smp=2)
+    quiet.expect_clean()
+
+
+def test_illegal_handshake_move_reported(config):
+    """debug handshake asks the boot-handshake owner for a move its table forbids
+    (ARRIVED -> CLAIMED on the running CPU): it is refused, the state is unchanged and
+    the BUG line names the CPU, both states and the caller."""
+    b = boot(config, ["debug handshake", "echo after"], smp=2)
+    b.expect(b.rc == 0, f"exit {b.rc}")
+    out = b.output_of("debug handshake")
+    b.expect("refused, state unchanged" in out, out)
+    b.expect(b.lines(r"BUG: CPU\d boot handshake: illegal transition (ARRIVED|NONE) -> CLAIMED "
+                     r"\(by cpu_boot_selftest_illegal; now (ARRIVED|NONE)\)"), "reported")
+    b.expect(b.output_of("echo after").strip() == "after", "the shell goes on")

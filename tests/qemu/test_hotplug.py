@@ -3,10 +3,9 @@
 fault injection at every state, the last CPU, disable/enable, migration, soak."""
 import re
 
-from harness import boot, cpulist
+from harness import boot, cpulist, hotplug_states, only
 
 CPU = "/sys/devices/system/cpu"
-ONLINE = 33
 
 
 def states(b):
@@ -27,6 +26,7 @@ def test_offline_online_cycle(config):
     b = boot(config, cmds, smp=4, append="trace_event=cpuhp")
     b.expect_clean()
     st = states(b)
+    ONLINE = hotplug_states(config)["online"]
     b.expect(st.get(0) == "offline" and st.get(ONLINE) == "online" and
              "cpu:bringup" in st.values() and "cpu:teardown" in st.values(), f"states {st}")
     if config == "nohotplug":
@@ -63,12 +63,15 @@ def test_boot_injection(config):
     """cpuhp.fail=1:STATE at boot: a PREPARE failure leaves CPU1 offline in both builds;
     an ONLINE-state failure leaves it offline (hotplug) or online but inactive, with the
     one-line report (hotplug compiled out)."""
-    b = boot(config, [f"cat {CPU}/online", f"cat {CPU}/active"], smp=4, append="cpuhp.fail=1:2")
+    S = hotplug_states(config)
+    b = boot(config, [f"cat {CPU}/online", f"cat {CPU}/active"], smp=4,
+             append=f"cpuhp.fail=1:{S['workqueue:prepare']}")
     b.expect_clean()
     b.expect(b.output_of(f"cat {CPU}/online").strip() == "0,2-3", "PREPARE failure: offline")
     b.expect(b.lines(r"CPU1: bring-up failed: .*\(EAGAIN\)"), "reported")
     b = boot(config, [f"cat {CPU}/online", f"cat {CPU}/active", f"cat {CPU}/cpu1/hsm_status",
-                      "ipistorm 5", "hotplug stopmachine"], smp=4, append="cpuhp.fail=1:22")
+                      "ipistorm 5", "hotplug stopmachine"], smp=4,
+             append=f"cpuhp.fail=1:{S['smpboot/threads:online']}")
     b.expect_clean()
     if config == "hotplug":
         b.expect(b.output_of(f"cat {CPU}/online").strip() == "0,2-3", "rolled back to offline")
@@ -82,11 +85,10 @@ def test_boot_injection(config):
         b.expect("with 4 CPUs stopped" in b.output_of("hotplug stopmachine"), "and stop_machine")
 
 
+@only("hotplug")
 def test_last_cpu_and_disable(config):
     """The last online CPU cannot go (EBUSY); while hotplug is disabled (nesting), online
     writes give EBUSY; after the matching enables they work again."""
-    if config == "nohotplug":
-        return
     b = boot(config, [f"echo 0 > {CPU}/cpu1/online", f"echo 0 > {CPU}/cpu0/online",
                       "hotplug disable", "hotplug disable", f"echo 1 > {CPU}/cpu1/online",
                       "hotplug enable", f"echo 1 > {CPU}/cpu1/online", "hotplug enable",
@@ -98,11 +100,10 @@ def test_last_cpu_and_disable(config):
     b.expect(b.output_of(f"cat {CPU}/online").strip() == "0-1", "online again")
 
 
+@only("hotplug")
 def test_busy_task_migrates(config):
     """LTP cpuhotplug02/03: a busy task on CPU 2 moves when CPU 2 goes offline (its
     affinity widened, with Linux's log line), and can run there again after online."""
-    if config == "nohotplug":
-        return
     first = boot(config, ["busy 2"], smp=4)
     pid = re.search(r"started pid (\d+)", first.out).group(1)
     b = boot(config, ["busy 2", f"echo 0 > {CPU}/cpu2/online", "sleep 30", "ps",
@@ -115,12 +116,11 @@ def test_busy_task_migrates(config):
     b.expect(rows[1][1] == "2", f"back on CPU 2: {rows[1]}")
 
 
+@only("hotplug")
 def test_soak(config):
     """500 random offline/online operations with a cross-call and deferred-work load and
     two busy tasks: none fails, no IPI reaches an offline CPU, every work item runs,
     every offline CPU's hart is STOPPED."""
-    if config == "nohotplug":
-        return
     b = boot(config, ["busy 1-3", "busy 1-3", "hotplug soak 500", "hotplug check"], smp=4, timeout=300)
     b.expect_clean()
     b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "consistent")
@@ -201,12 +201,11 @@ def check_injection(b, smp, st, points):
         b.expect(cpulist(online) | {cpu} == set(range(smp)), where + f"others moved: {online}")
 
 
+@only("hotplug")
 def test_injection_matrix(config):
     """Every (CPU, state) injection point, down and up, at -smp 2, 4 and 8 (the issue's
     matrix): each ends consistent with the right error. With hotplug compiled out the
     online file is read-only, and boot-time injection is covered elsewhere."""
-    if config == "nohotplug":
-        return
     import os
     import tempfile
     st = states(boot(config, [f"cat {CPU}/hotplug/states"], smp=2))
@@ -222,12 +221,11 @@ def test_injection_matrix(config):
         check_injection(b, smp, st, points)
 
 
+@only("hotplug")
 def test_intermediate_targets(config):
     """cpu_up/cpu_down to states in between through hotplug/target: the CPU stops exactly
     there, and the masks and the hart follow (online and STARTED above BRINGUP_CPU,
     active only at sched:active and above); targets where nothing may stop are EINVAL."""
-    if config == "nohotplug":
-        return
     st = states(boot(config, [f"cat {CPU}/hotplug/states"], smp=2))
     by = {n: s for s, n in st.items()}
     walk = [by["smpboot/threads:online"], by["ap:online-idle"], by["timers:prepare"],

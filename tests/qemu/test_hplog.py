@@ -8,7 +8,7 @@ import re
 import subprocess
 import tempfile
 
-from harness import ROOT, Failure, boot
+from harness import ROOT, Failure, boot, once
 
 CPU = "/sys/devices/system/cpu"
 HPLOG = os.path.join(ROOT, "build", "hotplug", "tools", "hplog")
@@ -50,12 +50,17 @@ def cancelled_harts(text):
     return {hart[int(c)] for c in re.findall(r"smt: CPU(\d+) \(core \d+ thread \d+\) booted once", text)}
 
 
-def test_diff_nosmt_pairs(config):
-    """nosmt on --smt 2 at -smp 4 (this run's config: hotplug) and -smp 8 (nohotplug):
+@once
+def test_diff_nosmt_pairs():
+    """nosmt on --smt 2 at -smp 4 and -smp 8:
     diff of the full and the minimal log is 'as expected' (0), with one CPU rolled back
     and left online-inactive per secondary thread; the same in the other order; a log
     against itself is identical."""
-    smp = 4 if config == "hotplug" else 8
+    for smp in (4, 8):
+        nosmt_pair(smp)
+
+
+def nosmt_pair(smp):
     with tempfile.TemporaryDirectory() as d:
         full, minimal = pair(d, "nosmt", smp, "nosmt", smt=2)
         rc, out, err = hplog("diff", full, minimal)
@@ -89,19 +94,18 @@ def failable_states():
                     and st[s] != "ap:online-idle"]
 
 
-def test_boot_injection_every_state(config):
+@once
+def test_boot_injection_every_state():
     """cpuhp.fail=1:STATE at boot for every state that may fail, both configurations:
     CPU1 ends offline (full build; minimal build for PREPARE states and BRINGUP_CPU,
     which fail before the CPU runs) or online but inactive with the one-line report
     (minimal build, states the CPU reached itself); cpu:teardown has no startup, so the
-    bring-up succeeds. hplog diff --by cpu of each pair says 'as expected'. (Run once:
-    the nohotplug half of the test runs the PREPARE half of the states.)"""
+    bring-up succeeds. hplog diff --by cpu of each pair says 'as expected'."""
     st, by, states = failable_states()
     bringup = by["cpu:bringup"]
-    half = [s for s in states if (s <= bringup) == (config == "nohotplug")]
     cmds = [f"cat {CPU}/online", f"cat {CPU}/active", f"cat {CPU}/cpu1/hsm_status", "hotplug check"]
     with tempfile.TemporaryDirectory() as d:
-        for s in half:
+        for s in states:
             logs = {}
             for cfg in ("hotplug", "nohotplug"):
                 b = boot(cfg, cmds, smp=4, append=f"cpuhp.trace=1 cpuhp.fail=1:{s}")
@@ -131,19 +135,18 @@ def test_boot_injection_every_state(config):
                     == ("1" if split else "0")), f"fail=1:{s}: {out}")
 
 
-def test_linux_trace(config):
+@once
+def test_linux_trace():
     """A real Linux 6.12 trace (cpu1 offline then online): show reads every line into a
     table; diff against our own offline/online of cpu1 finds the callbacks both kernels
     have in the same order (0)."""
-    if config == "nohotplug":
-        return
     rc, out, err = hplog("show", LINUX)
     expect(rc == 0, f"show: {rc} {err}")
     lines = [l for l in open(LINUX) if "cpuhp_enter" in l or "cpuhp_multi_enter" in l]
     rows = [l for l in out.splitlines() if re.match(r"\s+\d+\.\d+\s+cpu\d+\s+(up|down)\s", l)]
     expect(len(rows) == len(lines), f"{len(rows)} rows for {len(lines)} enter lines")
     expect("takedown_cpu" in out and "(Linux ftrace)" in out, out[:300])
-    b = boot(config, [f"echo 0 > {CPU}/cpu1/online", f"echo 1 > {CPU}/cpu1/online"], smp=4,
+    b = boot("hotplug", [f"echo 0 > {CPU}/cpu1/online", f"echo 1 > {CPU}/cpu1/online"], smp=4,
              append="cpuhp.trace=1")
     b.expect_clean()
     with tempfile.TemporaryDirectory() as d:
@@ -163,13 +166,12 @@ ENTER = "[    0.100000] cpu0: cpuhp_enter: cpu: 0001 target:  33 step:   1 (smpb
 EXIT = "[    0.100100] cpu0: cpuhp_exit:  cpu: 0001  state:   1 step:   1 ret: 0\n"
 
 
-def test_garbled_logs(config):
+@once
+def test_garbled_logs():
     """Unreadable input gives exit 2 and a message naming the file (and line), never a
     crash: missing file, empty file, no cpuhp lines, malformed numbers, an exit with no
     enter, an enter cut off before its exit, a last line cut mid-event, NUL bytes, and
     200 random mutations of a real log (each 0, 1 or 2, never a signal)."""
-    if config == "nohotplug":
-        return
     with tempfile.TemporaryDirectory() as d:
         cases = {
             "empty": "",
@@ -208,11 +210,10 @@ def test_garbled_logs(config):
             expect(rc in (0, 1, 2), f"mutation {i} diff: rc {rc}")
 
 
-def test_injected_failure_in_linux_trace(config):
+@once
+def test_injected_failure_in_linux_trace():
     """A Linux trace has no line for the step an injection failed (it fails before the
     trace point): show marks where the target turns round mid-operation."""
-    if config == "nohotplug":
-        return
     lines = open(LINUX).read().splitlines(True)
     up = [l for l in lines if "init-1" in l]
     # Keep the online up to step 40, then what Linux prints for the rollback to 0.

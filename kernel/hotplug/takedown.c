@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Taking CPUs down (hotplug=true only). The ONLINE teardowns run on the CPU's own
+ * The full take-down (hotplug=true; variant.h). The ONLINE teardowns run on the CPU's own
  * hotplug thread; then the control CPU parks that thread and runs stop_machine with
  * the outgoing CPU as the active one: there, with interrupts off, online is cleared
  * and the DYING steps run (smpcfd:dying flushes queued cross-calls). Its idle task then
@@ -8,6 +8,7 @@
  * firmware says STOPPED before it runs the DEAD steps.
  */
 #include "internal.h"
+#include "variant.h"
 #include "cpuhp_callbacks.h"
 #include "stop_machine.h"
 #include "percpu.h"
@@ -17,14 +18,6 @@
 #include "atomic.h"
 
 #define DEAD_TIMEOUT_MS 1000
-
-const bool cpuhp_online_writable = true;
-
-/* The take-down is here: a failed bring-up always rolls back fully and safely. */
-int cpuhp_set_unsafe_rollback(void)
-{
-	return -EINVAL;
-}
 
 /* Runs on the outgoing CPU, inside stop_machine, interrupts off. */
 static int take_cpu_down(void *arg)
@@ -82,11 +75,12 @@ static int wait_hart_stopped(unsigned int cpu)
 	return -ETIMEDOUT;
 }
 
-int cpuhp_teardown_cpu(unsigned int cpu)
+int takedown_cpu(unsigned int cpu)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	struct cpumask only;
 
+	lockdep_assert_cpus_held();
 	/* Normally cpuhp/N parked itself when it handed over to us. */
 	if (!kthread_is_parked(st->thread)) {
 		kthread_park(st->thread);
@@ -120,11 +114,12 @@ void cpuhp_rollback_failed_up(unsigned int cpu, int prev_state, int err)
 	cpuhp_run_down_nofail(cpu, prev_state);
 }
 
-static int _cpu_down(unsigned int cpu, int target)
+int cpuhp_take_down(unsigned int cpu, int target)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	int prev = st->state, ret = 0;
 
+	lockdep_assert_cpus_held();
 	if (st->state <= target) {
 		return 0;
 	}
@@ -160,73 +155,6 @@ static int _cpu_down(unsigned int cpu, int target)
 	return ret;
 }
 
-int cpu_down(unsigned int cpu, int target)
-{
-	int err = cpuhp_check_down_target(cpu, target);
-	if (err) {
-		return err;
-	}
-	cpu_maps_lock();
-	err = cpu_hotplug_disabled ? -EBUSY : _cpu_down(cpu, target);
-	cpu_maps_unlock();
-	return err;
-}
-
-/* smt/control off|forceoff: every online secondary thread goes down (Linux's order). */
-int cpuhp_smt_disable(int control)
-{
-	unsigned int cpu;
-	int err = 0;
-
-	cpu_maps_lock();
-	if (cpu_hotplug_disabled) {
-		err = -EBUSY;
-	}
-	for (cpu = 0; cpu < nr_cpu_ids && !err; cpu++) {
-		if (cpu_online(cpu) && !cpu_smt_primary(cpu)) {
-			err = _cpu_down(cpu, CPUHP_OFFLINE);
-		}
-	}
-	if (!err) {
-		cpu_smt_set_control(control);
-	}
-	cpu_maps_unlock();
-	return err;
-}
-
-/* smt/control on: the secondary threads of every core whose primary is online come up. */
-int cpuhp_smt_enable(void)
-{
-	unsigned int cpu, p;
-	int err = 0;
-
-	cpu_maps_lock();
-	if (cpu_hotplug_disabled) {
-		cpu_maps_unlock();
-		return -EBUSY;
-	}
-	cpu_smt_set_control(CPU_SMT_ON);
-	for (cpu = 0; cpu < nr_cpu_ids && !err; cpu++) {
-		if (cpu_online(cpu) || cpu_smt_primary(cpu) || !cpumask_test(&cpu_present_mask, cpu)) {
-			continue;
-		}
-		bool core_online = false;
-		for_each_cpu(p, &cpu_online_mask) {
-			core_online |= cpus[p].core_id == cpus[cpu].core_id && cpu_smt_primary(p);
-		}
-		if (core_online) {
-			err = cpu_up_locked(cpu, CPUHP_ONLINE);
-		}
-	}
-	cpu_maps_unlock();
-	return err;
-}
-
-int cpuhp_online_store(unsigned int cpu, bool online)
-{
-	return online ? cpu_up(cpu, CPUHP_ONLINE) : cpu_down(cpu, CPUHP_OFFLINE);
-}
-
 /*
  * Reboot and poweroff: hotplug is disabled for good, the caller moves to the reboot
  * CPU (reboot_cpu=, else the first online CPU), and every other CPU is taken down
@@ -254,7 +182,7 @@ void cpuhp_shutdown_prepare(int reboot_cpu)
 	cpu_maps_lock();
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		if (cpu != (unsigned int)reboot_cpu && cpuhp_state[cpu].state > CPUHP_OFFLINE) {
-			int err = _cpu_down(cpu, CPUHP_OFFLINE);
+			int err = cpuhp_take_down(cpu, CPUHP_OFFLINE);
 			if (err) {
 				pr_err("reboot: CPU%u did not go down: %s\n", cpu, err_name(err));
 			}

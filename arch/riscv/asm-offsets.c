@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Structure offsets and constants for entry.S. Compiled to assembly only, at build
+ * time; gen-asm-offsets.sh turns the "->NAME value" markers into asm-offsets.h, so the
+ * assembly never carries a hand-written offset.
+ */
+#include <stddef.h>
+#include "percpu.h"
+#include "boot_handshake.h"
+#include "trap_frame.h"
+
+#define DEFINE(name, value) __asm__ volatile("\n.ascii \"->" #name " %0\"" : : "i"(value))
+
+void asm_offsets(void);
+
+void asm_offsets(void)
+{
+	DEFINE(CPU_SIZE, sizeof(struct cpu));
+	DEFINE(CPU_BOOT_SP, offsetof(struct cpu, boot_sp));
+	DEFINE(CPU_HARTID, offsetof(struct cpu, hartid));
+	DEFINE(CPU_BOOT_STATE, offsetof(struct cpu, boot_state));
+	DEFINE(BOOT_STATE_HELD, CPU_BOOT_HELD);
+	DEFINE(BOOT_STATE_STARTING, CPU_BOOT_STARTING);
+	DEFINE(FRAME_SIZE, sizeof(struct trap_frame));
+	DEFINE(F_SEPC, offsetof(struct trap_frame, sepc));
+	DEFINE(F_SSTATUS, offsetof(struct trap_frame, sstatus));
+	DEFINE(F_SCAUSE, offsetof(struct trap_frame, scause));
+	DEFINE(F_STVAL, offsetof(struct trap_frame, stval));
+}

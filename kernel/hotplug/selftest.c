@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The hotplug shell command: disable/enable, the consistency check, a stop_machine
+ * round, and the torture tools (a random soak under load, the benchmark beside the
+ * raw HSM floor, a flapper for reboot races).
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "internal.h"
+#include "command.h"
+#include "sched.h"
+#include "smp.h"
+#include "percpu.h"
+#include "alloc.h"
+#include "cmdline.h"
+#include "log.h"
+#include "err.h"
+#include "arch.h"
+#include "atomic.h"
+#include "workqueue.h"
+#include "stop_machine.h"
+
+static uint32_t rng_state = 12345;
+
+static uint32_t rng(void)
+{
+	rng_state = rng_state * 1103515245u + 12345u;
+	return rng_state >> 8;
+}
+
+struct soak_load {
+	bool stop;
+	unsigned long calls, works_queued;
+	struct completion done;
+};
+
+static void soak_hit(void *arg)
+{
+	atomic_add((unsigned long *)arg, 1);
+}
+
+static unsigned long soak_hits;
+
+static void soak_work_fn(struct work *w)
+{
+	kfree(w);
+}
+
+/* Keeps cross-calls and deferred work flowing to every online CPU during the soak. */
+static void soak_load_fn(void *arg)
+{
+	struct soak_load *l = arg;
+	while (!READ_ONCE(l->stop)) {
+		l->calls += (unsigned long)smp_call_function_many(&cpu_online_mask, soak_hit,
+								  &soak_hits, rng() & 1);
+		struct work *w = kmalloc(sizeof(*w));
+		if (w) {
+			w->fn = soak_work_fn;
+			queue_work_on(rng() % nr_cpu_ids, w);
+			l->works_queued++;
+		}
+		msleep(1);
+	}
+	complete(&l->done);
+}
+
+static int hotplug_soak(unsigned long ops)
+{
+	static struct soak_load load;
+	unsigned long failed = 0, offline_before = smp_offline_ipi_count, bad_hsm = 0;
+	struct workqueue_stats before, after;
+
+	if (nr_cpu_ids < 2) {
+		return shell_fail("hotplug", "soak", -ENODEV);
+	}
+	workqueue_get_stats(&before);
+	load.stop = false;
+	completion_init(&load.done);
+	struct task *t = kthread_run(soak_load_fn, &load, "soakload");
+	if (!t) {
+		return shell_fail("hotplug", "soak", -ENOMEM);
+	}
+	for (unsigned long i = 0; i < ops; i++) {
+		unsigned int cpu = 1 + rng() % (nr_cpu_ids - 1);
+		bool up = !cpu_online(cpu);
+		int err = up ? cpu_up(cpu, CPUHP_ONLINE) : cpu_down(cpu, CPUHP_OFFLINE);
+		if (err) {
+			failed++;
+			pr_err("soak: %s of CPU%u failed: %s\n", up ? "online" : "offline", cpu, err_name(err));
+		}
+	}
+	WRITE_ONCE(load.stop, true);
+	wait_for_completion(&load.done);
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
+		long fw;
+		if (!cpu_online(cpu) && arch_hart_status(cpus[cpu].hartid, &fw) != ARCH_CPU_STOPPED) {
+			bad_hsm++;
+		}
+	}
+	/* Let the last deferred items run before counting. */
+	for (int i = 0; i < 1000; i++) {
+		workqueue_get_stats(&after);
+		if (after.executed - before.executed == after.queued - before.queued) {
+			break;
+		}
+		msleep(1);
+	}
+	console_printf("soak: %lu operations, %lu failed; %lu cross-calls, offline IPIs %lu; work queued %lu, "
+		       "executed %lu, handed over %lu; offline CPUs not STOPPED %lu\n",
+		       ops, failed, load.calls, smp_offline_ipi_count - offline_before,
+		       after.queued - before.queued, after.executed - before.executed,
+		       after.handed_over - before.handed_over, bad_hsm);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *what, uint64_t *v, unsigned int n, uint64_t hz)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	console_printf("bench: %-8s median %6llu ns  min %6llu ns  max %6llu ns  (%u runs)\n", what,
+		       (unsigned long long)(v[n / 2] * 1000000000ull / hz),
+		       (unsigned long long)(v[0] * 1000000000ull / hz),
+		       (unsigned long long)(v[n - 1] * 1000000000ull / hz), n);
+}
+
+/* Raw SBI HSM floor: hart_start of an offline hart into a stub that stops, until STOPPED. */
+static uint64_t hsm_floor_once(unsigned long hartid)
+{
+	long fw;
+	uint64_t t0 = arch_time_now(), give_up = t0 + log_timebase();
+	if (arch_hart_quiesce_start(hartid, &fw)) {
+		return 0;
+	}
+	while (arch_hart_status(hartid, &fw) != ARCH_CPU_STOPPED) {
+		if (arch_time_now() > give_up) {
+			return 0;          /* reported by the caller as a failed run */
+		}
+		arch_wait_brief(1);
+	}
+	return arch_time_now() - t0;
+}
+
+static int hotplug_bench(unsigned long runs)
+{
+	static uint64_t down[200], up[200], cycle[200], floor[200];
+	unsigned int cpu = nr_cpu_ids - 1;
+	uint64_t hz = log_timebase();
+
+	if (nr_cpu_ids < 2 || runs > 200 || runs < 3) {
+		return shell_fail("hotplug", "bench", -EINVAL);
+	}
+	/* Warm up: the first cycles pay for translating the code. */
+	for (int i = 0; i < 3; i++) {
+		if (cpu_down(cpu, CPUHP_OFFLINE) || cpu_up(cpu, CPUHP_ONLINE)) {
+			return shell_fail("hotplug", "bench", -EIO);
+		}
+	}
+	for (unsigned long i = 0; i < runs; i++) {
+		uint64_t t0 = arch_time_now();
+		int e1 = cpu_down(cpu, CPUHP_OFFLINE);
+		uint64_t t1 = arch_time_now();
+		floor[i] = hsm_floor_once(cpus[cpu].hartid);
+		uint64_t t2 = arch_time_now();
+		int e2 = cpu_up(cpu, CPUHP_ONLINE);
+		uint64_t t3 = arch_time_now();
+		if (e1 || e2 || !floor[i]) {
+			return shell_fail("hotplug", "bench", e1 ? e1 : e2 ? e2 : -EIO);
+		}
+		down[i] = t1 - t0;
+		up[i] = t3 - t2;
+		cycle[i] = down[i] + up[i];
+	}
+	report("cpu_down", down, (unsigned int)runs, hz);
+	report("cpu_up", up, (unsigned int)runs, hz);
+	report("cycle", cycle, (unsigned int)runs, hz);
+	report("hsm", floor, (unsigned int)runs, hz);
+	console_printf("bench: cycle/floor %llu.%02llu, up/floor %llu.%02llu (medians; CPU%u)\n",
+		       (unsigned long long)(cycle[runs / 2] / floor[runs / 2]),
+		       (unsigned long long)(cycle[runs / 2] * 100 / floor[runs / 2] % 100),
+		       (unsigned long long)(up[runs / 2] / floor[runs / 2]),
+		       (unsigned long long)(up[runs / 2] * 100 / floor[runs / 2] % 100), cpu);
+	return 0;
+}
+
+/*
+ * Flaps one CPU offline and online from a thread of its own until hotplug refuses
+ * (disabled for good by reboot/poweroff), so a reboot can be raced against it.
+ */
+static void flap_fn(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+	unsigned long ops = 0;
+	int err;
+
+	for (;;) {
+		err = cpu_online(cpu) ? cpu_down(cpu, CPUHP_OFFLINE) : cpu_up(cpu, CPUHP_ONLINE);
+		if (err) {
+			break;
+		}
+		if (++ops == 1) {
+			pr_info("flap: CPU%u: first operation done\n", cpu);
+		}
+	}
+	pr_info("flap: CPU%u: %lu operations, then %s\n", cpu, ops, err_name(err));
+}
+
+static int hotplug_flap(unsigned long cpu)
+{
+	if (cpu >= nr_cpu_ids || !cpumask_test(&cpu_present_mask, (unsigned int)cpu)) {
+		return shell_fail("hotplug", "flap", -ENODEV);
+	}
+	if (!kthread_run(flap_fn, (void *)(uintptr_t)cpu, "flap")) {
+		return shell_fail("hotplug", "flap", -ENOMEM);
+	}
+	return 0;
+}
+
+/*
+ * debug lockassert: kicks an online CPU's hotplug thread to the state it is in (a
+ * no-op) without cpu_add_remove_lock, which cpuhp_kick_ap() requires: its assertion
+ * must print a WARNING.
+ */
+void cpuhp_selftest_unlocked_kick(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &cpu_active_mask) {
+		if (cpuhp_state[cpu].state == CPUHP_ONLINE) {
+			cpuhp_kick_ap(cpu, CPUHP_ONLINE);
+			return;
+		}
+	}
+}
+
+static int stop_machine_noop(void *arg)
+{
+	*(unsigned int *)arg = this_cpu_id();
+	return 0;
+}
+
+static int cmd_hotplug(int argc, char **argv)
+{
+	unsigned long n = 0;
+
+	if (argc == 2 && strcmp(argv[1], "disable") == 0) {
+		cpu_hotplug_disable();
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "enable") == 0) {
+		cpu_hotplug_enable();
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "check") == 0) {
+		return cpuhp_check_consistency() ? -EIO : 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "stopmachine") == 0) {
+		struct cpumask one;
+		unsigned int ran = ~0u, cpu = cpumask_next(&cpu_online_mask, 1);
+		cpumask_clear(&one);
+		cpumask_set(&one, cpu < NR_CPUS ? cpu : 0);
+		int err = stop_machine(stop_machine_noop, &ran, &one);
+		if (err) {
+			return shell_fail("hotplug", "stopmachine", err);
+		}
+		console_printf("stop_machine: ran on CPU%u with %u CPUs stopped\n", ran,
+			       cpumask_weight(&cpu_online_mask));
+		return 0;
+	}
+	if (argc == 3 && parse_ulong(argv[2], &n)) {
+		if (strcmp(argv[1], "soak") == 0 && n > 0 && n <= 100000) {
+			return hotplug_soak(n);
+		}
+		if (strcmp(argv[1], "bench") == 0) {
+			return hotplug_bench(n);
+		}
+		if (strcmp(argv[1], "flap") == 0) {
+			return hotplug_flap(n);
+		}
+	}
+	return shell_usage("hotplug");
+}
+SHELL_COMMAND("hotplug", "hotplug disable|enable|check|stopmachine|soak OPS|bench RUNS|flap CPU", cmd_hotplug);

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Benchmarks: prints figures, asserts nothing (targets are for people to read).
+Image size per configuration, boot time at -smp 4 and 64 under -icount, the hotplug
+bench (cycle, up and down beside the raw HSM floor) under -icount and default TCG, and
+the long soak under load.
+
+usage: tools/bench [--json FILE] [--only NAME] [--soak OPS]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+import harness  # noqa: E402
+
+results = []
+
+
+def figure(name, text, **values):
+    print(f"figure: {name}: {text}", flush=True)
+    results.append({"name": name, "text": text, **values})
+
+
+def image_size():
+    for config in harness.CONFIGS:
+        elf = os.path.join(ROOT, "build", config, "arch", "riscv", "hartplug.elf")
+        size = subprocess.run(["riscv64-unknown-elf-size", "-A", elf], stdout=subprocess.PIPE)
+        loaded = 0
+        for line in size.stdout.decode().splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] in (".text", ".rodata", ".data"):
+                loaded += int(parts[1])
+        figure(f"image size [{config}]", f"{loaded} bytes ({loaded / 1024:.1f} KiB) loaded, "
+               "target <= 128 KiB", bytes=loaded, target_bytes=128 * 1024)
+
+
+def boot_time():
+    for config in harness.CONFIGS:
+        for smp in (4, 64):
+            b = harness.boot(config, [], smp=smp, icount=True, timeout=240)
+            m = re.search(r"boot: shell starting (\d+) us after reset \(kernel: (\d+) us, "
+                          r"firmware before it: (\d+) us\)", b.out)
+            m2 = re.search(r"smp: Brought up (\d+) of (\d+) CPUs in (\d+) us", b.out)
+            name = f"boot to shell [{config}, -smp {smp}, icount]"
+            if m and m2:
+                figure(name, f"{m.group(1)} us virtual = firmware {m.group(3)} us + kernel "
+                       f"{m.group(2)} us; secondaries {m2.group(1)}/{m2.group(2)} up in "
+                       f"{m2.group(3)} us", total_us=int(m.group(1)), kernel_us=int(m.group(2)),
+                       firmware_us=int(m.group(3)), cpus_up=int(m2.group(1)))
+            else:
+                figure(name, f"not measured (exit {b.rc})", error=b.rc)
+
+
+def hotplug_bench():
+    # loglevel=4 keeps the per-CPU "online" line off the console: through SBI putchar
+    # one line costs ~15 us, more than the state machine's own work.
+    for icount in (True, False):
+        b = harness.boot("hotplug", ["hotplug bench 21"], smp=4, icount=icount, timeout=240,
+                         append="loglevel=4")
+        mode = "icount shift=0" if icount else "default TCG"
+        try:
+            out = b.output_of("hotplug bench 21")
+        except harness.Failure:
+            out = f"bench: did not run (exit {b.rc})"
+        for line in out.splitlines():
+            line = line.strip()
+            m = re.match(r"bench: (\S+)\s+median (\d+) ns", line)
+            values = {"median_ns": int(m.group(2))} if m else {}
+            m = re.match(r"bench: cycle/floor ([\d.]+), up/floor ([\d.]+)", line)
+            if m:
+                values = {"cycle_per_floor": float(m.group(1)), "up_per_floor": float(m.group(2)),
+                          "target_cycle_per_floor": 4, "target_up_per_floor": 2}
+            key = line.split()[1] if line.startswith("bench: ") and len(line.split()) > 1 else "bench"
+            figure(f"hotplug [{mode}, -smp 4] {key}", line, **values)
+
+
+def soak(ops):
+    cmds = ["busy 1-3", "busy 1-3", f"hotplug soak {ops}"]
+    b = harness.boot("hotplug", cmds, smp=4, timeout=max(900, ops // 10), append="loglevel=4")
+    m = re.search(r"soak: (\d+) operations, (\d+) failed; (\d+) cross-calls, offline IPIs (\d+); "
+                  r"work queued (\d+), executed (\d+).*", b.out)
+    name = "soak [default TCG, -smp 4, two busy tasks]"
+    if m:
+        figure(name, m.group(0), operations=int(m.group(1)), failed=int(m.group(2)),
+               offline_ipis=int(m.group(4)), work_lost=int(m.group(5)) - int(m.group(6)))
+    else:
+        figure(name, f"soak did not finish (exit {b.rc})", error=b.rc)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--only", default="", help="image|boot|hotplug|soak")
+    ap.add_argument("--soak", type=int, default=10000, help="operations of the soak (10000)")
+    args = ap.parse_args()
+    benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench,
+               "soak": lambda: soak(args.soak)}
+    if args.only and args.only not in benches:
+        print(f"bench: unknown benchmark '{args.only}' ({', '.join(benches)})", file=sys.stderr)
+        return 2
+    for name, fn in benches.items():
+        if not args.only or args.only == name:
+            fn()
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"figures": results}, f, indent=1)
+        print(f"bench: {len(results)} figures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
