@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "alloc.h"
+#include "command.h"
 #include "spinlock.h"
 #include "log.h"
 
@@ -132,3 +133,15 @@ void alloc_get_stats(struct alloc_stats *s)
 	s->live_bytes = live_bytes;
 	spin_unlock_irqrestore(&heap_lock, flags);
 }
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	struct alloc_stats s;
+	(void)argc;
+	(void)argv;
+	alloc_get_stats(&s);
+	console_printf("heap %zu KiB, carved %zu KiB, live objects %zu (%zu bytes)\n",
+		       s.heap_bytes / 1024, s.carved_bytes / 1024, s.live_objects, s.live_bytes);
+	return 0;
+}
+SHELL_COMMAND("meminfo", "meminfo", cmd_meminfo);

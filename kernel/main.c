@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boot flow of the boot CPU: device tree, firmware, command line, memory, CPUs,
- * then the shell. Secondaries start in smpboot.c.
+ * then the shell. Secondaries start in secondary_boot.c.
  */
 #include <string.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "log.h"
 #include "alloc.h"
 #include "sched.h"
-#include "smpboot.h"
+#include "cpu_boot.h"
 #include "shell.h"
 #include "err.h"
 #include "cpuhp.h"

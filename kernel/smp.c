@@ -64,7 +64,6 @@ static void flush_queue(bool dying)
 			warn_offline(c->id);
 		}
 		call->fn(call->arg);
-		c->calls_handled++;
 		if (call->wait) {
 			store_release(&call->done, 1);
 		} else {
@@ -84,7 +83,6 @@ void smp_ipi_interrupt(void)
 	struct cpu *c = this_cpu();
 	unsigned long reasons = atomic_xchg(&c->ipi_pending, 0);
 
-	c->ipis_received++;
 	if (reasons & IPI_STOP) {
 		arch_cpu_halt();
 	}

@@ -36,7 +36,8 @@ def host_tests(config, names=None):
     out = p.stdout.decode("utf-8", "replace")
     results = []
     for m in re.finditer(r"^\s*\d+/\d+\s+(\S+)\s+(OK|FAIL|TIMEOUT|ERROR)\s", out, re.M):
-        results.append((m.group(1), m.group(2) == "OK", out))
+        if m.group(1) not in [r[0] for r in results]:   # a failure is listed again at the end
+            results.append((m.group(1), m.group(2) == "OK", out))
     if not results:
         results.append((f"host[{config}]", False, out))
     return results

@@ -171,7 +171,13 @@ void cpuhp_trace_hsm(unsigned int cpu, const char *what)
 
 /* ---- the single call site ---- */
 
-int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fail)
+/*
+ * Every state callback runs here: the step loops, the rollbacks, and registration's
+ * calls (issue_call() below). @only names one instance of a multi-instance state (an
+ * instance being added or removed); NULL runs them all.
+ */
+static int invoke(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *only,
+		  bool may_fail)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	struct cpuhp_step *step = &cpuhp_steps[state];
@@ -217,10 +223,14 @@ int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fa
 	}
 	cpuhp_multi_fn fn = bringup ? step->startup_multi : step->teardown_multi;
 	cpuhp_multi_fn undo = bringup ? step->teardown_multi : step->startup_multi;
-	for (struct cpuhp_instance *in = step->instances; in; in = in->next) {
+	for (struct cpuhp_instance *in = only ? only : step->instances; in; in = only ? NULL : in->next) {
 		trace_enter(cpu, st->target, state, true, name);
 		ret = fn(cpu, in);
 		trace_exit(cpu, bringup == !ret ? state : state - 1, state, ret);
+		if (ret && may_fail && only) {
+			st->failed_at = state;
+			return ret;
+		}
 		if (ret && may_fail) {
 			/* Undo the instances already done, so the state is all or nothing. */
 			for (struct cpuhp_instance *u = step->instances; u != in && undo; u = u->next) {
@@ -230,6 +240,17 @@ int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fa
 		}
 	}
 	return ret;
+}
+
+int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fail)
+{
+	return invoke(cpu, state, bringup, NULL, may_fail);
+}
+
+int cpuhp_invoke_single(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *inst,
+			bool may_fail)
+{
+	return invoke(cpu, state, bringup, inst, may_fail);
 }
 
 int cpuhp_up_callbacks(unsigned int cpu, int target)
@@ -387,25 +408,52 @@ static int find_free_dyn(int state)
 	return -ENOSPC;
 }
 
-/* Runs @state's startup for @cpu and every CPU past it; undoes the done ones on failure. */
-static int invoke_on_all(int state)
+/*
+ * Registration's calls for one CPU. ONLINE-section callbacks run on that CPU's own
+ * hotplug thread, where the step loop would run them (Linux's cpuhp_issue_call());
+ * PREPARE-section ones here, on the control CPU.
+ */
+static int issue_call(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *inst,
+		      bool may_fail)
 {
-	unsigned int cpu;
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+	if (cpuhp_is_ap_state(state) && !cpuhp_is_atomic_state(state)) {
+		return cpuhp_invoke_on_ap_thread(cpu, state, bringup, inst, may_fail);
+	}
+	return invoke(cpu, state, bringup, inst, may_fail);
+}
+
+/*
+ * Runs @state's startup (for @inst alone, or the plain callback) on every CPU already
+ * past it. Traced and subject to fault injection like any step; a failure is undone
+ * on the CPUs done before, so the registration is all or nothing.
+ */
+static int issue_on_all(int state, struct cpuhp_instance *inst)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		if (cpuhp_state[cpu].state < state) {
 			continue;
 		}
-		int ret = cpuhp_invoke_callback(cpu, state, true, false);
+		int ret = issue_call(cpu, state, true, inst, true);
 		if (ret) {
 			for (unsigned int done = 0; done < cpu; done++) {
 				if (cpuhp_state[done].state >= state) {
-					cpuhp_invoke_callback(done, state, false, false);
+					issue_call(done, state, false, inst, false);
 				}
 			}
 			return ret;
 		}
 	}
 	return 0;
+}
+
+/* Runs @state's teardown (for @inst alone, or the plain one) on every CPU past it. */
+static void teardown_on_all(int state, struct cpuhp_instance *inst)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpuhp_state[cpu].state >= state) {
+			issue_call(cpu, state, false, inst, false);
+		}
+	}
 }
 
 static bool is_dyn_request(int state)
@@ -447,7 +495,7 @@ static int setup_step(int state, const struct cpuhp_step *fill, bool invoke)
 		return s;
 	}
 	cpuhp_steps[s] = *fill;
-	int ret = invoke && fill->startup ? invoke_on_all(s) : 0;
+	int ret = invoke && fill->startup ? issue_on_all(s, NULL) : 0;
 	if (ret) {
 		memset(&cpuhp_steps[s], 0, sizeof(cpuhp_steps[s]));
 	}
@@ -487,11 +535,7 @@ static int remove_state(int state, bool invoke)
 		return -EBUSY;     /* remove the instances first */
 	}
 	if (invoke && step->teardown) {
-		for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
-			if (cpuhp_state[cpu].state >= state) {
-				cpuhp_invoke_callback(cpu, state, false, false);
-			}
-		}
+		teardown_on_all(state, NULL);
 	}
 	memset(step, 0, sizeof(*step));
 	cpu_maps_unlock();
@@ -515,20 +559,8 @@ int cpuhp_state_add_instance(int state, struct cpuhp_instance *inst)
 	}
 	cpu_maps_lock();
 	struct cpuhp_step *step = &cpuhp_steps[state];
-	unsigned int cpu;
-	int ret = 0;
-	for (cpu = 0; cpu < nr_cpu_ids && step->startup_multi; cpu++) {
-		if (cpuhp_state[cpu].state >= state && (ret = step->startup_multi(cpu, inst))) {
-			break;
-		}
-	}
-	if (ret) {
-		while (cpu-- > 0) {
-			if (cpuhp_state[cpu].state >= state && step->teardown_multi) {
-				step->teardown_multi(cpu, inst);
-			}
-		}
-	} else {
+	int ret = step->startup_multi ? issue_on_all(state, inst) : 0;
+	if (!ret) {
 		inst->next = step->instances;
 		step->instances = inst;
 	}
@@ -550,10 +582,8 @@ int cpuhp_state_remove_instance(int state, struct cpuhp_instance *inst)
 	int ret = *pp ? 0 : -ENOENT;
 	if (*pp) {
 		*pp = inst->next;
-		for (unsigned int cpu = 0; cpu < nr_cpu_ids && step->teardown_multi; cpu++) {
-			if (cpuhp_state[cpu].state >= state) {
-				step->teardown_multi(cpu, inst);
-			}
+		if (step->teardown_multi) {
+			teardown_on_all(state, inst);
 		}
 	}
 	cpu_maps_unlock();

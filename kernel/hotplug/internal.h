@@ -33,6 +33,7 @@ struct cpuhp_step {
  * @bringup:  direction of the current operation
  * @thread:   cpuhp/N, bound to the CPU; runs the ONLINE states
  * @should_run: a job for @thread is pending; @result its outcome
+ * @single_*: one callback for @thread to run (registration), @done_single when done
  * @done_up/@done_down: completions the control CPU waits on
  * @unusable: the hart misbehaved (did not arrive, did not stop): never started again
  * @booted_once: reached AP_ONLINE_IDLE at least once
@@ -49,9 +50,16 @@ struct cpuhp_cpu_state {
 	int result;
 	struct wait_queue wq;
 	struct completion done_up, done_down;
+	bool single_pending;
+	struct {
+		int state;
+		bool bringup, may_fail;
+		struct cpuhp_instance *inst;
+		int result;
+	} single;
+	struct completion done_single;
 	bool unusable;
 	bool booted_once;
-	bool dying;
 	int failed_at;          /* state of the last callback that failed (for reports) */
 };
 
@@ -78,8 +86,16 @@ static inline bool cpuhp_step_empty(bool bringup, const struct cpuhp_step *s)
 	return bringup ? !s->startup && !s->startup_atomic : !s->teardown && !s->teardown_atomic;
 }
 
-/* The single call site of state callbacks (core.c). */
+/* The single call site of state callbacks (core.c); _single: one instance only. */
 int cpuhp_invoke_callback(unsigned int cpu, int state, bool bringup, bool may_fail);
+int cpuhp_invoke_single(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *inst,
+			bool may_fail);
+/*
+ * Runs cpuhp_invoke_single() for @cpu on its hotplug thread and waits for the result
+ * (up.c): registration's ONLINE-section calls. Directly, if the thread is parked.
+ */
+int cpuhp_invoke_on_ap_thread(unsigned int cpu, int state, bool bringup,
+			      struct cpuhp_instance *inst, bool may_fail);
 /* Runs startups from st->state+1 up to @target; on failure, rollback per the variant. */
 int cpuhp_up_callbacks(unsigned int cpu, int target);
 /* Runs teardowns from st->state down to @target; on failure, rolls forward. */

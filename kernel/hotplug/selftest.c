@@ -238,6 +238,37 @@ void cpuhp_selftest_unlocked_kick(void)
 	}
 }
 
+/* hotplug register: a dynamic ONLINE state's calls must each run on its CPU's cpuhp/N. */
+static unsigned int reg_calls, reg_misplaced;
+
+static int reg_check(unsigned int cpu)
+{
+	reg_calls++;
+	if (this_cpu_id() != cpu || current_task() != cpuhp_state[cpu].thread) {
+		pr_err("register: the call for CPU%u ran on CPU%u in %s\n", cpu, this_cpu_id(),
+		       current_task()->name);
+		reg_misplaced++;
+	}
+	return 0;
+}
+
+static int hotplug_register(void)
+{
+	unsigned int online = cpumask_weight(&cpu_online_mask);
+
+	reg_calls = reg_misplaced = 0;
+	int s = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "selftest:online", reg_check, reg_check);
+	if (s < 0) {
+		return shell_fail("hotplug", "register", s);
+	}
+	unsigned int ups = reg_calls;
+	int err = cpuhp_remove_state(s);
+	console_printf("register: state %d: %u startups and %u teardowns for %u online CPUs, %u "
+		       "not on the CPU's own hotplug thread; removed: %s\n", s, ups, reg_calls - ups,
+		       online, reg_misplaced, err ? err_name(err) : "ok");
+	return err || reg_misplaced ? -EIO : 0;
+}
+
 static int stop_machine_noop(void *arg)
 {
 	*(unsigned int *)arg = this_cpu_id();
@@ -258,6 +289,9 @@ static int cmd_hotplug(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "check") == 0) {
 		return cpuhp_check_consistency() ? -EIO : 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "register") == 0) {
+		return hotplug_register();
 	}
 	if (argc == 2 && strcmp(argv[1], "stopmachine") == 0) {
 		struct cpumask one;
@@ -285,4 +319,4 @@ static int cmd_hotplug(int argc, char **argv)
 	}
 	return shell_usage("hotplug");
 }
-SHELL_COMMAND("hotplug", "hotplug disable|enable|check|stopmachine|soak OPS|bench RUNS|flap CPU", cmd_hotplug);
+SHELL_COMMAND("hotplug", "hotplug disable|enable|check|register|stopmachine|soak OPS|bench RUNS|flap CPU", cmd_hotplug);

@@ -11,7 +11,7 @@
 #include "variant.h"
 #include "cpuhp_callbacks.h"
 #include "percpu.h"
-#include "smpboot.h"
+#include "cpu_boot.h"
 #include "boot_handshake.h"
 #include "stop_machine.h"
 #include "log.h"
@@ -33,9 +33,17 @@ void cpuhp_thread_fn(void *arg)
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 
 	for (;;) {
-		wait_event(&st->wq, load_acquire(&st->should_run) || kthread_should_park());
+		wait_event(&st->wq, load_acquire(&st->should_run) || load_acquire(&st->single_pending) ||
+					    kthread_should_park());
 		if (kthread_should_park()) {
 			kthread_parkme();
+			continue;
+		}
+		if (load_acquire(&st->single_pending)) {
+			st->single_pending = false;
+			st->single.result = cpuhp_invoke_single(cpu, st->single.state, st->single.bringup,
+								st->single.inst, st->single.may_fail);
+			complete(&st->done_single);
 			continue;
 		}
 		st->should_run = false;
@@ -89,6 +97,27 @@ int cpuhp_kick_ap(unsigned int cpu, int target)
 	wake_up_all(&st->wq);
 	wait_for_completion(done);
 	return st->result;
+}
+
+int cpuhp_invoke_on_ap_thread(unsigned int cpu, int state, bool bringup,
+			      struct cpuhp_instance *inst, bool may_fail)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	lockdep_assert_cpus_held();
+	/* A parked thread (an undead CPU of the minimal build) cannot take the call. */
+	if (!st->thread || kthread_is_parked(st->thread)) {
+		return cpuhp_invoke_single(cpu, state, bringup, inst, may_fail);
+	}
+	st->single.state = state;
+	st->single.bringup = bringup;
+	st->single.may_fail = may_fail;
+	st->single.inst = inst;
+	completion_init(&st->done_single);
+	store_release(&st->single_pending, true);
+	wake_up_all(&st->wq);
+	wait_for_completion(&st->done_single);
+	return st->single.result;
 }
 
 /* ---- the incoming CPU's side ---- */

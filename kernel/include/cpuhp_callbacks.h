@@ -7,7 +7,7 @@
 #ifndef HP_CPUHP_CALLBACKS_H
 #define HP_CPUHP_CALLBACKS_H
 
-/* kernel/hotplug/threads.c */
+/* kernel/hotplug/percpu_threads.c */
 int smpboot_create_threads(unsigned int cpu);
 int smpboot_unpark_threads(unsigned int cpu);
 int smpboot_park_threads(unsigned int cpu);

@@ -55,11 +55,8 @@ struct cpu {
 	unsigned long ipi_pending;
 	spinlock_t call_lock;
 	struct list_head call_queue;
-	uint64_t calls_handled;
-	uint64_t ipis_received;
 
 	int boot_state;
-	uint64_t boot_time;           /* timebase ticks when it came online */
 
 	/* topology, from the device tree's cpu-map */
 	int core_id;

@@ -167,4 +167,7 @@ static inline struct task *current_task(void)
 /* debug lockassert: the run-queue lock assertion, asked without the lock. */
 void sched_selftest_rq_unlocked(void);
 
+/* Wakes @t if it is in @from_state (scheduler internals; kthread_park.c unparks with it). */
+bool sched_try_wake(struct task *t, int from_state);
+
 #endif

@@ -18,7 +18,7 @@ int stop_machine(int (*fn)(void *), void *data, const struct cpumask *cpus);
 /* The same, for callers that already hold the CPU hotplug lock. */
 int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask *cpus);
 
-/* The per-CPU stopper threads (migration/N), managed by kernel/hotplug/threads.c. */
+/* The per-CPU stopper threads (migration/N), managed by kernel/hotplug/percpu_threads.c. */
 void stopper_thread_fn(void *arg);
 struct task *stop_machine_thread(unsigned int cpu);
 struct task *stop_machine_set_thread(unsigned int cpu, struct task *t);

@@ -36,6 +36,23 @@ void mutex_assert_held(const struct mutex *m, const char *lock, const char *fn)
 	(void)fn;
 }
 
+/*
+ * The kernel's cpuhp_invoke_on_ap_thread() hands the call to cpuN's hotplug thread;
+ * here "the thread" is a marker the callbacks read, so a test sees where they ran.
+ */
+static int on_thread = -1;
+static unsigned int thread_calls;
+
+int cpuhp_invoke_on_ap_thread(unsigned int cpu, int state, bool bringup,
+			      struct cpuhp_instance *inst, bool may_fail)
+{
+	thread_calls++;
+	on_thread = (int)cpu;
+	int ret = cpuhp_invoke_single(cpu, state, bringup, inst, may_fail);
+	on_thread = -1;
+	return ret;
+}
+
 static char printed[16384];
 
 void printk(int level, const char *fmt, ...)
@@ -110,6 +127,7 @@ static void reset(void)
 	calls[0] = 0;
 	printed[0] = 0;
 	fail_startup_state = fail_startup_cpu = -1;
+	thread_calls = 0;
 	cpuhp_set_trace(false);
 }
 
@@ -145,8 +163,10 @@ static void trace_lines_are_linux_format(void)
 	cpuhp_set_trace(true);
 	cpuhp_state[1].target = CPUHP_ONLINE;
 	CHECK(cpuhp_up_callbacks(1, 1) == 0);
-	CHECK_STR(printed, "cpuhp_enter: cpu: 0001 target:  33 step:   1 (up_1)\n"
-			   "cpuhp_exit:  cpu: 0001  state:   1 step:   1 ret: 0\n");
+	char want[256];
+	snprintf(want, sizeof(want), "cpuhp_enter: cpu: 0001 target: %3d step:   1 (up_1)\n"
+		 "cpuhp_exit:  cpu: 0001  state:   1 step:   1 ret: 0\n", CPUHP_ONLINE);
+	CHECK_STR(printed, want);
 	printed[0] = 0;
 	cpuhp_state[1].target = CPUHP_OFFLINE;
 	CHECK(cpuhp_down_callbacks(1, CPUHP_OFFLINE) == 0);
@@ -323,6 +343,85 @@ static void multi_instance_states(void)
 	CHECK(cpuhp_remove_state(s) == 0);
 }
 
+/* Records "W<cpu>@<thread>": which CPU it was for, and whose hotplug thread ran it. */
+static int where_up(unsigned int cpu)
+{
+	size_t n = strlen(calls);
+	snprintf(calls + n, sizeof(calls) - n, "W%u@%d ", cpu, on_thread);
+	return 0;
+}
+
+static void online_callbacks_run_on_each_cpus_thread(void)
+{
+	reset();
+	for (unsigned int cpu = 0; cpu < 3; cpu++) {
+		cpuhp_state[cpu].state = CPUHP_ONLINE;
+	}
+	int s = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "test:where", where_up, NULL);
+	CHECK(s >= CPUHP_AP_ONLINE_DYN);
+	CHECK_STR(calls, "W0@0 W1@1 W2@2 ");          /* each on its own CPU's thread */
+	calls[0] = 0;
+	/* PREPARE states are the control CPU's: no thread is asked. */
+	thread_calls = 0;
+	CHECK(cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "test:where-bp", where_up, NULL) ==
+	      CPUHP_BP_PREPARE_DYN);
+	CHECK_STR(calls, "W0@-1 W1@-1 W2@-1 ");
+	CHECK(thread_calls == 0);
+}
+
+static void registration_is_traced_and_injectable(void)
+{
+	struct thing a = { .id = 1 }, b = { .id = 2 };
+
+	reset();
+	cpuhp_set_trace(true);
+	cpuhp_state[0].state = CPUHP_ONLINE;
+	cpuhp_state[1].state = CPUHP_ONLINE;
+	cpuhp_state[0].target = cpuhp_state[1].target = CPUHP_ONLINE;
+	/* A new state's startups: Linux's trace lines, one pair per CPU. */
+	int s = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "test:traced", dyn_up, dyn_down);
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "cpuhp_enter: cpu: 0000 target: %3d step: %3d (dyn_up)\n"
+		 "cpuhp_exit:  cpu: 0000  state: %3d step: %3d ret: 0\n"
+		 "cpuhp_enter: cpu: 0001 target: %3d step: %3d (dyn_up)\n"
+		 "cpuhp_exit:  cpu: 0001  state: %3d step: %3d ret: 0\n", CPUHP_ONLINE, s, s, s,
+		 CPUHP_ONLINE, s, s, s);
+	CHECK_STR(printed, want);
+	CHECK(cpuhp_remove_state(s) == 0);
+	/* Injection fails a registration's startup on that CPU, and it is undone on the others. */
+	calls[0] = 0;
+	printed[0] = 0;
+	cpuhp_state[1].fail = CPUHP_AP_ONLINE_DYN;
+	s = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "test:injected", dyn_up, dyn_down);
+	CHECK(s == -EAGAIN);
+	CHECK_STR(calls, "U0:0 D0:0 ");
+	CHECK(cpuhp_state[1].fail == CPUHP_INVALID);             /* consumed */
+	CHECK(cpuhp_steps[CPUHP_AP_ONLINE_DYN].name == NULL);
+	/* Adding an instance: multi_enter lines, on each CPU's thread, and injectable. */
+	s = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN, "test:multi", inst_up, inst_down);
+	calls[0] = 0;
+	printed[0] = 0;
+	thread_calls = 0;
+	CHECK(cpuhp_state_add_instance(s, &a.node) == 0);
+	CHECK_STR(calls, "I1:0 I1:1 ");
+	CHECK(thread_calls == 2);
+	CHECK(strstr(printed, "cpuhp_multi_enter: cpu: 0000") != NULL);
+	CHECK(strstr(printed, "cpuhp_multi_enter: cpu: 0001") != NULL);
+	calls[0] = 0;
+	cpuhp_state[1].fail = s;
+	CHECK(cpuhp_state_add_instance(s, &b.node) == -EAGAIN);
+	CHECK_STR(calls, "I2:0 R2:0 ");                   /* undone on CPU0, never on CPU1 */
+	CHECK(cpuhp_steps[s].instances == &a.node);       /* not added */
+	/* Removing one: its teardown alone, traced. */
+	calls[0] = 0;
+	printed[0] = 0;
+	CHECK(cpuhp_state_remove_instance(s, &a.node) == 0);
+	CHECK_STR(calls, "R1:0 R1:1 ");
+	CHECK(strstr(printed, "cpuhp_multi_enter: cpu: 0001") != NULL);
+	CHECK(cpuhp_remove_state(s) == 0);
+}
+
 static void disable_nests(void)
 {
 	reset();
@@ -349,6 +448,8 @@ int main(void)
 	RUN(setup_state_failure_undoes_the_done_cpus);
 	RUN(nocalls_and_refusals);
 	RUN(multi_instance_states);
+	RUN(online_callbacks_run_on_each_cpus_thread);
+	RUN(registration_is_traced_and_injectable);
 	RUN(disable_nests);
 	return check_summary();
 }

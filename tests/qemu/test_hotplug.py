@@ -275,3 +275,30 @@ def test_reboot_races_offline(config):
     # was refused because hotplug was disabled, never by a failed operation.
     b.expect(all(m.group(2) == "EBUSY" for m in ends if m), f"flapper ended with {ends}")
     b.expect(not b.lines("did not go down"), "every other CPU went down")
+
+
+def test_registered_state_runs_on_hotplug_threads(config):
+    """hotplug register: a dynamic ONLINE state registered at run time has its startup
+    run once per online CPU, each on that CPU's own cpuhp/N thread (Linux's semantics),
+    and its teardown the same way when removed; it is listed meanwhile. In the minimal
+    build with nosmt, the undead CPUs (below the state) are not called."""
+    b = boot(config, ["hotplug register", "hotplug check"], smp=4)
+    b.expect_clean()
+    out = b.output_of("hotplug register")
+    b.expect(re.search(r"register: state \d+: 4 startups and 4 teardowns for 4 online CPUs, 0 "
+                       r"not on the CPU's own hotplug thread; removed: ok", out), out)
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "consistent")
+    b = boot(config, ["cat /sys/devices/system/cpu/online", "cat /sys/devices/system/cpu/active",
+                      "hotplug register"], smp=4, smt=2, append="nosmt")
+    b.expect_clean()
+    online = cpulist(b.output_of("cat /sys/devices/system/cpu/online"))
+    active = cpulist(b.output_of("cat /sys/devices/system/cpu/active"))
+    out = b.output_of("hotplug register")
+    m = re.search(r"register: state \d+: (\d+) startups and (\d+) teardowns for (\d+) online "
+                  r"CPUs, 0 not on", out)
+    b.expect(m is not None, out)
+    ups, downs, n = map(int, m.groups())
+    # Only CPUs past the state are called: the undead ones of the minimal build are not.
+    b.expect(ups == downs == len(active) and n == len(online), f"{out} (active {sorted(active)})")
+    if config == "nohotplug":
+        b.expect(len(active) < len(online), f"nosmt left no CPU online-inactive: {sorted(online)}")

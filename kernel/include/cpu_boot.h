@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Boot-time CPU enumeration and bring-up. */
-#ifndef HP_SMPBOOT_H
-#define HP_SMPBOOT_H
+/* Boot-time CPU enumeration (cpu_enum.c) and the start of the secondaries (secondary_boot.c). */
+#ifndef HP_CPU_BOOT_H
+#define HP_CPU_BOOT_H
 
 #include "kernel.h"
 #include "dtb.h"
@@ -18,5 +18,8 @@ void secondary_main(struct cpu *c);
 
 /* Boot parameters maxcpus= (CPUs brought up) and nr_cpus= (CPUs numbered). */
 extern unsigned int boot_max_cpus, boot_nr_cpus;
+/* Harts in the device tree that the kernel does not use (beyond nr_cpus or NR_CPUS). */
+extern unsigned long boot_unused_harts[DT_MAX_HARTS];
+extern unsigned int boot_unused_count;
 
 #endif

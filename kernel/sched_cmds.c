@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The scheduler's shell commands: list tasks, set a task's affinity, start and stop
+ * busy tasks (load for the hotplug tests: they migrate when their CPU goes), sleep.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "command.h"
+#include "sched.h"
+#include "percpu.h"
+#include "cmdline.h"
+#include "cpumask.h"
+#include "log.h"
+#include "err.h"
+#include "atomic.h"
+
+static void print_task(struct task *t, void *arg)
+{
+	char aff[64];
+	(void)arg;
+	if (cpulist_format(aff, sizeof(aff), &t->allowed) < 0) {
+		snprintf(aff, sizeof(aff), "(many)");
+	}
+	console_printf("%5d %4u  %s  %-12s %9llu  %s\n", t->pid, t->cpu, task_state_name(t->state),
+		       aff, (unsigned long long)t->switches, t->name);
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	console_printf("  PID  CPU  ST AFFINITY      SWITCHES  NAME\n");
+	sched_for_each_task(print_task, NULL);
+	return 0;
+}
+SHELL_COMMAND("ps", "ps", cmd_ps);
+
+static int parse_pid(const char *cmd, const char *text, struct task **out)
+{
+	unsigned long pid;
+	if (!parse_ulong(text, &pid) || pid > 1000000) {
+		return shell_fail(cmd, text, -EINVAL);
+	}
+	*out = sched_find_task((int)pid);
+	return *out ? 0 : shell_fail(cmd, text, -ENOENT);
+}
+
+static int cmd_taskset(int argc, char **argv)
+{
+	struct cpumask mask;
+	struct task *t;
+	int err;
+
+	if (argc != 3) {
+		return shell_usage("taskset");
+	}
+	if ((err = parse_pid("taskset", argv[1], &t))) {
+		return err;
+	}
+	if ((err = cpulist_parse(argv[2], &mask))) {
+		return shell_fail("taskset", argv[2], err);
+	}
+	if ((err = sched_set_affinity(t, &mask))) {
+		return shell_fail("taskset", argv[2], err);
+	}
+	return 0;
+}
+SHELL_COMMAND("taskset", "taskset PID CPULIST", cmd_taskset);
+
+/* A task that keeps a CPU busy until told to stop; only the tick preempts it. */
+static void busy_fn(void *arg)
+{
+	(void)arg;
+	while (!READ_ONCE(current_task()->should_stop)) {
+		barrier();
+	}
+}
+
+static int cmd_busy(int argc, char **argv)
+{
+	struct cpumask mask;
+	int err;
+
+	if (argc != 2) {
+		return shell_usage("busy");
+	}
+	if ((err = cpulist_parse(argv[1], &mask))) {
+		return shell_fail("busy", argv[1], err);
+	}
+	struct task *t = kthread_create(busy_fn, NULL, "busy");
+	if (!t) {
+		return shell_fail("busy", "task", -ENOMEM);
+	}
+	/* The mask is checked before the task runs anywhere: nothing is started on error. */
+	if ((err = sched_set_affinity(t, &mask))) {
+		t->should_stop = true;
+		wake_up_task(t);
+		return shell_fail("busy", argv[1], err);
+	}
+	wake_up_task(t);
+	console_printf("busy: started pid %d on %s\n", t->pid, argv[1]);
+	return 0;
+}
+SHELL_COMMAND("busy", "busy CPULIST", cmd_busy);
+
+static int cmd_kill(int argc, char **argv)
+{
+	struct task *t;
+	int err;
+
+	if (argc != 2) {
+		return shell_usage("kill");
+	}
+	if ((err = parse_pid("kill", argv[1], &t))) {
+		return err;
+	}
+	if (t->fn != busy_fn) {
+		return shell_fail("kill", argv[1], -EPERM);   /* only shell-started tasks */
+	}
+	WRITE_ONCE(t->should_stop, true);
+	return 0;
+}
+SHELL_COMMAND("kill", "kill PID (tasks started by busy)", cmd_kill);
+
+
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned long ms;
+	if (argc != 2 || !parse_ulong(argv[1], &ms) || ms > 600000) {
+		return shell_usage("sleep");
+	}
+	msleep((unsigned int)ms);
+	return 0;
+}
+SHELL_COMMAND("sleep", "sleep MS", cmd_sleep);
