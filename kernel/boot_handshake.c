@@ -78,18 +78,26 @@ static void must_move(struct cpu *c, int from, int to, const char *caller)
 	}
 }
 
-int cpu_boot_prekick(unsigned int cpu, long *fw)
+/* NONE -> @to, then the firmware's hart_start; back to NONE if the firmware refuses. */
+static int start_into(unsigned int cpu, int to, long *fw, const char *caller)
 {
 	struct cpu *c = &cpus[cpu];
 
-	if (!move(c, CPU_BOOT_NONE, CPU_BOOT_HELD, __func__)) {
+	if (!move(c, CPU_BOOT_NONE, to, caller)) {
+		pr_err("CPU%u: cannot start: boot handshake in state %s\n", cpu,
+		       cpu_boot_state_name(load_acquire(&c->boot_state)));
 		return -EBUSY;
 	}
 	int err = arch_cpu_start(cpu, fw);
 	if (err) {
-		must_move(c, CPU_BOOT_HELD, CPU_BOOT_NONE, __func__);
+		must_move(c, to, CPU_BOOT_NONE, caller);
 	}
 	return err;
+}
+
+int cpu_boot_prekick(unsigned int cpu, long *fw)
+{
+	return start_into(cpu, CPU_BOOT_HELD, fw, __func__);
 }
 
 bool cpu_boot_release(unsigned int cpu)
@@ -110,18 +118,7 @@ bool cpu_boot_release(unsigned int cpu)
 
 int cpu_boot_start(unsigned int cpu, long *fw)
 {
-	struct cpu *c = &cpus[cpu];
-
-	if (!move(c, CPU_BOOT_NONE, CPU_BOOT_STARTING, __func__)) {
-		pr_err("CPU%u: cannot start: boot handshake in state %s\n", cpu,
-		       cpu_boot_state_name(load_acquire(&c->boot_state)));
-		return -EBUSY;
-	}
-	int err = arch_cpu_start(cpu, fw);
-	if (err) {
-		must_move(c, CPU_BOOT_STARTING, CPU_BOOT_NONE, __func__);
-	}
-	return err;
+	return start_into(cpu, CPU_BOOT_STARTING, fw, __func__);
 }
 
 bool cpu_boot_abandon(unsigned int cpu)

@@ -41,12 +41,10 @@ void mutex_unlock(struct mutex *m)
 	wake_up_all(&m->wq);
 }
 
-void mutex_assert_held(const struct mutex *m, const char *lock, const char *fn)
+void mutex_report_not_held(const char *lock, const char *fn)
 {
-	if (!mutex_is_held(m)) {
-		pr_err("WARNING: %s: called without %s held (task %s, CPU%u)\n", fn, lock,
-		       current_task()->name, this_cpu_id());
-	}
+	pr_err("WARNING: %s: called without %s held (task %s, CPU%u)\n", fn, lock,
+	       current_task()->name, this_cpu_id());
 }
 
 bool mutex_is_held(const struct mutex *m)

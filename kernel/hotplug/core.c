@@ -20,7 +20,7 @@
 #include "param.h"
 
 struct cpuhp_cpu_state cpuhp_state[NR_CPUS];
-static struct mutex cpu_add_remove_lock = MUTEX_INIT(cpu_add_remove_lock);
+struct mutex cpu_add_remove_lock = MUTEX_INIT(cpu_add_remove_lock);
 int cpu_hotplug_disabled;
 bool cpuhp_unsafe_rollback;
 static bool trace_on;
@@ -33,11 +33,6 @@ void cpu_maps_lock(void)
 void cpu_maps_unlock(void)
 {
 	mutex_unlock(&cpu_add_remove_lock);
-}
-
-void cpu_maps_assert_held(const char *fn)
-{
-	mutex_assert_held(&cpu_add_remove_lock, "cpu_add_remove_lock", fn);
 }
 
 void cpu_hotplug_disable(void)

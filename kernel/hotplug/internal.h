@@ -5,6 +5,7 @@
 
 #include "cpuhp.h"
 #include "sched.h"
+#include "mutex.h"
 
 /**
  * struct cpuhp_step - one state of the table
@@ -111,8 +112,8 @@ void cpuhp_trace_kick(unsigned int cpu, int target, int step, bool enter, int re
 void cpu_maps_lock(void);
 void cpu_maps_unlock(void);
 /* Functions that must run under cpu_add_remove_lock say so: a WARNING if not. */
-void cpu_maps_assert_held(const char *fn);
-#define lockdep_assert_cpus_held() cpu_maps_assert_held(__func__)
+extern struct mutex cpu_add_remove_lock;
+#define lockdep_assert_cpus_held() lockdep_assert_held(&cpu_add_remove_lock)
 extern int cpu_hotplug_disabled;
 /* cpuhp.unsafe_rollback=1 (hotplug=false only): the minimal rollback runs DEAD steps. */
 extern bool cpuhp_unsafe_rollback;

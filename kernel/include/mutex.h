@@ -21,7 +21,12 @@ bool mutex_is_held(const struct mutex *m);   /* by the calling task */
  * Lock-held assertion for functions that require @m: a WARNING line naming the
  * function and the lock when the calling task does not hold it.
  */
-void mutex_assert_held(const struct mutex *m, const char *lock, const char *fn);
-#define lockdep_assert_held(m) mutex_assert_held((m), #m, __func__)
+void mutex_report_not_held(const char *lock, const char *fn);
+#define lockdep_assert_held(m)                                                           \
+	do {                                                                             \
+		if (!mutex_is_held(m)) {                                                 \
+			mutex_report_not_held(#m, __func__);                             \
+		}                                                                        \
+	} while (0)
 
 #endif

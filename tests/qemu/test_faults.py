@@ -87,7 +87,7 @@ def test_lock_assertions_fire(config):
     the function and the lock; the kick itself is harmless and the system goes on."""
     b = boot(config, ["debug lockassert", "echo after"], smp=2)
     b.expect(b.rc == 0, f"exit {b.rc}")
-    b.expect(b.lines(r"WARNING: cpuhp_kick_ap: called without cpu_add_remove_lock held "
+    b.expect(b.lines(r"WARNING: cpuhp_kick_ap: called without &?cpu_add_remove_lock held "
                      r"\(task shell, CPU\d\)"), "the hotplug lock assertion fired")
     b.expect(b.lines(r"WARNING: sched_selftest_rq_unlocked: called without &c->rq_lock held"),
              "the run-queue lock assertion fired")
