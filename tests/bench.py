@@ -93,13 +93,16 @@ def soak(ops):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="tools/bench", description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--only", default="", help="image|boot|hotplug|soak")
     ap.add_argument("--soak", type=int, default=10000, help="operations of the soak (10000)")
     args = ap.parse_args()
     benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench,
                "soak": lambda: soak(args.soak)}
+    if not 1 <= args.soak <= 100000:
+        print(f"bench: --soak {args.soak}: the soak takes 1 to 100000 operations", file=sys.stderr)
+        return 2
     if args.only and args.only not in benches:
         print(f"bench: unknown benchmark '{args.only}' ({', '.join(benches)})", file=sys.stderr)
         return 2
