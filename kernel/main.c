@@ -18,7 +18,6 @@
 #include "err.h"
 #include "cpuhp.h"
 #include "workqueue.h"
-#include "reboot.h"
 #include "param.h"
 
 void kmain(unsigned long hartid, const void *dtb);

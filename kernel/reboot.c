@@ -7,7 +7,8 @@
 #include "param.h"
 #include "command.h"
 
-int reboot_cpu = -1;
+/* reboot_cpu= boot parameter; -1: the first online CPU. */
+static int reboot_cpu = -1;
 
 void kernel_poweroff(void)
 {

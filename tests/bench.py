@@ -69,13 +69,16 @@ def hotplug_bench():
             out = f"bench: did not run (exit {b.rc})"
         for line in out.splitlines():
             line = line.strip()
+            if not line:
+                continue
             m = re.match(r"bench: (\S+)\s+median (\d+) ns", line)
             values = {"median_ns": int(m.group(2))} if m else {}
             m = re.match(r"bench: cycle/floor ([\d.]+), up/floor ([\d.]+)", line)
             if m:
                 values = {"cycle_per_floor": float(m.group(1)), "up_per_floor": float(m.group(2)),
                           "target_cycle_per_floor": 4, "target_up_per_floor": 2}
-            key = line.split()[1] if line.startswith("bench: ") and len(line.split()) > 1 else "bench"
+            words = line.split()
+            key = words[1] if words[0] == "bench:" and len(words) > 1 else "bench"
             figure(f"hotplug [{mode}, -smp 4] {key}", line, **values)
 
 

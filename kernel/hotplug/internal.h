@@ -97,7 +97,7 @@ int cpuhp_invoke_single(unsigned int cpu, int state, bool bringup, struct cpuhp_
  */
 int cpuhp_invoke_on_ap_thread(unsigned int cpu, int state, bool bringup,
 			      struct cpuhp_instance *inst, bool may_fail);
-/* Runs startups from st->state+1 up to @target; on failure, rollback per the variant. */
+/* Runs startups from st->state+1 up to @target; on failure, the caller undoes. */
 int cpuhp_up_callbacks(unsigned int cpu, int target);
 /* Runs teardowns from st->state down to @target; on failure, rolls forward. */
 int cpuhp_down_callbacks(unsigned int cpu, int target);

@@ -319,4 +319,6 @@ static int cmd_hotplug(int argc, char **argv)
 	}
 	return shell_usage("hotplug");
 }
-SHELL_COMMAND("hotplug", "hotplug disable|enable|check|register|stopmachine|soak OPS|bench RUNS|flap CPU", cmd_hotplug);
+SHELL_COMMAND("hotplug",
+	      "hotplug disable|enable|check|register|stopmachine|soak OPS|bench RUNS|flap CPU",
+	      cmd_hotplug);

@@ -5,8 +5,6 @@
 
 #include "kernel.h"
 
-extern int reboot_cpu;     /* reboot_cpu= boot parameter; -1: first online CPU */
-
 __noreturn void kernel_poweroff(void);
 __noreturn void kernel_restart(void);
 

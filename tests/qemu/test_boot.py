@@ -215,9 +215,11 @@ def test_takedown_compiled_out():
     images = {c: defined_symbols(os.path.join(ROOT, "build", c, "arch", "riscv", "hartplug.elf"))
               for c in ("hotplug", "nohotplug")}
     if globals_ - images["hotplug"]:
-        raise Failure(f"take-down symbols missing from the hotplug image: {sorted(globals_ - images['hotplug'])}")
+        missing = sorted(globals_ - images["hotplug"])
+        raise Failure(f"take-down symbols missing from the hotplug image: {missing}")
     if takedown & images["nohotplug"]:
-        raise Failure(f"take-down symbols in the hotplug=false image: {sorted(takedown & images['nohotplug'])}")
+        present = sorted(takedown & images["nohotplug"])
+        raise Failure(f"take-down symbols in the hotplug=false image: {present}")
     needed = {"stop_machine", "cpuhp_rollback_failed_up", "smp_call_function_many"}
     for config, syms in images.items():
         if needed - syms:
