@@ -2,8 +2,8 @@
 /*
  * The run-time controls of CPU hotplug, common to both builds: cpu_down(), the sysfs
  * cpuN/online and cpuN/hotplug/target writes, and smt/control. A build whose variant
- * cannot take a CPU down refuses all of them here, in one place (-EPERM, as Linux's
- * read-only files say); cpu_up() lives with the bring-up (up.c).
+ * cannot take a CPU down refuses all of them here, in one place (-EPERM). cpu_up()
+ * lives with the bring-up (up.c).
  */
 #include "internal.h"
 #include "variant.h"

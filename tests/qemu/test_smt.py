@@ -103,7 +103,7 @@ def test_smt_control_runtime(config):
     """smt/control at run time, -smp 8 with 2 threads per core. Full build: off takes
     every secondary thread down (the boot CPU too, if the firmware booted a secondary),
     online writes to them are then EPERM, on brings them back, bad values are EINVAL,
-    forceoff cannot be undone (EPERM). Minimal build: the file is read-only (EPERM) and
+    forceoff cannot be undone (EPERM). Minimal build: writes are refused (EPERM) and
     nothing changes."""
     c = f"{CPU}/smt/control"
     tries = [f"echo 1 > {CPU}/cpu{n}/online" for n in range(8)]
