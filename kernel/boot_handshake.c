@@ -110,7 +110,11 @@ bool cpu_boot_release(unsigned int cpu)
 	}
 	if (load_acquire(&c->boot_state) == CPU_BOOT_CLAIMED_HELD) {
 		must_move(c, CPU_BOOT_CLAIMED_HELD, CPU_BOOT_CLAIMED, __func__);
-		arch_send_ipi(cpu);        /* it halts in WFI until told */
+		/*
+		 * It runs kernel code, so its hart is STARTED and may take the IPI. Were it
+		 * lost, its bounded halt (cpu_boot_wait_release) looks again within 10 ms.
+		 */
+		arch_send_ipi(cpu);
 		return true;
 	}
 	return false;
@@ -130,9 +134,15 @@ bool cpu_boot_quiesce(unsigned int cpu)
 {
 	struct cpu *c = &cpus[cpu];
 
-	if (move(c, CPU_BOOT_HELD, CPU_BOOT_QUIESCE, __func__) ||
-	    move(c, CPU_BOOT_CLAIMED_HELD, CPU_BOOT_QUIESCE, __func__)) {
-		arch_send_ipi(cpu);
+	/*
+	 * Not in the kernel yet: its claim will fail and it stops by itself. No IPI: the
+	 * hart may still be START_PENDING, and newer firmware refuses an IPI to it.
+	 */
+	if (move(c, CPU_BOOT_HELD, CPU_BOOT_QUIESCE, __func__)) {
+		return true;
+	}
+	if (move(c, CPU_BOOT_CLAIMED_HELD, CPU_BOOT_QUIESCE, __func__)) {
+		arch_send_ipi(cpu);        /* halted in the kernel, so STARTED */
 		return true;
 	}
 	return false;

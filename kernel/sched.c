@@ -111,6 +111,11 @@ static bool atomic_context(struct task *t)
 	return t->preempt_count != 0 || !arch_irqs_enabled() || this_cpu()->irq_depth != 0;
 }
 
+bool preemptible(void)
+{
+	return !atomic_context(current_task());
+}
+
 static void report_atomic_sleep(struct task *t, void *caller)
 {
 	printk(LOG_ERR, "BUG: scheduling while atomic: %s/%u\n", t->name, this_cpu_id());

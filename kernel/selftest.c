@@ -49,7 +49,10 @@ static void storm_fn(void *arg)
 				continue;
 			}
 			/* Alternate waiting and fire-and-forget calls: both paths get exercised. */
-			if (smp_call_function_single(cpu, storm_hit, &s->handled[cpu], i & 1) == 0) {
+			preempt_disable();
+			int err = smp_call_function_single(cpu, storm_hit, &s->handled[cpu], i & 1);
+			preempt_enable();
+			if (err == 0) {
 				atomic_add(&s->sent[cpu], 1);
 			} else {
 				atomic_add(&s->refused, 1);
@@ -125,7 +128,9 @@ static int cmd_call(int argc, char **argv)
 	if (!parse_ulong(argv[1], &cpu) || cpu >= NR_CPUS) {
 		return shell_fail("call", argv[1], -EINVAL);
 	}
+	preempt_disable();
 	int err = smp_call_function_single((unsigned int)cpu, call_hit, &ran_on, true);
+	preempt_enable();
 	if (err) {
 		return shell_fail("call", argv[1], err);
 	}
@@ -208,7 +213,9 @@ static void flood_fn(void *arg)
 	for (unsigned int i = 0; i < f->lines; i++) {
 		pr_info("flood cpu%u line %u from task end\n", self, i);
 		if (peer != self) {
+			preempt_disable();
 			smp_call_function_single(peer, flood_irq, (void *)(uintptr_t)i, false);
+			preempt_enable();
 		}
 	}
 	complete(&f->done);
@@ -267,6 +274,8 @@ static int cmd_debug(int argc, char **argv)
 		/* Deliberately wrong: each call must print its lock-held WARNING. */
 		cpuhp_selftest_unlocked_kick();
 		sched_selftest_rq_unlocked();
+		/* A cross-call made preemptible (to ourselves, so it runs at once). */
+		smp_call_function_single(this_cpu_id(), call_hit, &(unsigned int){ 0 }, true);
 		console_printf("debug: called lock-requiring functions without their locks\n");
 		return 0;
 	}

@@ -23,6 +23,7 @@ struct call {
 };
 
 unsigned long smp_offline_ipi_count;
+unsigned long smp_call_raced_offline;
 
 void smp_send_ipi(unsigned int cpu, unsigned int reason)
 {
@@ -94,6 +95,18 @@ void smp_ipi_interrupt(void)
 	}
 }
 
+/* Linux's rule for senders (smp.h): say so once, where it is broken. */
+static void check_sender(const char *fn)
+{
+	static bool warned;
+
+	if (preemptible() && !warned) {
+		warned = true;
+		pr_err("WARNING: %s: called preemptible; a CPU seen online may go down before "
+		       "its call is queued\n", fn);
+	}
+}
+
 /* Links @call on @cpu's queue and kicks it; -ENXIO if @cpu is not online. */
 static int queue_call(unsigned int cpu, struct call *call)
 {
@@ -105,7 +118,6 @@ static int queue_call(unsigned int cpu, struct call *call)
 	if (!cpu_online(cpu)) {
 		raw_spin_unlock(&c->call_lock);
 		arch_irq_restore(flags);
-		warn_offline(cpu);
 		return -ENXIO;
 	}
 	list_add_tail(&call->node, &c->call_queue);
@@ -132,6 +144,7 @@ int smp_call_function_single(unsigned int cpu, smp_call_fn fn, void *arg, bool w
 	struct call stack_call, *call;
 	int err;
 
+	check_sender(__func__);
 	if (cpu >= NR_CPUS) {
 		return -EINVAL;
 	}
@@ -169,6 +182,7 @@ int smp_call_function_many(const struct cpumask *mask, smp_call_fn fn, void *arg
 	unsigned int cpu, self = this_cpu_id();
 	int queued = 0;
 
+	check_sender(__func__);
 	for_each_cpu(cpu, &targets) {
 		if (cpu == self || !cpu_online(cpu)) {
 			continue;
@@ -182,6 +196,7 @@ int smp_call_function_many(const struct cpumask *mask, smp_call_fn fn, void *arg
 		call->wait = wait;
 		call->done = 0;
 		if (queue_call(cpu, call)) {
+			atomic_add(&smp_call_raced_offline, 1);
 			kfree(call);
 			continue;
 		}

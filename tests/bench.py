@@ -85,12 +85,13 @@ def hotplug_bench():
 def soak(ops):
     cmds = ["busy 1-3", "busy 1-3", f"hotplug soak {ops}"]
     b = harness.boot("hotplug", cmds, smp=4, timeout=max(900, ops // 10), append="loglevel=4")
-    m = re.search(r"soak: (\d+) operations, (\d+) failed; (\d+) cross-calls, offline IPIs (\d+); "
-                  r"work queued (\d+), executed (\d+).*", b.out)
+    m = re.search(r"soak: (\d+) operations, (\d+) failed; (\d+) cross-calls, offline IPIs (\d+), "
+                  r"raced offline (\d+); work queued (\d+), executed (\d+).*", b.out)
     name = "soak [default TCG, -smp 4, two busy tasks]"
     if m:
         figure(name, m.group(0), operations=int(m.group(1)), failed=int(m.group(2)),
-               offline_ipis=int(m.group(4)), work_lost=int(m.group(5)) - int(m.group(6)))
+               offline_ipis=int(m.group(4)), raced_offline=int(m.group(5)),
+               work_lost=int(m.group(6)) - int(m.group(7)))
     else:
         figure(name, f"soak did not finish (exit {b.rc})", error=b.rc)
 

@@ -52,8 +52,10 @@ static void soak_load_fn(void *arg)
 {
 	struct soak_load *l = arg;
 	while (!READ_ONCE(l->stop)) {
+		preempt_disable();
 		l->calls += (unsigned long)smp_call_function_many(&cpu_online_mask, soak_hit,
 								  &soak_hits, rng() & 1);
+		preempt_enable();
 		struct work *w = kmalloc(sizeof(*w));
 		if (w) {
 			w->fn = soak_work_fn;
@@ -69,6 +71,7 @@ static int hotplug_soak(unsigned long ops)
 {
 	static struct soak_load load;
 	unsigned long failed = 0, offline_before = smp_offline_ipi_count, bad_hsm = 0;
+	unsigned long raced_before = smp_call_raced_offline;
 	struct workqueue_stats before, after;
 
 	if (nr_cpu_ids < 2) {
@@ -106,9 +109,11 @@ static int hotplug_soak(unsigned long ops)
 		}
 		msleep(1);
 	}
-	console_printf("soak: %lu operations, %lu failed; %lu cross-calls, offline IPIs %lu; work queued %lu, "
-		       "executed %lu, handed over %lu; offline CPUs not STOPPED %lu\n",
+	console_printf("soak: %lu operations, %lu failed; %lu cross-calls, offline IPIs %lu, raced "
+		       "offline %lu; work queued %lu, executed %lu, handed over %lu; offline CPUs not "
+		       "STOPPED %lu\n",
 		       ops, failed, load.calls, smp_offline_ipi_count - offline_before,
+		       smp_call_raced_offline - raced_before,
 		       after.queued - before.queued, after.executed - before.executed,
 		       after.handed_over - before.handed_over, bad_hsm);
 	return 0;

@@ -107,6 +107,8 @@ void schedule_until(uint64_t deadline);
 int sched_set_affinity(struct task *t, const struct cpumask *mask);
 
 void preempt_disable(void);
+/* True if the running task could be switched away from here (no preempt, irq, lock). */
+bool preemptible(void);
 void preempt_enable(void);
 /* Prints "BUG: scheduling while atomic" when sleeping is not allowed here. */
 void might_sleep(void);

@@ -17,7 +17,11 @@ typedef void (*smp_call_fn)(void *arg);
 
 /*
  * Runs @fn(@arg) on @cpu in interrupt context; waits for it to finish when @wait.
- * -ENXIO (and the Linux "IPI on offline CPU" line) if @cpu is not online.
+ * -ENXIO if @cpu is not online (no warning: a sender may name any CPU).
+ *
+ * Both require preemption (or interrupts) disabled, as in Linux, and warn once if
+ * not: then no stop_machine can run, so a CPU seen online stays online until its call
+ * is queued, and the dying CPU's flush runs it.
  */
 int smp_call_function_single(unsigned int cpu, smp_call_fn fn, void *arg, bool wait);
 /* The same on every online CPU of @mask except the caller; returns how many were queued. */
@@ -31,7 +35,12 @@ void smp_ipi_interrupt(void);
 /* Runs whatever is queued for this CPU now; used while waiting, to avoid deadlock. */
 void smp_call_flush_queue(void);
 
-/* Counters for tests: IPIs that found an offline CPU (sender or receiver side). */
+/*
+ * Counters for tests, both zero in a correct kernel: calls run by a CPU that is not
+ * online (Linux's "IPI on offline CPU"), and calls to a CPU seen online that had gone
+ * offline by the time they were queued (impossible while senders keep the rule above).
+ */
 extern unsigned long smp_offline_ipi_count;
+extern unsigned long smp_call_raced_offline;
 
 #endif
