@@ -358,8 +358,16 @@ void read_log(struct log *lg, const char *path)
 	bool last_had_newline = true;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		lineno++;
+		/*
+		 * A console capture holds more than the kernel's records: firmware banners
+		 * with stray NUL bytes, say. Such a line is skipped; a NUL inside a kernel
+		 * record (or a trace event) means the log itself is damaged.
+		 */
 		if (memchr(line, 0, (size_t)n)) {
-			die_input(lg, lineno, "binary data (NUL bytes): not a text log");
+			if (memmem(line, (size_t)n, "cpuhp_", 6) || memmem(line, (size_t)n, "] cpu", 5)) {
+				die_input(lg, lineno, "binary data (NUL bytes) in a kernel log record");
+			}
+			continue;
 		}
 		last_had_newline = line[n - 1] == '\n';
 		if (!last_had_newline && strstr(line, "cpuhp_")) {
