@@ -13,7 +13,8 @@
  * is documented in docs/teardown-log.md.
  *
  * Exit status: 0 the logs relate as expected (show: the log was read), 1 they do not,
- * 2 a log could not be read (missing, no cpuhp lines, garbled or truncated lines).
+ * 2 a log could not be read (missing, no cpuhp lines, garbled or truncated lines),
+ * 3 inconclusive: the CPUs that would show a difference could not be compared.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 		   "diff pairs CPUs by hart when both logs name every CPU's hart, else by number;\n"
 		   "--by cpu compares CPU numbers (an injected failure names a CPU number).\n"
 		   "LOG: a hartplug console log (cpuhp.trace=1) or Linux ftrace text with the cpuhp "
-		   "events.\nexit: 0 as expected, 1 not as expected, 2 unreadable input\n");
+		   "events.\nexit: 0 as expected, 1 not as expected, 2 unreadable input, 3 inconclusive\n");
 }
 
 int main(int argc, char **argv)

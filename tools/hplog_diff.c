@@ -37,6 +37,21 @@ static void make_seq(const struct cpu_log *c, struct seq *s)
 	}
 }
 
+/* A CPU that only came up, every step succeeding: the outcome a boot CPU has too. */
+static bool plain_bringup(const struct seq *s)
+{
+	if (s->undead || s->truncated) {
+		return false;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct event *e = s->ev[i];
+		if (e->kind != EV_CALL || is_down(e) || e->ret != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /*
  * Same callback? Between two hartplug logs, step numbers and who ran it (the CPU
  * itself or another) must match too; against Linux only the name and result can.
@@ -300,7 +315,7 @@ int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 	bool full_vs_min = (a.kind == LOG_FULL && b.kind == LOG_MINIMAL) ||
 			   (a.kind == LOG_MINIMAL && b.kind == LOG_FULL);
 	size_t np = pair_cpus(&a, &b, pairs, by_cpu);
-	unsigned identical = 0, split = 0, ordered = 0, bad = 0, boot_cpu = 0;
+	unsigned identical = 0, split = 0, ordered = 0, bad = 0, boot_cpu = 0, no_evidence = 0;
 	const char *first_bad = NULL;
 	char label[64];
 
@@ -315,10 +330,21 @@ int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 			snprintf(label, sizeof(label), "cpu %d", pr->cpu_a);
 		}
 		if (pr->hart >= 0 && (pr->cpu_a == 0) != (pr->cpu_b == 0)) {
-			/* The firmware booted a different hart in each run: nothing to compare. */
-			printf("%s: the boot CPU of run %s, never brought up there; not compared\n", label,
-			       pr->cpu_a == 0 ? "A" : "B");
-			boot_cpu++;
+			/*
+			 * The firmware booted a different hart in each run. The boot CPU is simply
+			 * online: that matches a plain bring-up in the other run, and nothing else
+			 * can be judged without the bring-up this run never made.
+			 */
+			const char *boot = pr->cpu_a == 0 ? "A" : "B", *other = pr->cpu_a == 0 ? "B" : "A";
+			if (plain_bringup(pr->cpu_a == 0 ? &sb : &sa)) {
+				printf("%s: the boot CPU of run %s, brought up plainly in run %s: the same "
+				       "outcome\n", label, boot, other);
+				boot_cpu++;
+			} else {
+				printf("%s: the boot CPU of run %s, but more than a plain bring-up in run %s: "
+				       "no evidence to compare\n", label, boot, other);
+				no_evidence++;
+			}
 			continue;
 		}
 		if (sa.truncated || sb.truncated) {
@@ -387,12 +413,19 @@ int cmd_diff(const char *path_a, const char *path_b, bool by_cpu)
 			split++;
 		}
 	}
-	char boot_note[64];
-	snprintf(boot_note, sizeof(boot_note), " (boot harts differ: %u not compared)", boot_cpu);
+	char boot_note[80];
+	snprintf(boot_note, sizeof(boot_note), " (boot harts differ: %u compared by outcome only)",
+		 boot_cpu);
 	if (bad) {
 		printf("verdict: NOT as expected: %u of %zu CPUs differ unexpectedly (first: %s)\n", bad,
 		       np, first_bad);
 		return 1;
+	}
+	if (no_evidence) {
+		printf("verdict: inconclusive: %u CPUs could not be compared (the boot CPU in one run, "
+		       "more than a plain bring-up in the other); boot both runs on the same hart "
+		       "(--icount always boots hart 0)\n", no_evidence);
+		return 3;
 	}
 	if (linux_involved) {
 		printf("verdict: as expected: the callbacks both kernels have run in the same order on "
