@@ -245,8 +245,27 @@ static int selftest_logflood(void)
 	return 0;
 }
 
+/* debug ipi CPU: a bare software interrupt, whatever the CPU's state (firmware tests). */
+static int debug_ipi(const char *arg)
+{
+	unsigned long cpu;
+
+	if (!parse_ulong(arg, &cpu) || cpu >= nr_cpu_ids) {
+		return shell_fail("debug", arg, -EINVAL);
+	}
+	int err = arch_send_ipi((unsigned int)cpu);
+	if (err) {
+		return shell_fail("debug ipi", arg, err);
+	}
+	console_printf("debug: IPI to CPU%lu accepted by the firmware\n", cpu);
+	return 0;
+}
+
 static int cmd_debug(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "ipi") == 0) {
+		return debug_ipi(argv[2]);
+	}
 	if (argc != 2) {
 		return shell_usage("debug");
 	}
@@ -287,4 +306,5 @@ static int cmd_debug(int argc, char **argv)
 	}
 	return shell_usage("debug");
 }
-SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake", cmd_debug);
+SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake|ipi CPU",
+	      cmd_debug);

@@ -25,15 +25,28 @@ struct call {
 unsigned long smp_offline_ipi_count;
 unsigned long smp_call_raced_offline;
 
+unsigned long smp_ipi_send_failed;
+
 void smp_send_ipi(unsigned int cpu, unsigned int reason)
 {
 	/*
 	 * The reason must be visible before the interrupt that makes the target look. If
 	 * reasons were pending already, an interrupt is on its way (the handler clears the
 	 * pending interrupt before it takes the reasons) and will find this one too.
+	 * Should the firmware refuse or lose it, the reasons stay pending and the
+	 * target's next tick takes them (smp_ipi_poll): late, never lost.
 	 */
 	if (!__atomic_fetch_or(&cpus[cpu].ipi_pending, reason, __ATOMIC_SEQ_CST)) {
-		arch_send_ipi(cpu);
+		if (arch_send_ipi(cpu)) {
+			atomic_add(&smp_ipi_send_failed, 1);
+		}
+	}
+}
+
+void smp_ipi_poll(void)
+{
+	if (READ_ONCE(this_cpu()->ipi_pending)) {
+		smp_ipi_interrupt();
 	}
 }
 

@@ -5,6 +5,7 @@
  * the next tick.
  */
 #include "sched.h"
+#include "smp.h"
 #include "percpu.h"
 #include "log.h"
 #include "arch.h"
@@ -82,6 +83,7 @@ void timer_interrupt(void)
 			tb->next_tick = now + tick_period();   /* missed ticks are not replayed */
 		}
 		sched_tick();
+		smp_ipi_poll();          /* reasons whose IPI the firmware refused or lost */
 	}
 	sched_wake_sleepers(now);
 	sched_timer_reprogram();

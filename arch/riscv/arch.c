@@ -125,12 +125,14 @@ void arch_cpu_idle(void)
 	wfi();
 }
 
-void arch_send_ipi(unsigned int cpu)
+int arch_send_ipi(unsigned int cpu)
 {
 	long err = sbi_send_ipi_one(cpus[cpu].hartid);
 	if (err) {
 		pr_err("IPI to CPU%u (hart %lu) failed: %s\n", cpu, cpus[cpu].hartid, sbi_err_name(err));
+		return sbi_err_to_errno(err);
 	}
+	return 0;
 }
 
 /* Test aid: where secondaries are started, to reproduce OpenSBI 1.1's stale start. */
@@ -279,6 +281,7 @@ static void exit_device_write(uint32_t v)
 
 void arch_poweroff(void)
 {
+	sbi_report_emulation();
 	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE);
 	exit_device_write(EXIT_PASS);
 	arch_cpu_halt();
@@ -286,6 +289,7 @@ void arch_poweroff(void)
 
 void arch_reboot(void)
 {
+	sbi_report_emulation();
 	sbi_system_reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
 	exit_device_write(EXIT_RESET);
 	arch_cpu_halt();

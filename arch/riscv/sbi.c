@@ -6,6 +6,9 @@
 #include <string.h>
 #include "sbi.h"
 #include "err.h"
+#include "log.h"
+#include "param.h"
+#include <stdio.h>
 
 struct sbi_info sbi;
 
@@ -99,8 +102,50 @@ long sbi_hart_suspend(uint32_t type)
 	return sbi_call(SBI_EXT_HSM, 3, type, 0, 0).error;
 }
 
+/*
+ * Test aids. sbi.ipi=refuse|drop: what other firmware does with an IPI to a hart that
+ * is not STARTED or SUSPENDED. OpenSBI v1.7-v1.8 refuse it (INVALID_PARAM); v1.1 and
+ * later upstream drop it. Emulated here, before the ecall, so the kernel can be shown
+ * never to depend on such an IPI on the firmware CI has. sbi.ipi=lossy: a faulty
+ * firmware that silently loses one IPI in eight, whatever the target's state.
+ */
+enum ipi_emulation { IPI_AS_IS, IPI_REFUSE, IPI_DROP, IPI_LOSSY };
+static enum ipi_emulation ipi_emulation;
+static unsigned long ipi_sent, ipi_lost;
+
+static int param_ipi(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	(void)cl;
+	if (bp->value && strcmp(bp->value, "refuse") == 0) {
+		ipi_emulation = IPI_REFUSE;
+	} else if (bp->value && strcmp(bp->value, "drop") == 0) {
+		ipi_emulation = IPI_DROP;
+	} else if (bp->value && strcmp(bp->value, "lossy") == 0) {
+		ipi_emulation = IPI_LOSSY;
+	} else {
+		snprintf(err, len, "'sbi.ipi': refuse, drop or lossy");
+		return -EINVAL;
+	}
+	return 0;
+}
+BOOT_PARAM("sbi.ipi", param_ipi);
+
 long sbi_send_ipi_one(unsigned long hartid)
 {
+	if (ipi_emulation == IPI_LOSSY) {
+		if (__atomic_add_fetch(&ipi_sent, 1, __ATOMIC_RELAXED) % 8 == 0) {
+			__atomic_add_fetch(&ipi_lost, 1, __ATOMIC_RELAXED);
+			return SBI_SUCCESS;
+		}
+	} else if (ipi_emulation != IPI_AS_IS) {
+		long st = sbi_hart_get_status(hartid);
+		if (st != SBI_HSM_STARTED && st != SBI_HSM_SUSPENDED) {
+			bool refuse = ipi_emulation == IPI_REFUSE;
+			pr_warn("sbi.ipi=%s: IPI to hart %lu %s (HSM status %ld)\n",
+				refuse ? "refuse" : "drop", hartid, refuse ? "refused" : "dropped", st);
+			return refuse ? SBI_ERR_INVALID_PARAM : SBI_SUCCESS;
+		}
+	}
 	/* hart_mask = bit 0, hart_mask_base = the hart: one hart whatever its id. */
 	return sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0).error;
 }
@@ -136,4 +181,11 @@ long sbi_system_reset(uint32_t type, uint32_t reason)
 {
 	/* Not gated on the probe: panic may come before it, and a missing SRST just fails. */
 	return sbi_call(SBI_EXT_SRST, 0, type, reason, 0).error;
+}
+
+void sbi_report_emulation(void)
+{
+	if (ipi_emulation == IPI_LOSSY) {
+		pr_notice("sbi.ipi=lossy: %lu of %lu IPIs lost\n", ipi_lost, ipi_sent);
+	}
 }

@@ -54,8 +54,12 @@ void arch_wait_brief(uint64_t ticks);
 void arch_cpu_idle(void);
 
 /* ---- inter-processor interrupts ---- */
-/* Raises the software interrupt on @cpu. The caller has set its reason bits first. */
-void arch_send_ipi(unsigned int cpu);
+/*
+ * Raises the software interrupt on @cpu. The caller has set its reason bits first.
+ * 0, or -errno when the firmware refused (reported in one line); the target's tick
+ * finds reasons whose IPI never came (smp_ipi_poll), so a refusal only delays them.
+ */
+int arch_send_ipi(unsigned int cpu);
 
 /* ---- starting and stopping harts (SBI HSM) ---- */
 enum arch_cpu_status {
