@@ -8,6 +8,8 @@
 #include "err.h"
 #include "log.h"
 #include "param.h"
+#include "cmdline.h"
+#include "kernel.h"
 #include <stdio.h>
 
 struct sbi_info sbi;
@@ -86,15 +88,64 @@ const char *sbi_err_name(long sbi_err)
 	return "SBI_ERR_UNKNOWN";
 }
 
+/*
+ * Test aid, sbi.fault=KIND:HART: a firmware fault on one hart. start_error: hart_start
+ * fails (SBI_ERR_FAILED); no_arrive: hart_start succeeds but the hart never runs;
+ * stuck_stop: once the hart asks to stop, it stays STOP_PENDING for good.
+ */
+enum hsm_fault { FAULT_NONE, FAULT_START_ERROR, FAULT_NO_ARRIVE, FAULT_STUCK_STOP };
+static enum hsm_fault hsm_fault;
+static unsigned long fault_hart;
+static bool fault_stop_asked;
+
+static int param_fault(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	static const char *const kinds[] = { "start_error", "no_arrive", "stuck_stop" };
+	unsigned long hart;
+
+	(void)cl;
+	for (unsigned int k = 0; bp->value && k < ARRAY_SIZE(kinds); k++) {
+		size_t n = strlen(kinds[k]);
+		if (strncmp(bp->value, kinds[k], n) == 0 && bp->value[n] == ':' &&
+		    parse_ulong(bp->value + n + 1, &hart)) {
+			hsm_fault = (enum hsm_fault)(k + 1);
+			fault_hart = hart;
+			return 0;
+		}
+	}
+	snprintf(err, len, "'sbi.fault': start_error:HART, no_arrive:HART or stuck_stop:HART");
+	return -EINVAL;
+}
+BOOT_PARAM("sbi.fault", param_fault);
+
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque)
 {
+	if (hsm_fault == FAULT_START_ERROR && hartid == fault_hart) {
+		return SBI_ERR_FAILED;
+	}
+	if (hsm_fault == FAULT_NO_ARRIVE && hartid == fault_hart) {
+		return SBI_SUCCESS;
+	}
 	return sbi_call(SBI_EXT_HSM, 0, hartid, addr, opaque).error;
 }
 
 long sbi_hart_get_status(unsigned long hartid)
 {
+	if (hsm_fault == FAULT_STUCK_STOP && hartid == fault_hart &&
+	    __atomic_load_n(&fault_stop_asked, __ATOMIC_ACQUIRE)) {
+		return SBI_HSM_STOP_PENDING;
+	}
 	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
 	return r.error ? r.error : r.value;
+}
+
+bool sbi_fault_stop_sticks(unsigned long hartid)
+{
+	if (hsm_fault != FAULT_STUCK_STOP || hartid != fault_hart) {
+		return false;
+	}
+	__atomic_store_n(&fault_stop_asked, true, __ATOMIC_RELEASE);
+	return true;
 }
 
 long sbi_hart_suspend(uint32_t type)

@@ -109,6 +109,12 @@ void cpuhp_set_trace(bool on)
 	trace_on = on;
 }
 
+void cpuhp_mark_unusable(unsigned int cpu, const char *why)
+{
+	cpuhp_state[cpu].unusable = why;
+	pr_err("CPU%u (hart %lu): marked unusable: %s\n", cpu, cpus[cpu].hartid, why);
+}
+
 const char *cpuhp_state_name(int state)
 {
 	if (state < 0 || state >= CPUHP_STATE_COUNT) {

@@ -36,7 +36,8 @@ struct cpuhp_step {
  * @should_run: a job for @thread is pending; @result its outcome
  * @single_*: one callback for @thread to run (registration), @done_single when done
  * @done_up/@done_down: completions the control CPU waits on
- * @unusable: the hart misbehaved (did not arrive, did not stop): never started again
+ * @unusable: why the hart is never started again (it failed to start, did not
+ *            arrive, did not stop), or NULL; set by cpuhp_mark_unusable()
  * @booted_once: reached AP_ONLINE_IDLE at least once
  * Everything but @state (written by the CPU itself while it runs STARTING states) is
  * changed under cpu_add_remove_lock or by the thread acting for the holder.
@@ -59,7 +60,7 @@ struct cpuhp_cpu_state {
 		int result;
 	} single;
 	struct completion done_single;
-	bool unusable;
+	const char *unusable;
 	bool booted_once;
 	int failed_at;          /* state of the last callback that failed (for reports) */
 };
@@ -130,6 +131,9 @@ void cpu_smt_set_control(int control);
 void cpu_smt_sysfs_init(void);
 /* _cpu_up with the maps lock held (up.c). */
 int cpu_up_locked(unsigned int cpu, int target);
+
+/* A hart that misbehaved is never started again; @why shows in cpuN/hotplug/unusable. */
+void cpuhp_mark_unusable(unsigned int cpu, const char *why);
 
 /* up.c / core.c helpers shared inside kernel/hotplug */
 int cpuhp_check_down_target(unsigned int cpu, int target);

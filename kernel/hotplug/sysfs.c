@@ -91,6 +91,12 @@ static int store_fail(void *arg, const char *value)
 	return cpuhp_fail_store(cpu_of(arg), state);
 }
 
+static int show_unusable(void *arg, char *buf, size_t len)
+{
+	const char *why = cpuhp_state[cpu_of(arg)].unusable;
+	return snprintf(buf, len, "%s\n", why ? why : "0");
+}
+
 static int show_hsm(void *arg, char *buf, size_t len)
 {
 	long fw;
@@ -113,6 +119,8 @@ void cpuhp_sysfs_init(void)
 		err |= sysfs_add_file(path, show_target, store_target, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/fail", cpu);
 		err |= sysfs_add_file(path, show_fail, store_fail, arg);
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/unusable", cpu);
+		err |= sysfs_add_file(path, show_unusable, NULL, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hsm_status", cpu);
 		err |= sysfs_add_file(path, show_hsm, NULL, arg);
 	}

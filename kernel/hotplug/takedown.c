@@ -69,7 +69,7 @@ static int wait_hart_stopped(unsigned int cpu)
 		}
 		arch_wait_brief(hz / 1000000 + 1);
 	}
-	pr_err("CPU%u: hart %lu did not stop within %u ms (HSM status %s); marked unusable\n", cpu,
+	pr_err("CPU%u: hart %lu did not stop within %u ms (HSM status %s)\n", cpu,
 	       cpus[cpu].hartid, DEAD_TIMEOUT_MS,
 	       status < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(status));
 	return -ETIMEDOUT;
@@ -94,11 +94,10 @@ int takedown_cpu(unsigned int cpu)
 		return err;
 	}
 	if (wait_for_completion_timeout(&st->done_down, DEAD_TIMEOUT_MS)) {
-		pr_err("CPU%u: did not report dead within %u ms; marked unusable\n", cpu,
-		       DEAD_TIMEOUT_MS);
-		st->unusable = true;
+		pr_err("CPU%u: did not report dead within %u ms\n", cpu, DEAD_TIMEOUT_MS);
+		cpuhp_mark_unusable(cpu, "did not report dead");
 	} else if (wait_hart_stopped(cpu)) {
-		st->unusable = true;
+		cpuhp_mark_unusable(cpu, "its hart did not stop");
 	}
 	return 0;
 }

@@ -166,6 +166,10 @@ int bringup_cpu(unsigned int cpu)
 	if (err) {
 		pr_err("CPU%u (hart %lu): failed to start: %s (%s)\n", cpu, c->hartid,
 		       arch_fw_err_name(fw), err_name(err));
+		/* -EBUSY: the handshake was not idle, a bug already reported; not the hart's. */
+		if (err != -EBUSY) {
+			cpuhp_mark_unusable(cpu, "the firmware failed to start it");
+		}
 		return err;
 	}
 	if (wait_for_completion_timeout(&st->done_up, ARRIVAL_TIMEOUT_MS)) {
@@ -174,7 +178,7 @@ int bringup_cpu(unsigned int cpu)
 			pr_err("CPU%u (hart %lu): did not come online within %u ms (HSM status %s); skipped\n",
 			       cpu, c->hartid, ARRIVAL_TIMEOUT_MS,
 			       hs < 0 ? arch_fw_err_name(fw) : arch_cpu_status_name(hs));
-			st->unusable = true;
+			cpuhp_mark_unusable(cpu, "did not come online");
 			return -ETIMEDOUT;
 		}
 		/* It claimed its place just now: it runs kernel code and will arrive. */
@@ -211,6 +215,7 @@ static int _cpu_up(unsigned int cpu, int target)
 
 	lockdep_assert_cpus_held();
 	if (st->unusable) {
+		pr_err("CPU%u: unusable (%s): not started again\n", cpu, st->unusable);
 		return -EIO;
 	}
 	if (st->state >= target) {

@@ -5,7 +5,7 @@ it, and a faulty firmware may lose one. The kernel must never depend on such an 
 and must survive a lost one."""
 import re
 
-from harness import boot, cpulist
+from harness import boot, cpulist, only
 
 CPU = "/sys/devices/system/cpu"
 EMULATED = r"sbi\.ipi=\w+: IPI to hart \d+ (refused|dropped)"
@@ -79,3 +79,94 @@ def test_lost_ipis_are_survived(config):
     b.expect(re.search(r"lost 0, refused 0, offline IPIs 0", b.output_of("ipistorm 20")), "storm")
     m = re.search(r"sbi\.ipi=lossy: (\d+) of (\d+) IPIs lost", b.out)
     b.expect(m is not None and int(m.group(1)) > 0, "the emulation lost no IPI: it proved nothing")
+
+
+def boot_not_on(hart, config, cmds, **kw):
+    """Boots until the firmware's lottery picks a boot hart other than @hart (a fault
+    injected on the boot hart would never fire); at most 8 tries."""
+    for _ in range(8):
+        b = boot(config, cmds, **kw)
+        m = re.search(r"booting on hart (\d+)", b.out)
+        if m and int(m.group(1)) != hart:
+            return b
+    raise AssertionError(f"the firmware booted hart {hart} eight times running")
+
+
+def cpu_of_hart(b, hart, ncpus):
+    ids = [b.output_of(f"cat {CPU}/cpu{n}/hart_id").strip() for n in range(ncpus)]
+    return ids.index(str(hart))
+
+
+FAULT_CHECK = [f"cat {CPU}/cpu{n}/hart_id" for n in range(4)] + \
+              [f"cat {CPU}/cpu{n}/hotplug/unusable" for n in range(4)]
+
+
+def test_hart_start_error(config):
+    """sbi.fault=start_error:3: hart_start of hart 3 fails. Boot reports it in one line
+    and marks its CPU unusable with the reason in cpuN/hotplug/unusable; the others come
+    up; an online write is refused (EIO with a log line; EPERM where hotplug is compiled
+    out); `hotplug check` is clean."""
+    cmds = [f"cat {CPU}/online"] + FAULT_CHECK
+    cmds += [f"echo 1 > {CPU}/cpu{n}/online" for n in (1, 2, 3)] + ["hotplug check"]
+    b = boot_not_on(3, config, cmds, smp=4, append="sbi.fault=start_error:3")
+    b.expect_clean()
+    cpu = cpu_of_hart(b, 3, 4)
+    b.expect(b.lines(rf"CPU{cpu} \(hart 3\): failed to start: SBI_ERR_FAILED"), "reported")
+    b.expect(b.output_of(f"cat {CPU}/cpu{cpu}/hotplug/unusable").strip() ==
+             "the firmware failed to start it", "reason in sysfs")
+    b.expect(cpulist(b.output_of(f"cat {CPU}/online")) == {0, 1, 2, 3} - {cpu}, "others up")
+    refused = b.output_of(f"echo 1 > {CPU}/cpu{cpu}/online").strip()
+    if config == "hotplug":
+        b.expect(refused.endswith("(EIO)") and b.lines(rf"CPU{cpu}: unusable \(the firmware failed "
+                                                       r"to start it\): not started again"), refused)
+    else:
+        b.expect(refused.endswith("(EPERM)"), refused)
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "check")
+
+
+def test_hart_that_never_runs(config):
+    """sbi.fault=no_arrive:3: hart_start of hart 3 succeeds but the hart never runs. After
+    the arrival timeout its CPU is reported with its HSM status, marked unusable (reason
+    in sysfs) and skipped; boot goes on; an online write is refused; `hotplug check` is
+    clean."""
+    cmds = [f"cat {CPU}/online"] + FAULT_CHECK
+    cmds += [f"echo 1 > {CPU}/cpu{n}/online" for n in (1, 2, 3)] + ["hotplug check"]
+    b = boot_not_on(3, config, cmds, smp=4, timeout=120, append="sbi.fault=no_arrive:3")
+    b.expect_clean()
+    cpu = cpu_of_hart(b, 3, 4)
+    b.expect(b.lines(rf"CPU{cpu} \(hart 3\): did not come online within \d+ ms \(HSM status \w+\); "
+                     "skipped"), "timeout report")
+    b.expect(b.output_of(f"cat {CPU}/cpu{cpu}/hotplug/unusable").strip() == "did not come online",
+             "reason in sysfs")
+    b.expect(cpulist(b.output_of(f"cat {CPU}/online")) == {0, 1, 2, 3} - {cpu}, "others up")
+    refused = b.output_of(f"echo 1 > {CPU}/cpu{cpu}/online").strip()
+    b.expect(refused.endswith("(EIO)" if config == "hotplug" else "(EPERM)"), refused)
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "check")
+
+
+@only("hotplug")
+def test_hart_stuck_stopping(config):
+    """sbi.fault=stuck_stop:3: once hart 3 asks to stop, the firmware says STOP_PENDING for
+    good. Taking its CPU down reports the hart that did not stop with its status, marks
+    the CPU unusable (reason in sysfs), and the offline still completes; bringing it
+    back is refused (EIO, one line); the other CPUs cycle normally; `hotplug check` is
+    clean."""
+    cmds = [f"cat {CPU}/cpu{n}/hart_id" for n in range(4)]
+    cmds += [f"echo 0 > {CPU}/cpu{n}/online" for n in (1, 2, 3)]
+    cmds += [f"cat {CPU}/cpu{n}/hotplug/unusable" for n in (1, 2, 3)]
+    cmds += [f"echo 1 > {CPU}/cpu{n}/online" for n in (1, 2, 3)]
+    cmds += [f"cat {CPU}/online", "hotplug check"]
+    b = boot_not_on(3, config, cmds, smp=4, append="sbi.fault=stuck_stop:3")
+    b.expect_clean()
+    cpu = cpu_of_hart(b, 3, 4)
+    b.expect(b.lines(rf"CPU{cpu}: hart 3 did not stop within \d+ ms \(HSM status STOP_PENDING\)"),
+             "reported")
+    for n in (1, 2, 3):
+        why = b.output_of(f"cat {CPU}/cpu{n}/hotplug/unusable").strip()
+        back = b.output_of(f"echo 1 > {CPU}/cpu{n}/online").strip()
+        if n == cpu:
+            b.expect(why == "its hart did not stop" and back.endswith("(EIO)"), f"cpu{n}: {why} / {back}")
+        else:
+            b.expect(why == "0" and back == "", f"cpu{n}: {why} / {back}")
+    b.expect(cpulist(b.output_of(f"cat {CPU}/online")) == {0, 1, 2, 3} - {cpu}, "online")
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "check")
