@@ -11,6 +11,7 @@ struct err_desc {
 static const struct err_desc errs[] = {
 	{ EPERM, "EPERM", "Operation not permitted" },
 	{ ENOENT, "ENOENT", "No such file or directory" },
+	{ ESRCH, "ESRCH", "No such process" },
 	{ EIO, "EIO", "Input/output error" },
 	{ ENXIO, "ENXIO", "No such device or address" },
 	{ E2BIG, "E2BIG", "Argument list too long" },

@@ -29,9 +29,15 @@ static spinlock_t tasks_lock = SPINLOCK_INIT;
 static struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
 static int next_pid = 1;
 
+/*
+ * The running task, in one load (arch_this_cpu_current): a task preempted between
+ * finding its CPU and reading that CPU's current could resume elsewhere and come back
+ * with whatever now runs on its old CPU (that CPU's idle task, say; debug taskrace
+ * faulted so). Once read, the answer holds: a task is itself wherever it runs.
+ */
 struct task *sched_current(void)
 {
-	return this_cpu()->current;
+	return arch_this_cpu_current();
 }
 
 struct task *sched_idle_task(unsigned int cpu)
@@ -69,6 +75,8 @@ void sched_init_cpu(unsigned int cpu)
 	c->rq_count = 0;
 	memset(idle, 0, sizeof(*idle));
 	snprintf(idle->name, sizeof(idle->name), "idle/%u", cpu);
+	idle->magic = TASK_MAGIC;
+	idle->refs = 1;               /* never dropped: idle tasks are static */
 	idle->is_idle = true;
 	idle->bound = true;
 	idle->cpu = cpu;
@@ -134,16 +142,22 @@ void might_sleep(void)
 
 /* ---- run queues ---- */
 
-/* Locks the run queue that owns @t; returns its CPU. Interrupts must be off. */
+/*
+ * Locks the run queue that owns @t; returns its CPU. Interrupts must be off. A task
+ * on its way between queues (@migrating: taken off one under its lock, not yet put on
+ * the next) belongs to no queue: wait until place_task() has put it somewhere, or two
+ * CPUs could each think it is theirs.
+ */
 static unsigned int lock_task_rq(struct task *t)
 {
 	for (;;) {
 		unsigned int cpu = READ_ONCE(t->cpu);
 		raw_spin_lock(&cpus[cpu].rq_lock);
-		if (READ_ONCE(t->cpu) == cpu) {
+		if (READ_ONCE(t->cpu) == cpu && !load_acquire(&t->migrating)) {
 			return cpu;
 		}
 		raw_spin_unlock(&cpus[cpu].rq_lock);
+		arch_wait_brief(1);
 	}
 }
 
@@ -220,6 +234,7 @@ static unsigned int select_cpu(struct task *t)
 }
 
 /* Puts a runnable task that is on no queue and no CPU onto a suitable queue. */
+/* Puts a task that is @migrating (no queue's) on the best CPU it may use. */
 static void place_task(struct task *t)
 {
 	unsigned int target = select_cpu(t);
@@ -228,6 +243,7 @@ static void place_task(struct task *t)
 	raw_spin_lock(&c->rq_lock);
 	WRITE_ONCE(t->cpu, target);
 	enqueue_locked(c, t);
+	store_release(&t->migrating, false);
 	raw_spin_unlock(&c->rq_lock);
 	resched_cpu(target);
 }
@@ -249,8 +265,7 @@ static void sched_finish_switch(void)
 		place_task(m);
 	}
 	if (prev_dead) {
-		kfree(prev_dead->stack);
-		kfree(prev_dead);
+		task_put(prev_dead);       /* its own reference: gone once nobody holds one */
 	}
 }
 
@@ -274,6 +289,7 @@ static void __schedule(bool preempt)
 			    (cpu_takes_tasks(c->id) || prev->bound)) {
 				enqueue_locked(c, prev);
 			} else {
+				prev->migrating = true;
 				c->migrate = prev;
 			}
 		}
@@ -354,6 +370,7 @@ bool sched_try_wake(struct task *t, int from_state)
 			if (t->bound || (cpumask_test(&t->allowed, cpu) && cpu_takes_tasks(cpu))) {
 				enqueue_locked(&cpus[cpu], t);
 			} else {
+				t->migrating = true;
 				place = true;
 			}
 		}
@@ -398,6 +415,8 @@ struct task *kthread_create(void (*fn)(void *), void *arg, const char *name)
 		return NULL;
 	}
 	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->magic = TASK_MAGIC;
+	t->refs = 1;
 	t->fn = fn;
 	t->arg = arg;
 	t->state = TASK_SLEEPING;     /* not started until woken */
@@ -452,18 +471,27 @@ int sched_set_affinity(struct task *t, const struct cpumask *mask)
 	unsigned int cpu;
 	bool place = false, kick = false;
 
+	if (!task_check(t, __func__)) {
+		return -ESRCH;
+	}
 	cpumask_and(&ok, mask, &cpu_active_mask);
 	if (cpumask_empty(&ok) || t->bound || t->is_idle) {
 		return -EINVAL;
 	}
 	flags = arch_irq_save();
 	cpu = lock_task_rq(t);
+	if (t->state == TASK_DEAD) {
+		raw_spin_unlock(&cpus[cpu].rq_lock);
+		arch_irq_restore(flags);
+		return -ESRCH;             /* exited: a held reference keeps only the memory */
+	}
 	t->allowed = *mask;
 	if (!cpumask_test(mask, cpu)) {
 		if (t->on_cpu) {
 			kick = true;           /* schedule() on that CPU moves it */
 		} else if (t->on_rq) {
 			dequeue_locked(&cpus[cpu], t);
+			t->migrating = true;
 			place = true;
 		} else {
 			WRITE_ONCE(t->cpu, cpumask_next(&ok, 0));
@@ -514,6 +542,30 @@ void sched_for_each_task(task_visit_fn fn, void *arg)
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
+void task_get(struct task *t)
+{
+	atomic_add(&t->refs, 1);
+}
+
+void task_put(struct task *t)
+{
+	if (task_check(t, "task_put") && atomic_sub(&t->refs, 1) == 0) {
+		t->magic = 0;
+		kfree(t->stack);
+		kfree(t);
+	}
+}
+
+bool task_check(const struct task *t, const char *what)
+{
+	if (READ_ONCE(t->magic) == TASK_MAGIC) {
+		return true;
+	}
+	pr_err("BUG: %s: task %p used after it was freed (magic %08x)\n", what, (const void *)t,
+	       READ_ONCE(t->magic));
+	return false;
+}
+
 struct task *sched_find_task(int pid)
 {
 	struct task *found = NULL;
@@ -524,6 +576,9 @@ struct task *sched_find_task(int pid)
 		if (t->pid == pid) {
 			found = t;
 		}
+	}
+	if (found) {
+		task_get(found);           /* still listed, so not dead: its own ref holds */
 	}
 	spin_unlock_irqrestore(&tasks_lock, flags);
 	return found;
@@ -585,6 +640,7 @@ static void push_tasks(unsigned int cpu)
 		struct task *t = list_entry(pos, struct task, run_node);
 		if (!t->percpu_thread) {
 			dequeue_locked(c, t);
+			t->migrating = true;
 			list_add_tail(&t->run_node, &moving);
 		}
 	}

@@ -35,6 +35,7 @@ static int cmd_ps(int argc, char **argv)
 }
 SHELL_COMMAND("ps", "ps", cmd_ps);
 
+/* The task named by @text, with a reference the caller drops (task_put). */
 static int parse_pid(const char *cmd, const char *text, struct task **out)
 {
 	unsigned long pid;
@@ -57,13 +58,12 @@ static int cmd_taskset(int argc, char **argv)
 	if ((err = parse_pid("taskset", argv[1], &t))) {
 		return err;
 	}
-	if ((err = cpulist_parse(argv[2], &mask))) {
-		return shell_fail("taskset", argv[2], err);
+	err = cpulist_parse(argv[2], &mask);
+	if (!err) {
+		err = sched_set_affinity(t, &mask);
 	}
-	if ((err = sched_set_affinity(t, &mask))) {
-		return shell_fail("taskset", argv[2], err);
-	}
-	return 0;
+	task_put(t);
+	return err ? shell_fail("taskset", argv[2], err) : 0;
 }
 SHELL_COMMAND("taskset", "taskset PID CPULIST", cmd_taskset);
 
@@ -114,11 +114,12 @@ static int cmd_kill(int argc, char **argv)
 	if ((err = parse_pid("kill", argv[1], &t))) {
 		return err;
 	}
-	if (t->fn != busy_fn) {
-		return shell_fail("kill", argv[1], -EPERM);   /* only shell-started tasks */
+	bool ours = t->fn == busy_fn;          /* only shell-started tasks */
+	if (ours) {
+		WRITE_ONCE(t->should_stop, true);
 	}
-	WRITE_ONCE(t->should_stop, true);
-	return 0;
+	task_put(t);
+	return ours ? 0 : shell_fail("kill", argv[1], -EPERM);
 }
 SHELL_COMMAND("kill", "kill PID (tasks started by busy)", cmd_kill);
 

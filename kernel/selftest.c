@@ -245,6 +245,62 @@ static int selftest_logflood(void)
 	return 0;
 }
 
+/* ---- task lifetime: look tasks up while they exit by themselves ---- */
+
+static void short_fn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 3; i++) {
+		yield();
+	}
+}
+
+/*
+ * debug taskrace: short-lived tasks, each looked up by pid, moved and told to stop
+ * (what taskset and kill do) over and over while it exits on another CPU. The lookup's
+ * reference keeps a dying task's memory valid: a use after free would be reported.
+ */
+static int selftest_taskrace(void)
+{
+	unsigned long alive = 0, exited = 0, gone = 0;
+	unsigned int next = 0;
+
+	for (unsigned int i = 0; i < 500; i++) {
+		struct task *t = kthread_create(short_fn, NULL, "short");
+		if (!t) {
+			return shell_fail("debug", "taskrace", -ENOMEM);
+		}
+		int pid = t->pid;
+		wake_up_task(t);           /* from here on only the pid is ours */
+		for (int k = 0; k < 16; k++) {
+			struct task *f = sched_find_task(pid);
+			if (!f) {
+				gone++;
+				break;
+			}
+			struct cpumask one;
+			next = cpumask_next(&cpu_active_mask, next + 1);
+			if (next >= NR_CPUS) {
+				next = cpumask_next(&cpu_active_mask, 0);
+			}
+			cpumask_clear(&one);
+			cpumask_set(&one, next);
+			int err = sched_set_affinity(f, &one);
+			WRITE_ONCE(f->should_stop, true);
+			task_put(f);
+			if (err == -ESRCH) {
+				exited++;
+			} else {
+				alive++;
+			}
+			yield();
+		}
+	}
+	console_printf("taskrace: 500 tasks; lookups found %lu alive, %lu exiting, %lu gone\n", alive,
+		       exited, gone);
+	return 0;
+}
+
 /* debug ipi CPU: a bare software interrupt, whatever the CPU's state (firmware tests). */
 static int debug_ipi(const char *arg)
 {
@@ -298,6 +354,9 @@ static int cmd_debug(int argc, char **argv)
 		console_printf("debug: called lock-requiring functions without their locks\n");
 		return 0;
 	}
+	if (strcmp(argv[1], "taskrace") == 0) {
+		return selftest_taskrace();
+	}
 	if (strcmp(argv[1], "handshake") == 0) {
 		bool refused = cpu_boot_selftest_illegal(this_cpu_id());
 		console_printf("debug: illegal boot-handshake move %s\n",
@@ -306,5 +365,5 @@ static int cmd_debug(int argc, char **argv)
 	}
 	return shell_usage("debug");
 }
-SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake|ipi CPU",
+SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake|taskrace|ipi CPU",
 	      cmd_debug);

@@ -31,6 +31,12 @@ void arch_cpu_init(void);
 /* ---- identity ---- */
 /* The calling CPU's per-CPU block. Valid from the first instruction of C code. */
 struct cpu *arch_this_cpu(void);
+/*
+ * This CPU's current task (struct cpu's @current), read in one instruction: a task
+ * preempted between finding its CPU and reading that CPU's current could resume on
+ * another CPU and come back with whatever now runs on the old one.
+ */
+struct task *arch_this_cpu_current(void);
 
 /* ---- interrupts (local CPU) ---- */
 unsigned long arch_irq_save(void);          /* disables, returns the previous state */

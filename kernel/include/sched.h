@@ -21,6 +21,7 @@ enum task_state {
 };
 
 #define TASK_NAME_LEN 16
+#define TASK_MAGIC 0x7461736bu     /* "task" */
 
 /**
  * struct task - a kernel thread
@@ -34,9 +35,14 @@ enum task_state {
  * @on_rq:         linked on @cpu's run queue; @cpu's rq_lock
  * @allowed:       CPUs it may run on
  * @bound:         bound to one CPU by kthread_bind(): parked, never migrated
+ * @refs:          references: the task's own (dropped once it is dead and switched
+ *                 away from) and one per task_get(); freed at zero
+ * @magic:         TASK_MAGIC while the memory is a task (freed memory is poisoned)
  */
 struct task {
 	struct arch_context ctx;
+	unsigned int magic;
+	int refs;
 	int preempt_count;
 	int state;
 	unsigned int cpu;
@@ -46,6 +52,7 @@ struct task {
 	bool bound;
 	bool should_park;
 	bool should_stop;
+	bool migrating;                 /* between two run queues: see lock_task_rq() */
 	bool urgent;                    /* queued ahead of others (stoppers) */
 	bool percpu_thread;             /* smpboot-style: parked with its CPU */
 	unsigned int sleep_cpu;         /* whose sleeper list holds sleep_node */
@@ -171,5 +178,16 @@ void sched_selftest_rq_unlocked(void);
 
 /* Wakes @t if it is in @from_state (scheduler internals; kthread_park.c unparks with it). */
 bool sched_try_wake(struct task *t, int from_state);
+
+/*
+ * Task references. sched_find_task() returns its task with a reference taken under the
+ * task list's lock, so the task cannot be freed while the caller uses it, even if it
+ * exits meanwhile; the caller drops it with task_put(). A task used after it was freed
+ * is reported (task_check), as the heap poisons freed memory.
+ */
+void task_get(struct task *t);
+void task_put(struct task *t);
+/* True if @t is a live task structure; else one BUG line naming @what. */
+bool task_check(const struct task *t, const char *what);
 
 #endif
