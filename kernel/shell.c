@@ -18,6 +18,7 @@
 #include "arch.h"
 #include "atomic.h"
 #include "command.h"
+#include "shell_words.h"
 #include "param.h"
 
 #define PROMPT "hartplug# "
@@ -120,61 +121,32 @@ static const struct shell_command *find_command(const char *name)
 	return NULL;
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t') {
-		s++;
-	}
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) {
-		s[--n] = 0;
-	}
-	return s;
-}
 
 int shell_exec(char *line)
 {
 	char *argv[ARGS_MAX];
-	int argc = 0;
+	struct shell_line sl;
 
-	line = trim(line);
-	if (!*line || *line == '#') {
+	switch (shell_split(line, argv, ARGS_MAX, &sl)) {
+	case SHELL_EMPTY:
 		return 0;
-	}
-	char *redirect = strchr(line, '>');
-	if (redirect) {
-		*redirect = 0;
-		char *path = trim(redirect + 1);
-		char *cmd = trim(line);
-		if (strncmp(cmd, "echo", 4) != 0 || (cmd[4] != ' ' && cmd[4] != 0) || !*path ||
-		    strchr(path, ' ')) {
-			console_printf("sh: redirection is only 'echo VALUE > FILE'\n");
-			return -EINVAL;
-		}
-		return echo_to_file(trim(cmd + 4), path);
-	}
-	for (char *p = line; *p;) {
-		while (*p == ' ' || *p == '\t') {
-			*p++ = 0;
-		}
-		if (!*p) {
-			break;
-		}
-		if (argc == ARGS_MAX) {
-			console_printf("sh: too many arguments (at most %d)\n", ARGS_MAX);
-			return -E2BIG;
-		}
-		argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t') {
-			p++;
-		}
+	case SHELL_BAD_REDIRECT:
+		console_printf("sh: redirection is only 'echo VALUE > FILE'\n");
+		return -EINVAL;
+	case SHELL_TOO_MANY:
+		console_printf("sh: too many arguments (at most %d)\n", ARGS_MAX);
+		return -E2BIG;
+	case SHELL_REDIRECT:
+		return echo_to_file(sl.value, sl.path);
+	case SHELL_WORDS:
+		break;
 	}
 	const struct shell_command *c = find_command(argv[0]);
 	if (!c) {
 		console_printf("sh: %s: command not found (try 'help')\n", argv[0]);
 		return -ENOENT;
 	}
-	return c->run(argc, argv);
+	return c->run(sl.argc, argv);
 }
 
 /* Echoes and runs one scripted command, as if typed at the prompt. */
@@ -189,7 +161,7 @@ static void run_scripted(const char *cmd, size_t len)
 	}
 	memcpy(line, cmd, len);
 	line[len] = 0;
-	char *t = trim(line);
+	char *t = shell_trim(line);
 	if (!*t || *t == '#') {
 		return;
 	}

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Benchmarks: prints figures, asserts nothing (targets are for people to read).
 Image size per configuration, boot time at -smp 4 and 64 under -icount, the hotplug
-bench (cycle, up and down beside the raw HSM floor) under -icount and default TCG, and
-the long soak under load.
+bench (cycle, up and down beside the raw HSM floor) under -icount and default TCG, the
+long soak under load, and the torture at 100,000 operations (-smp 4) and 10,000
+(-smp 8, 16).
 
-usage: tools/bench [--json FILE] [--only NAME] [--soak OPS]
+usage: tools/bench [--json FILE] [--only NAME] [--soak OPS] [--fuzz SECONDS]
 """
 import argparse
 import json
@@ -96,17 +97,67 @@ def soak(ops):
         figure(name, f"soak did not finish (exit {b.rc})", error=b.rc)
 
 
+TORTURE = (r"torture: (\d+) attempts: (\d+) succeeded, (\d+) expected failures \(injected\), (\d+) "
+           r"unexpected; (\d+) no-ops skipped; latency min (\d+) median (\d+) max (\d+) ns\n"
+           r"torture: (\d+) affinity changes; (\d+) cross-calls, offline IPIs (\d+), raced offline "
+           r"(\d+); work queued (\d+), executed (\d+), handed over \d+; offline CPUs not STOPPED "
+           r"(\d+)")
+
+
+def torture(runs):
+    """The reliability goal: 0 unexpected failures, 0 offline IPIs of either kind, 0 lost
+    work, 0 BUG/WARN, over 100,000 operations at -smp 4 and 10,000 at -smp 8 and 16."""
+    for smp, ops in runs:
+        seed = 20261201 + smp
+        cmd = f"hotplug torture {ops} {seed}"
+        b = harness.boot("hotplug", [cmd, "hotplug check"], smp=smp, timeout=max(600, ops // 50),
+                         append="loglevel=4")
+        name = f"torture [default TCG, -smp {smp}, {ops} operations, seed {seed}]"
+        m = re.search(TORTURE, b.out)
+        bugs = len(b.lines(r"BUG:|WARNING|Oops|Kernel panic"))
+        if not m:
+            figure(name, f"did not finish (exit {b.rc})", error=b.rc)
+            continue
+        v = list(map(int, m.groups()))
+        figure(name, f"{v[0]} attempts, {v[1]} succeeded, {v[2]} injected failures, {v[3]} "
+               f"unexpected; latency median {v[6] / 1000:.0f} us, max {v[7] / 1000:.0f} us; offline "
+               f"IPIs {v[10]}, raced {v[11]}; work lost {v[12] - v[13]}; harts not STOPPED {v[14]}; "
+               f"BUG/WARN lines {bugs}",
+               attempts=v[0], succeeded=v[1], injected=v[2], unexpected=v[3],
+               latency_median_ns=v[6], latency_max_ns=v[7], offline_ipis=v[10], raced_offline=v[11],
+               work_lost=v[12] - v[13], not_stopped=v[14], bug_lines=bugs)
+
+
+def fuzz(seconds):
+    """libFuzzer on each parser (tools/fuzz): executions and crashes. The goal is at
+    least 10 million executions each with none crashing (hours, so not in CI)."""
+    for target in ("dtb", "cmdline", "cpulist", "shell", "hplog"):
+        p = subprocess.run([os.path.join(ROOT, "tools", "fuzz"), target, "--seconds", str(seconds)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = p.stdout.decode("utf-8", "replace")
+        m = re.search(r"Done (\d+) runs in (\d+) second", out)
+        crashed = p.returncode != 0 or "==ERROR" in out or "deadly signal" in out
+        runs = int(m.group(1)) if m else 0
+        figure(f"fuzz [{target}, {seconds} s]", f"{runs} executions, {'a crash (see tests/fuzz/artifacts)' if crashed else 'no crash'}",
+               executions=runs, crashed=crashed, target_executions=10_000_000)
+
+
 def main():
     ap = argparse.ArgumentParser(prog="tools/bench", description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--only", default="", help="image|boot|hotplug|soak")
+    ap.add_argument("--only", default="", help="image|boot|hotplug|soak|torture|fuzz")
     ap.add_argument("--soak", type=int, default=10000, help="operations of the soak (10000)")
+    ap.add_argument("--fuzz", type=int, default=0, metavar="SECONDS",
+                    help="also fuzz each parser this long (tools/fuzz); not run otherwise")
     args = ap.parse_args()
     benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench,
-               "soak": lambda: soak(args.soak)}
+               "soak": lambda: soak(args.soak),
+               "torture": lambda: torture([(4, 100000), (8, 10000), (16, 10000)])}
     if not 1 <= args.soak <= 100000:
         print(f"bench: --soak {args.soak}: the soak takes 1 to 100000 operations", file=sys.stderr)
         return 2
+    if args.fuzz > 0:
+        benches["fuzz"] = lambda: fuzz(args.fuzz)
     if args.only and args.only not in benches:
         print(f"bench: unknown benchmark '{args.only}' ({', '.join(benches)})", file=sys.stderr)
         return 2

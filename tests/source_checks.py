@@ -64,8 +64,8 @@ def check_generic_code_has_no_riscv_headers():
 def check_spdx():
     """Every C, assembly, linker, Python, shell and Meson file names its licence in its
     first lines."""
-    scripts = {"tools/run", "tools/test", "tools/hplog", "tools/smt-dtb", "tools/fuzz-dtb",
-               "tools/bench", "tools/hsmtest", ".ci/run"}
+    scripts = {"tools/run", "tools/test", "tools/hplog", "tools/smt-dtb",
+               "tools/bench", "tools/hsmtest", "tools/fuzz", ".ci/run"}
     files = [f for f in tracked() if f.endswith((".c", ".h", ".S", ".ld", ".py", ".sh", ".build",
                                                  ".txt", ".ini", ".pml")) or f in scripts]
     files = [f for f in files if not f.startswith(("tests/data/", "tests/fuzz/corpus/"))]

@@ -4,6 +4,7 @@
 #define HPLOG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #define MAX_CPUS 4096
@@ -42,12 +43,23 @@ struct log {
 	int max_cpu;
 	size_t events;
 	bool in_shutdown;
+	char *line;             /* getline's buffer while reading */
+	size_t line_cap;
 };
 
 
 const char *kind_name(enum log_kind k);
 /* Reads and checks @path; on unreadable input prints why and exits with status 2. */
 void read_log(struct log *lg, const char *path);
+/* The same from an open stream; @name names it in messages. */
+void read_log_file(struct log *lg, FILE *f, const char *name);
+/* Frees what read_log() allocated. */
+void free_log(struct log *lg);
+/*
+ * Called instead of exit(2) on unreadable input when set (the fuzzer returns from
+ * it with longjmp; the log is then valid for free_log).
+ */
+extern void (*hplog_input_error)(void);
 bool is_down(const struct event *e);
 /* Where the CPU ended, before any shutdown, in words. */
 void describe_end(const struct cpu_log *c, char *buf, size_t len);

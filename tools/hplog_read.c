@@ -20,6 +20,8 @@ const char *kind_name(enum log_kind k)
 
 /* ---- errors: a message naming the file and line, exit status 2 ---- */
 
+void (*hplog_input_error)(void);
+
 static void die_input(const struct log *lg, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -32,7 +34,23 @@ static void die_input(const struct log *lg, int line, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
+	if (hplog_input_error) {
+		hplog_input_error();
+	}
 	exit(2);
+}
+
+void free_log(struct log *lg)
+{
+	free(lg->line);
+	lg->line = NULL;
+	for (int cpu = 0; cpu < MAX_CPUS; cpu++) {
+		if (lg->cpu[cpu]) {
+			free(lg->cpu[cpu]->ev);
+			free(lg->cpu[cpu]);
+			lg->cpu[cpu] = NULL;
+		}
+	}
 }
 
 static void *xrealloc(void *p, size_t n)
@@ -351,12 +369,20 @@ void read_log(struct log *lg, const char *path)
 	if (!f) {
 		die_input(lg, 0, "cannot open: %s", strerror(errno));
 	}
-	char *line = NULL;
-	size_t cap = 0;
+	read_log_file(lg, f, path);
+	fclose(f);
+}
+
+void read_log_file(struct log *lg, FILE *f, const char *name)
+{
+	memset(lg, 0, sizeof(*lg));
+	lg->path = name;
+	lg->max_cpu = -1;
 	ssize_t n;
 	int lineno = 0;
 	bool last_had_newline = true;
-	while ((n = getline(&line, &cap, f)) > 0) {
+	while ((n = getline(&lg->line, &lg->line_cap, f)) > 0) {
+		char *line = lg->line;
 		lineno++;
 		/*
 		 * A console capture holds more than the kernel's records: firmware banners
@@ -378,8 +404,8 @@ void read_log(struct log *lg, const char *path)
 	if (ferror(f)) {
 		die_input(lg, 0, "read error: %s", strerror(errno));
 	}
-	free(line);
-	fclose(f);
+	free(lg->line);
+	lg->line = NULL;
 	if (lg->events == 0) {
 		die_input(lg, 0, "no cpuhp trace lines (boot hartplug with cpuhp.trace=1, or enable "
 			  "the cpuhp events in Linux's ftrace)");

@@ -135,6 +135,19 @@ int cpu_up_locked(unsigned int cpu, int target);
 /* A hart that misbehaved is never started again; @why shows in cpuN/hotplug/unusable. */
 void cpuhp_mark_unusable(unsigned int cpu, const char *why);
 
+/*
+ * The soak's background load (selftest.c), shared with the torture (torture.c):
+ * cross-calls and deferred work to every online CPU; stop returns what happened since
+ * start, once the last deferred item ran.
+ */
+struct hotplug_load_stats {
+	unsigned long calls, offline_ipis, raced, queued, executed, handed_over, not_stopped;
+};
+int hotplug_load_start(void);
+void hotplug_load_stop(struct hotplug_load_stats *out);
+/* hotplug torture OPS [SEED] (torture.c). */
+int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded);
+
 /* up.c / core.c helpers shared inside kernel/hotplug */
 int cpuhp_check_down_target(unsigned int cpu, int target);
 int cpuhp_fail_store(unsigned int cpu, int state);

@@ -67,21 +67,61 @@ static void soak_load_fn(void *arg)
 	complete(&l->done);
 }
 
+/* ---- the background load, shared with the torture (internal.h) ---- */
+
+static struct soak_load load;
+static unsigned long load_offline_before, load_raced_before;
+static struct workqueue_stats load_work_before;
+
+int hotplug_load_start(void)
+{
+	load_offline_before = smp_offline_ipi_count;
+	load_raced_before = smp_call_raced_offline;
+	workqueue_get_stats(&load_work_before);
+	load.stop = false;
+	load.calls = 0;
+	completion_init(&load.done);
+	return kthread_run(soak_load_fn, &load, "soakload") ? 0 : -ENOMEM;
+}
+
+void hotplug_load_stop(struct hotplug_load_stats *out)
+{
+	struct workqueue_stats after;
+
+	WRITE_ONCE(load.stop, true);
+	wait_for_completion(&load.done);
+	out->not_stopped = 0;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		long fw;
+		if (!cpu_online(cpu) && arch_hart_status(cpus[cpu].hartid, &fw) != ARCH_CPU_STOPPED) {
+			out->not_stopped++;
+		}
+	}
+	/* Let the last deferred items run before counting. */
+	for (int i = 0; i < 1000; i++) {
+		workqueue_get_stats(&after);
+		if (after.executed - load_work_before.executed == after.queued - load_work_before.queued) {
+			break;
+		}
+		msleep(1);
+	}
+	out->calls = load.calls;
+	out->offline_ipis = smp_offline_ipi_count - load_offline_before;
+	out->raced = smp_call_raced_offline - load_raced_before;
+	out->queued = after.queued - load_work_before.queued;
+	out->executed = after.executed - load_work_before.executed;
+	out->handed_over = after.handed_over - load_work_before.handed_over;
+}
+
 static int hotplug_soak(unsigned long ops)
 {
-	static struct soak_load load;
-	unsigned long failed = 0, offline_before = smp_offline_ipi_count, bad_hsm = 0;
-	unsigned long raced_before = smp_call_raced_offline;
-	struct workqueue_stats before, after;
+	struct hotplug_load_stats ls;
+	unsigned long failed = 0;
 
 	if (nr_cpu_ids < 2) {
 		return shell_fail("hotplug", "soak", -ENODEV);
 	}
-	workqueue_get_stats(&before);
-	load.stop = false;
-	completion_init(&load.done);
-	struct task *t = kthread_run(soak_load_fn, &load, "soakload");
-	if (!t) {
+	if (hotplug_load_start()) {
 		return shell_fail("hotplug", "soak", -ENOMEM);
 	}
 	for (unsigned long i = 0; i < ops; i++) {
@@ -93,29 +133,11 @@ static int hotplug_soak(unsigned long ops)
 			pr_err("soak: %s of CPU%u failed: %s\n", up ? "online" : "offline", cpu, err_name(err));
 		}
 	}
-	WRITE_ONCE(load.stop, true);
-	wait_for_completion(&load.done);
-	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
-		long fw;
-		if (!cpu_online(cpu) && arch_hart_status(cpus[cpu].hartid, &fw) != ARCH_CPU_STOPPED) {
-			bad_hsm++;
-		}
-	}
-	/* Let the last deferred items run before counting. */
-	for (int i = 0; i < 1000; i++) {
-		workqueue_get_stats(&after);
-		if (after.executed - before.executed == after.queued - before.queued) {
-			break;
-		}
-		msleep(1);
-	}
+	hotplug_load_stop(&ls);
 	console_printf("soak: %lu operations, %lu failed; %lu cross-calls, offline IPIs %lu, raced "
 		       "offline %lu; work queued %lu, executed %lu, handed over %lu; offline CPUs not "
-		       "STOPPED %lu\n",
-		       ops, failed, load.calls, smp_offline_ipi_count - offline_before,
-		       smp_call_raced_offline - raced_before,
-		       after.queued - before.queued, after.executed - before.executed,
-		       after.handed_over - before.handed_over, bad_hsm);
+		       "STOPPED %lu\n", ops, failed, ls.calls, ls.offline_ipis, ls.raced, ls.queued,
+		       ls.executed, ls.handed_over, ls.not_stopped);
 	return 0;
 }
 
@@ -311,6 +333,11 @@ static int cmd_hotplug(int argc, char **argv)
 			       cpumask_weight(&cpu_online_mask));
 		return 0;
 	}
+	unsigned long seed = 0;
+	if (argc >= 3 && argc <= 4 && strcmp(argv[1], "torture") == 0 && parse_ulong(argv[2], &n) &&
+	    (argc == 3 || parse_ulong(argv[3], &seed))) {
+		return hotplug_torture(n, seed, argc == 4);
+	}
 	if (argc == 3 && parse_ulong(argv[2], &n)) {
 		if (strcmp(argv[1], "soak") == 0 && n > 0 && n <= 100000) {
 			return hotplug_soak(n);
@@ -325,5 +352,5 @@ static int cmd_hotplug(int argc, char **argv)
 	return shell_usage("hotplug");
 }
 SHELL_COMMAND("hotplug",
-	      "hotplug disable|enable|check|register|stopmachine|soak OPS|bench RUNS|flap CPU",
+	      "hotplug disable|enable|check|register|stopmachine|soak OPS|torture OPS [SEED]|bench RUNS|flap CPU",
 	      cmd_hotplug);

@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness for the device-tree reader: any input must either parse or give
  * an error message, never read outside the buffer (AddressSanitizer checks).
- * Built and run by tools/fuzz-dtb; the corpus beside it doubles as regression cases
+ * Built and run by tools/fuzz dtb; the corpus beside it doubles as regression cases
  * for tests/host/test_dtb.c.
  */
 #include <stdint.h>

@@ -305,3 +305,35 @@ def test_registered_state_runs_on_hotplug_threads(config):
     b.expect(ups == downs == len(active) and n == len(online), f"{out} (active {sorted(active)})")
     if config == "nohotplug":
         b.expect(len(active) < len(online), f"nosmt left no CPU online-inactive: {sorted(online)}")
+
+
+TORTURE = (r"torture: (\d+) attempts: (\d+) succeeded, (\d+) expected failures \(injected\), (\d+) "
+           r"unexpected; \d+ no-ops skipped; latency min \d+ median \d+ max \d+ ns\n"
+           r"torture: \d+ affinity changes; \d+ cross-calls, offline IPIs (\d+), raced offline (\d+); "
+           r"work queued (\d+), executed (\d+), handed over \d+; offline CPUs not STOPPED (\d+)")
+
+
+def test_torture(config):
+    """hotplug torture 400 SEED at -smp 4, two seeds: random CPUs (CPU0 too) to random
+    targets, a failure injected on the way of one operation in four, spinners whose
+    affinity keeps changing, cross-calls and deferred work underneath. No unexpected
+    failure, some injected ones seen, no call run offline or raced, no work lost, every
+    offline hart STOPPED, `hotplug check` clean. With hotplug compiled out the torture
+    is refused (EPERM)."""
+    for seed in (1, 20261201):
+        cmd = f"hotplug torture 400 {seed}"
+        b = boot(config, [cmd, "hotplug check"], smp=4, timeout=300, append="loglevel=4")
+        b.expect_clean()
+        out = b.output_of(cmd)
+        if config == "nohotplug":
+            b.expect(out.strip().endswith("(EPERM)"), out)
+            return
+        b.expect(f"torture: seed {seed}, 400 operations" in out, out)
+        m = re.search(TORTURE, out)
+        b.expect(m is not None, out)
+        attempts, ok, injected, unexpected, offline, raced, queued, executed, bad = map(int, m.groups())
+        b.expect(unexpected == 0 and offline == 0 and raced == 0 and bad == 0, out)
+        b.expect(attempts == ok + injected and injected > 0 and ok > 0, out)
+        b.expect(queued == executed and queued > 0, out)
+        b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+                 b.output_of("hotplug check"))
