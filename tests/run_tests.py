@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import harness  # noqa: E402
 import source_checks  # noqa: E402
+import model_checks  # noqa: E402
 
 
 # Native unit tests whose code differs between the builds (config.h); the others run once.
@@ -101,7 +102,7 @@ def main():
             for name, ok, detail in host_tests(config, None if i == 0 else CONFIG_DEPENDENT_HOST_TESTS):
                 tag = f"{name}[{config}]" if name in CONFIG_DEPENDENT_HOST_TESTS else name
                 report(tag, ok, detail, time.time() - t0)
-    for name, fn in source_checks.CHECKS:
+    for name, fn in source_checks.CHECKS + model_checks.CHECKS:
         if not args.only or args.only in name:
             run(name, fn)
     for name, fn in tests:

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Sourced by tools/run and tools/test: makes sure the Debian 12 packages are there.
-HP_PACKAGES="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc opensbi meson ninja-build device-tree-compiler gcc python3"
+HP_PACKAGES="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc opensbi meson ninja-build device-tree-compiler gcc python3 spin"
 
 hp_install_deps() {
 	local missing=""

@@ -22,6 +22,8 @@
 #include "atomic.h"
 
 #define SPINNERS 2
+/* Latencies kept for the median: every operation, or every n-th of a longer run. */
+#define LAT_SAMPLES 4096
 
 static uint64_t seed_state;
 
@@ -140,6 +142,7 @@ static uint64_t one_op(struct torture_counts *n, const int *targets, unsigned in
 int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded)
 {
 	static int targets[CPUHP_STATE_COUNT];
+	static uint64_t lat[LAT_SAMPLES];
 	struct task *spinners[SPINNERS] = { NULL };
 	struct torture_counts n = { 0 };
 	struct hotplug_load_stats ls;
@@ -156,10 +159,8 @@ int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded)
 	}
 	seed_state = seed ? seed : 1;
 	unsigned int ntargets = valid_targets(0, targets);
-	uint64_t *lat = kmalloc(ops * sizeof(*lat));
-	if (!lat || ntargets == 0) {
-		kfree(lat);
-		return shell_fail("hotplug", "torture", -ENOMEM);
+	if (ntargets == 0) {
+		return shell_fail("hotplug", "torture", -ENODEV);
 	}
 	console_printf("torture: seed %lu, %lu operations, %u CPUs, %u targets\n", seed, ops,
 		       nr_cpu_ids, ntargets);
@@ -168,14 +169,18 @@ int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded)
 		spinners[i] = kthread_run(spinner_fn, NULL, "spinner");
 	}
 	if (hotplug_load_start()) {
-		kfree(lat);
 		return shell_fail("hotplug", "torture", -ENOMEM);
 	}
-	unsigned long timed = 0;
+	unsigned long timed = 0, stride = (ops + LAT_SAMPLES - 1) / LAT_SAMPLES;
+	uint64_t mn = ~0ull, mx = 0;
 	for (unsigned long i = 0; i < ops; i++) {
 		uint64_t dt = one_op(&n, targets, ntargets);
 		if (dt) {
-			lat[timed++] = dt;
+			mn = MIN(mn, dt);
+			mx = MAX(mx, dt);
+			if (i % stride == 0 && timed < LAT_SAMPLES) {
+				lat[timed++] = dt;
+			}
 		}
 		unsigned int k = trng() % (SPINNERS * 2);
 		if (k < SPINNERS && spinners[k]) {
@@ -200,8 +205,8 @@ int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded)
 	hotplug_load_stop(&ls);
 	WRITE_ONCE(spinners_stop, true);
 	qsort(lat, timed, sizeof(*lat), cmp_u64);
-	uint64_t mn = timed ? lat[0] : 0, md = timed ? lat[timed / 2] : 0, mx = timed ? lat[timed - 1] : 0;
-	kfree(lat);
+	uint64_t md = timed ? lat[timed / 2] : 0;
+	mn = timed ? mn : 0;
 	console_printf("torture: %lu attempts: %lu succeeded, %lu expected failures (injected), %lu "
 		       "unexpected; %lu no-ops skipped; latency min %llu median %llu max %llu ns\n",
 		       n.ok + n.injected + n.unexpected, n.ok, n.injected, n.unexpected, n.skipped,
