@@ -70,6 +70,13 @@ def mutation(model, define, expect):
 CHECKS = [
     ("model.kick_ap", verified("kick_ap.pml")),
     ("model.kick_ap.late_choice_deadlocks", mutation("kick_ap.pml", "LATE_CHOICE", r"invalid end state")),
+    ("model.boot_handshake", verified("boot_handshake.pml")),
+    ("model.boot_handshake.old_release_ipis_a_pending_hart",
+     mutation("boot_handshake.pml", "OLD_RELEASE", r"assertion violated hart_started")),
+    ("model.boot_handshake.no_recheck_loses_the_hart",
+     mutation("boot_handshake.pml", "NO_RECHECK", r"invalid end state")),
+    ("model.boot_handshake.no_claim_retry_stops_a_wanted_hart",
+     mutation("boot_handshake.pml", "NO_CLAIM_RETRY", r"assertion violated \(\(hs!=2\)&&\(hs!=1\)\)")),
     ("model.crosscall_takedown", verified("crosscall_takedown.pml")),
     ("model.crosscall_takedown.no_sender_rule",
      mutation("crosscall_takedown.pml", "NO_SENDER_RULE", r"assertion violated online_O")),
