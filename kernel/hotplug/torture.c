@@ -5,8 +5,8 @@
  * some operations with a failure injected on the way, spinning tasks whose affinity
  * keeps changing, and the soak's cross-calls and deferred work underneath. Every
  * operation is judged: it succeeds and leaves the CPU at its target, or it fails with
- * the injected -EAGAIN and leaves the CPU where it started; anything else is an
- * unexpected failure, reported in one line. The seed is printed: under --icount the
+ * the injected -EAGAIN and leaves the CPU where it started; anything else, a CPU lost
+ * (marked unusable) included, is an unexpected failure, reported in one line. The seed is printed: under --icount the
  * same seed gives the same run.
  */
 #include <stdlib.h>
@@ -127,7 +127,10 @@ static uint64_t one_op(struct torture_counts *n, const int *targets, unsigned in
 	if (cpuhp_state[cpu].fail != CPUHP_INVALID) {
 		cpuhp_fail_store(cpu, CPUHP_INVALID);    /* armed where this op did not pass */
 	}
-	if (!err && now == target) {
+	if (cpuhp_state[cpu].unusable) {
+		n->unexpected++;
+		pr_err("torture: CPU%u %d -> %d: lost (%s)\n", cpu, from, target, cpuhp_state[cpu].unusable);
+	} else if (!err && now == target) {
 		n->ok++;
 	} else if (err == -EAGAIN && armed != CPUHP_INVALID && now == from) {
 		n->injected++;
