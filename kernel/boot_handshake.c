@@ -45,11 +45,6 @@ const char *cpu_boot_state_name(int state)
 	return state >= 0 && state < CPU_BOOT_STATE_COUNT ? names[state] : "invalid";
 }
 
-enum cpu_boot_state cpu_boot_state(unsigned int cpu)
-{
-	return (enum cpu_boot_state)load_acquire(&cpus[cpu].boot_state);
-}
-
 /*
  * The one place boot_state changes. True if it was @from and is now @to; false if the
  * other side moved it first (or the move is illegal, which is also reported).

@@ -25,8 +25,6 @@ struct call {
 unsigned long smp_offline_ipi_count;
 unsigned long smp_call_raced_offline;
 
-unsigned long smp_ipi_send_failed;
-
 void smp_send_ipi(unsigned int cpu, unsigned int reason)
 {
 	/*
@@ -37,9 +35,7 @@ void smp_send_ipi(unsigned int cpu, unsigned int reason)
 	 * target's next tick takes them (smp_ipi_poll): late, never lost.
 	 */
 	if (!__atomic_fetch_or(&cpus[cpu].ipi_pending, reason, __ATOMIC_SEQ_CST)) {
-		if (arch_send_ipi(cpu)) {
-			atomic_add(&smp_ipi_send_failed, 1);
-		}
+		(void)arch_send_ipi(cpu);     /* a refusal is reported there */
 	}
 }
 

@@ -86,22 +86,14 @@ def hotplug_bench():
 def soak(ops):
     cmds = ["busy 1-3", "busy 1-3", f"hotplug soak {ops}"]
     b = harness.boot("hotplug", cmds, smp=4, timeout=max(900, ops // 10), append="loglevel=4")
-    m = re.search(r"soak: (\d+) operations, (\d+) failed; (\d+) cross-calls, offline IPIs (\d+), "
-                  r"raced offline (\d+); work queued (\d+), executed (\d+).*", b.out)
+    n = harness.soak_counts(b.out)
     name = "soak [default TCG, -smp 4, two busy tasks]"
-    if m:
-        figure(name, m.group(0), operations=int(m.group(1)), failed=int(m.group(2)),
-               offline_ipis=int(m.group(4)), raced_offline=int(m.group(5)),
-               work_lost=int(m.group(6)) - int(m.group(7)))
+    if n:
+        figure(name, re.search(r"soak: .*", b.out).group(0), operations=n["operations"],
+               failed=n["failed"], offline_ipis=n["offline_ipis"], raced_offline=n["raced"],
+               work_lost=n["queued"] - n["executed"])
     else:
         figure(name, f"soak did not finish (exit {b.rc})", error=b.rc)
-
-
-TORTURE = (r"torture: (\d+) attempts: (\d+) succeeded, (\d+) expected failures \(injected\), (\d+) "
-           r"unexpected; (\d+) no-ops skipped; latency min (\d+) median (\d+) max (\d+) ns\n"
-           r"torture: (\d+) affinity changes; (\d+) cross-calls, offline IPIs (\d+), raced offline "
-           r"(\d+); work queued (\d+), executed (\d+), handed over \d+; offline CPUs not STOPPED "
-           r"(\d+)")
 
 
 def torture(runs):
@@ -113,19 +105,20 @@ def torture(runs):
         b = harness.boot("hotplug", [cmd, "hotplug check"], smp=smp, timeout=max(600, ops // 50),
                          append="loglevel=4")
         name = f"torture [default TCG, -smp {smp}, {ops} operations, seed {seed}]"
-        m = re.search(TORTURE, b.out)
+        n = harness.torture_counts(b.out)
         bugs = len(b.lines(r"BUG:|WARNING|Oops|Kernel panic"))
-        if not m:
+        if not n:
             figure(name, f"did not finish (exit {b.rc})", error=b.rc)
             continue
-        v = list(map(int, m.groups()))
-        figure(name, f"{v[0]} attempts, {v[1]} succeeded, {v[2]} injected failures, {v[3]} "
-               f"unexpected; latency median {v[6] / 1000:.0f} us, max {v[7] / 1000:.0f} us; offline "
-               f"IPIs {v[10]}, raced {v[11]}; work lost {v[12] - v[13]}; harts not STOPPED {v[14]}; "
-               f"BUG/WARN lines {bugs}",
-               attempts=v[0], succeeded=v[1], injected=v[2], unexpected=v[3],
-               latency_median_ns=v[6], latency_max_ns=v[7], offline_ipis=v[10], raced_offline=v[11],
-               work_lost=v[12] - v[13], not_stopped=v[14], bug_lines=bugs)
+        lost = n["queued"] - n["executed"]
+        figure(name, f"{n['attempts']} attempts, {n['ok']} succeeded, {n['injected']} injected "
+               f"failures, {n['unexpected']} unexpected; latency median {n['median_ns'] / 1000:.0f} us, "
+               f"max {n['max_ns'] / 1000:.0f} us; offline IPIs {n['offline_ipis']}, raced {n['raced']}; "
+               f"work lost {lost}; harts not STOPPED {n['not_stopped']}; BUG/WARN lines {bugs}",
+               attempts=n["attempts"], succeeded=n["ok"], injected=n["injected"],
+               unexpected=n["unexpected"], latency_median_ns=n["median_ns"],
+               latency_max_ns=n["max_ns"], offline_ipis=n["offline_ipis"], raced_offline=n["raced"],
+               work_lost=lost, not_stopped=n["not_stopped"], bug_lines=bugs)
 
 
 def fuzz(seconds):

@@ -145,6 +145,8 @@ struct hotplug_load_stats {
 };
 int hotplug_load_start(void);
 void hotplug_load_stop(struct hotplug_load_stats *out);
+/* Sorts latencies for medians (selftest.c; the bench and the torture). */
+void hotplug_sort_u64(uint64_t *v, size_t n);
 /* hotplug torture OPS [SEED] (torture.c). */
 int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded);
 

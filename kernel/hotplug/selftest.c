@@ -147,9 +147,14 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void report(const char *what, uint64_t *v, unsigned int n, uint64_t hz)
+void hotplug_sort_u64(uint64_t *v, size_t n)
 {
 	qsort(v, n, sizeof(*v), cmp_u64);
+}
+
+static void report(const char *what, uint64_t *v, unsigned int n, uint64_t hz)
+{
+	hotplug_sort_u64(v, n);
 	console_printf("bench: %-8s median %6llu ns  min %6llu ns  max %6llu ns  (%u runs)\n", what,
 		       (unsigned long long)(v[n / 2] * 1000000000ull / hz),
 		       (unsigned long long)(v[0] * 1000000000ull / hz),

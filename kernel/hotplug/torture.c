@@ -9,7 +9,6 @@
  * (marked unusable) included, is an unexpected failure, reported in one line. The seed is printed: under --icount the
  * same seed gives the same run.
  */
-#include <stdlib.h>
 #include "internal.h"
 #include "variant.h"
 #include "command.h"
@@ -79,12 +78,6 @@ static void random_mask(struct cpumask *m)
 	if (cpumask_empty(m)) {
 		cpumask_set(m, cpumask_next(&cpu_active_mask, 0));
 	}
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 struct torture_counts {
@@ -207,7 +200,7 @@ int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded)
 	}
 	hotplug_load_stop(&ls);
 	WRITE_ONCE(spinners_stop, true);
-	qsort(lat, timed, sizeof(*lat), cmp_u64);
+	hotplug_sort_u64(lat, timed);
 	uint64_t md = timed ? lat[timed / 2] : 0;
 	mn = timed ? mn : 0;
 	console_printf("torture: %lu attempts: %lu succeeded, %lu expected failures (injected), %lu "

@@ -38,8 +38,6 @@ enum cpu_boot_state {
 };
 
 const char *cpu_boot_state_name(int state);
-/* The state now (for reports and the entry assembly's stale-start check). */
-enum cpu_boot_state cpu_boot_state(unsigned int cpu);
 
 /* ---- the control CPU ---- */
 

@@ -30,7 +30,6 @@ int smp_call_function_many(const struct cpumask *mask, smp_call_fn fn, void *arg
 void smp_send_ipi(unsigned int cpu, unsigned int reason);
 /* From the tick: handles reasons whose IPI was refused or lost, at most a tick late. */
 void smp_ipi_poll(void);
-extern unsigned long smp_ipi_send_failed;     /* IPIs the firmware refused */
 /* Halts every other online CPU (interrupts off); returns when they acknowledged or 100 ms. */
 void smp_stop_others(void);
 /* Software interrupt handler (called by the arch trap code). */

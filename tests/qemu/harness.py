@@ -155,3 +155,31 @@ def hotplug_states(config):
             raise Failure(f"{config}: no state list in {path}:\n{b.out[-2000:]}")
         _states[config] = got
     return _states[config]
+
+
+SOAK_LINE = (r"soak: (?P<operations>\d+) operations, (?P<failed>\d+) failed; (?P<calls>\d+) cross-calls, "
+             r"offline IPIs (?P<offline_ipis>\d+), raced offline (?P<raced>\d+); work queued "
+             r"(?P<queued>\d+), executed (?P<executed>\d+), handed over (?P<handed_over>\d+); offline "
+             r"CPUs not STOPPED (?P<not_stopped>\d+)")
+TORTURE_LINES = (r"torture: (?P<attempts>\d+) attempts: (?P<ok>\d+) succeeded, (?P<injected>\d+) expected "
+                 r"failures \(injected\), (?P<unexpected>\d+) unexpected; (?P<skipped>\d+) no-ops skipped; "
+                 r"latency min (?P<min_ns>\d+) median (?P<median_ns>\d+) max (?P<max_ns>\d+) ns\n"
+                 r"torture: (?P<affinity>\d+) affinity changes; (?P<calls>\d+) cross-calls, offline IPIs "
+                 r"(?P<offline_ipis>\d+), raced offline (?P<raced>\d+); work queued (?P<queued>\d+), "
+                 r"executed (?P<executed>\d+), handed over (?P<handed_over>\d+); offline CPUs not STOPPED "
+                 r"(?P<not_stopped>\d+)")
+
+
+def _counts(pattern, text):
+    m = re.search(pattern, text)
+    return {k: int(v) for k, v in m.groupdict().items()} if m else None
+
+
+def soak_counts(text):
+    """The counters of a 'hotplug soak' report line, by name; None if there is none."""
+    return _counts(SOAK_LINE, text)
+
+
+def torture_counts(text):
+    """The counters of a 'hotplug torture' report, by name; None if there is none."""
+    return _counts(TORTURE_LINES, text)

@@ -5,7 +5,7 @@ it, and a faulty firmware may lose one. The kernel must never depend on such an 
 and must survive a lost one."""
 import re
 
-from harness import boot, cpulist, only
+from harness import boot, cpulist, only, soak_counts
 
 CPU = "/sys/devices/system/cpu"
 EMULATED = r"sbi\.ipi=\w+: IPI to hart \d+ (refused|dropped)"
@@ -70,11 +70,10 @@ def test_lost_ipis_are_survived(config):
     b.expect_clean()
     if soak:
         out = b.output_of("hotplug soak 300")
-        m = re.search(r"soak: 300 operations, (\d+) failed; \d+ cross-calls, offline IPIs (\d+), "
-                      r"raced offline (\d+); work queued (\d+), executed (\d+)", out)
-        b.expect(m is not None, out)
-        failed, offline, raced, queued, executed = map(int, m.groups())
-        b.expect(failed == 0 and offline == 0 and raced == 0 and queued == executed, out)
+        n = soak_counts(out)
+        b.expect(n is not None and n["operations"] == 300, out)
+        b.expect(n["failed"] == 0 and n["offline_ipis"] == 0 and n["raced"] == 0 and
+                 n["queued"] == n["executed"], out)
     b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "check")
     b.expect(re.search(r"lost 0, refused 0, offline IPIs 0", b.output_of("ipistorm 20")), "storm")
     m = re.search(r"sbi\.ipi=lossy: (\d+) of (\d+) IPIs lost", b.out)

@@ -3,7 +3,7 @@
 fault injection at every state, the last CPU, disable/enable, migration, soak."""
 import re
 
-from harness import boot, cpulist, hotplug_states, only
+from harness import boot, cpulist, hotplug_states, only, soak_counts, torture_counts
 
 CPU = "/sys/devices/system/cpu"
 
@@ -127,12 +127,11 @@ def test_soak(config):
     b.expect_clean()
     b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "consistent")
     out = b.output_of("hotplug soak 500")
-    m = re.search(r"soak: 500 operations, (\d+) failed; \d+ cross-calls, offline IPIs (\d+), raced "
-                  r"offline (\d+); work queued (\d+), executed (\d+), handed over \d+; offline CPUs "
-                  r"not STOPPED (\d+)", out)
-    b.expect(m is not None, out)
-    failed, offline, raced, queued, executed, bad = map(int, m.groups())
-    b.expect(failed == 0 and offline == 0 and raced == 0 and bad == 0, out)
+    n = soak_counts(out)
+    b.expect(n is not None and n["operations"] == 500, out)
+    b.expect(n["failed"] == 0 and n["offline_ipis"] == 0 and n["raced"] == 0 and n["not_stopped"] == 0,
+             out)
+    queued, executed = n["queued"], n["executed"]
     b.expect(queued > 0 and queued == executed, out)
 
 
@@ -307,12 +306,6 @@ def test_registered_state_runs_on_hotplug_threads(config):
         b.expect(len(active) < len(online), f"nosmt left no CPU online-inactive: {sorted(online)}")
 
 
-TORTURE = (r"torture: (\d+) attempts: (\d+) succeeded, (\d+) expected failures \(injected\), (\d+) "
-           r"unexpected; \d+ no-ops skipped; latency min \d+ median \d+ max \d+ ns\n"
-           r"torture: \d+ affinity changes; \d+ cross-calls, offline IPIs (\d+), raced offline (\d+); "
-           r"work queued (\d+), executed (\d+), handed over \d+; offline CPUs not STOPPED (\d+)")
-
-
 def test_torture(config):
     """hotplug torture 400 SEED at -smp 4, two seeds: random CPUs (CPU0 too) to random
     targets, a failure injected on the way of one operation in four, spinners whose
@@ -329,11 +322,11 @@ def test_torture(config):
             b.expect(out.strip().endswith("(EPERM)"), out)
             return
         b.expect(f"torture: seed {seed}, 400 operations" in out, out)
-        m = re.search(TORTURE, out)
-        b.expect(m is not None, out)
-        attempts, ok, injected, unexpected, offline, raced, queued, executed, bad = map(int, m.groups())
-        b.expect(unexpected == 0 and offline == 0 and raced == 0 and bad == 0, out)
-        b.expect(attempts == ok + injected and injected > 0 and ok > 0, out)
-        b.expect(queued == executed and queued > 0, out)
+        n = torture_counts(out)
+        b.expect(n is not None, out)
+        b.expect(n["unexpected"] == 0 and n["offline_ipis"] == 0 and n["raced"] == 0 and
+                 n["not_stopped"] == 0, out)
+        b.expect(n["attempts"] == n["ok"] + n["injected"] and n["injected"] > 0 and n["ok"] > 0, out)
+        b.expect(n["queued"] == n["executed"] and n["queued"] > 0, out)
         b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
                  b.output_of("hotplug check"))
