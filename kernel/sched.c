@@ -234,13 +234,26 @@ static unsigned int select_cpu(struct task *t)
 }
 
 /* Puts a runnable task that is on no queue and no CPU onto a suitable queue. */
-/* Puts a task that is @migrating (no queue's) on the best CPU it may use. */
+/*
+ * Puts a task that is @migrating (no queue's) on the best CPU it may use. The choice
+ * is made without the target's lock, so it is checked again under it: a CPU that
+ * went inactive meanwhile may already have pushed its tasks away and be on its way
+ * down (sched_cpu_deactivate clears the bit before it takes the lock to push).
+ */
 static void place_task(struct task *t)
 {
-	unsigned int target = select_cpu(t);
-	struct cpu *c = &cpus[target];
+	unsigned int target;
+	struct cpu *c;
 
-	raw_spin_lock(&c->rq_lock);
+	for (;;) {
+		target = select_cpu(t);
+		c = &cpus[target];
+		raw_spin_lock(&c->rq_lock);
+		if (t->bound || cpu_takes_tasks(target)) {
+			break;
+		}
+		raw_spin_unlock(&c->rq_lock);
+	}
 	WRITE_ONCE(t->cpu, target);
 	enqueue_locked(c, t);
 	store_release(&t->migrating, false);
@@ -599,7 +612,9 @@ void sched_cpu_dying(unsigned int cpu)
 {
 	struct cpu *c = &cpus[cpu];
 	if (c->rq_count) {
-		pr_err("sched: CPU%u dies with %u tasks queued\n", cpu, c->rq_count);
+		struct task *first = list_entry(c->rq.next, struct task, run_node);
+		pr_err("sched: CPU%u dies with %u tasks queued (first: %s, pid %d, state %d)\n", cpu,
+		       c->rq_count, first->name, first->pid, first->state);
 	}
 }
 
