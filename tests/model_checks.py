@@ -45,13 +45,14 @@ def pan(model, define=None):
         return int(m.group(1)), out, trail
 
 
-def verified(model):
+def verified(model, define=None):
     def check():
-        errors, out, _ = pan(model)
+        errors, out, _ = pan(model, define)
+        name = model + (f" -D{define}" if define else "")
         if errors:
-            raise Failure(f"{model}: {errors} errors\n{out[-2000:]}")
+            raise Failure(f"{name}: {errors} errors\n{out[-2000:]}")
         states = re.search(r"(\d+) states, stored", out)
-        print(f"  {model}: no error in {states.group(1) if states else '?'} states")
+        print(f"  {name}: no error in {states.group(1) if states else '?'} states")
     return check
 
 
@@ -77,6 +78,16 @@ CHECKS = [
      mutation("boot_handshake.pml", "NO_RECHECK", r"invalid end state")),
     ("model.boot_handshake.no_claim_retry_stops_a_wanted_hart",
      mutation("boot_handshake.pml", "NO_CLAIM_RETRY", r"assertion violated \(\(hs!=2\)&&\(hs!=1\)\)")),
+    ("model.hsm_start", verified("hsm_start.pml")),
+    ("model.hsm_start.fixed_order", verified("hsm_start.pml", "FIXED_ORDER")),
+    ("model.hsm_start.no_first_arrival_guard_boots_twice",
+     mutation("hsm_start.pml", "NO_FIRST_ARRIVAL_GUARD", r"assertion violated \(kmain_secondaries==0\)")),
+    ("model.hsm_start.no_quiesce_redirect_stops_a_wanted_hart",
+     mutation("hsm_start.pml", "NO_QUIESCE_REDIRECT", r"assertion violated \(\(boot!=1\)\|\|\(h!=0\)\)")),
+    ("model.hsm_start.trust_opaque_runs_on_no_struct",
+     mutation("hsm_start.pml", "TRUST_OPAQUE", r"assertion violated \(cpu==2\)")),
+    ("model.hsm_start.ask_once_runs_dead_steps_early",
+     mutation("hsm_start.pml", "ASK_ONCE", r"assertion violated \(fw\[0\]==0\)")),
     ("model.crosscall_takedown", verified("crosscall_takedown.pml")),
     ("model.crosscall_takedown.no_sender_rule",
      mutation("crosscall_takedown.pml", "NO_SENDER_RULE", r"assertion violated online_O")),

@@ -143,10 +143,19 @@ int arch_send_ipi(unsigned int cpu)
 	return 0;
 }
 
-/* Test aid: where secondaries are started, to reproduce OpenSBI 1.1's stale start. */
+/*
+ * Test aid: where secondaries are started, to reproduce OpenSBI 1.1's stale start
+ * (the state is written before the opaque, the opaque before the address, so a hart
+ * can leave with the old address and either opaque).
+ */
 static char *start_entry = secondary_entry;
+static char *quiesce_start_entry = quiesce_entry;
 
-/* sbi.stale_start=reset|quiesce: every start leaves with that stale address. */
+/*
+ * sbi.stale_start=reset|quiesce: every bring-up leaves with that stale address;
+ * =secondary: every start into the stop stub leaves with a bring-up's old address
+ * (and the new opaque, 0), as after an online CPU was taken down.
+ */
 static int param_stale_start(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
 {
 	extern char _start[];
@@ -156,8 +165,10 @@ static int param_stale_start(struct cmdline *cl, struct bootparam *bp, char *err
 		start_entry = _start;
 	} else if (bp->value && strcmp(bp->value, "quiesce") == 0) {
 		start_entry = quiesce_entry;
+	} else if (bp->value && strcmp(bp->value, "secondary") == 0) {
+		quiesce_start_entry = secondary_entry;
 	} else {
-		snprintf(err, len, "'sbi.stale_start': reset or quiesce");
+		snprintf(err, len, "'sbi.stale_start': reset, quiesce or secondary");
 		return -EINVAL;
 	}
 	return 0;
@@ -228,7 +239,7 @@ __noreturn void arch_cpu_quiesce(void)
 
 int arch_hart_quiesce_start(unsigned long hartid, long *fw_err)
 {
-	long err = sbi_hart_start(hartid, (unsigned long)quiesce_entry, 0);
+	long err = sbi_hart_start(hartid, (unsigned long)quiesce_start_entry, 0);
 	*fw_err = err;
 	return sbi_err_to_errno(err);
 }

@@ -8,9 +8,11 @@
 /*
  * OpenSBI 1.1's hart_start marks the hart STARTING before it writes the new start
  * address and opaque; a hart that is polling meanwhile (never-started harts spin there)
- * can leave with the ones it had before. Those are _start for a hart never started, or
- * the other of secondary_entry / quiesce_entry. Both entries below check where the
- * hart was meant to go, by its hart id, and go there. (Fixed in later OpenSBI.)
+ * can leave with the ones it had before, or with the new opaque and the old address.
+ * The old address is _start for a hart never started, or the other of
+ * secondary_entry / quiesce_entry. Every entry below finds, by the hart id alone,
+ * where the hart was meant to go and goes there. (Fixed in OpenSBI 1.3;
+ * model/hsm_start.pml checks it.)
  */
 	.section .data
 	.balign 4
@@ -51,14 +53,19 @@ _start:
 	j	3b
 
 /*
- * a0 = hartid, a1 = opaque = this CPU's struct cpu. HSM leaves sp, tp and ra as
- * garbage (the SBI spec promises only a0, a1, satp = 0 and sstatus.SIE = 0), so tp and
- * sp are set before anything touches memory.
+ * a0 = hartid, a1 = opaque (this CPU's struct cpu, as asked). The struct is looked up
+ * by hart id instead: on 1.1 the opaque may be a later start's (0, for the stop stub)
+ * while the address is still this one. HSM leaves sp, tp and ra as garbage (the SBI
+ * spec promises only a0, a1, satp = 0 and sstatus.SIE = 0), so tp and sp are set
+ * before anything touches memory.
  */
 	.balign 4
 	.globl secondary_entry
 secondary_entry:
 	csrw	sie, zero
+	call	find_cpu
+	beqz	a1, hart_stop_stub
+secondary_found:                /* a1 = this hart's struct cpu */
 	.option push
 	.option norelax
 	la	gp, __global_pointer$
@@ -99,8 +106,6 @@ find_cpu:
 
 /* A later arrival at _start: a CPU's bring-up started it, or it is to be stopped. */
 stray_start:
-	call	find_cpu
-	beqz	a1, hart_stop_stub
 	j	secondary_entry
 
 /*
@@ -114,9 +119,9 @@ quiesce_entry:
 	beqz	a1, hart_stop_stub
 	lw	t0, CPU_BOOT_STATE(a1)
 	li	t1, BOOT_STATE_STARTING
-	beq	t0, t1, secondary_entry
+	beq	t0, t1, secondary_found
 	li	t1, BOOT_STATE_HELD
-	beq	t0, t1, secondary_entry
+	beq	t0, t1, secondary_found
 	j	hart_stop_stub
 	.option pop
 
