@@ -21,7 +21,8 @@ def pan(model, define=None):
     with tempfile.TemporaryDirectory() as d:
         shutil.copy(os.path.join(MODEL, model), d)   # the trail is written beside it
         src = model
-        args = ["spin"] + ([f"-D{define}"] if define else []) + ["-a", src]
+        defs = [f"-D{d}" for d in define.split()] if define else []
+        args = ["spin"] + defs + ["-a", src]
         p = subprocess.run(args, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if p.returncode != 0:
             raise Failure(f"spin -a {model}: {p.stdout.decode()}")
@@ -39,7 +40,7 @@ def pan(model, define=None):
             raise Failure(f"{model}: the search was cut short, so it proves nothing:\n{out[-2000:]}")
         trail = ""
         if os.path.exists(os.path.join(d, src + ".trail")):
-            t = subprocess.run(["spin"] + ([f"-D{define}"] if define else []) + ["-t", "-p", src],
+            t = subprocess.run(["spin"] + defs + ["-t", "-p", src],
                                cwd=d, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             trail = t.stdout.decode("utf-8", "replace")
         return int(m.group(1)), out, trail
@@ -48,7 +49,7 @@ def pan(model, define=None):
 def verified(model, define=None):
     def check():
         errors, out, _ = pan(model, define)
-        name = model + (f" -D{define}" if define else "")
+        name = model + "".join(f" -D{d}" for d in (define or "").split())
         if errors:
             raise Failure(f"{name}: {errors} errors\n{out[-2000:]}")
         states = re.search(r"(\d+) states, stored", out)
@@ -59,11 +60,12 @@ def verified(model, define=None):
 def mutation(model, define, expect):
     def check():
         errors, out, trail = pan(model, define)
+        name = model + "".join(f" -D{d}" for d in define.split())
         if errors == 0:
-            raise Failure(f"{model} -D{define}: the bug put back was not found\n{out[-1500:]}")
+            raise Failure(f"{name}: the bug put back was not found\n{out[-1500:]}")
         if not re.search(expect, out) or not re.search(r"^\s*\d+:\s+proc\s", trail, re.M):
-            raise Failure(f"{model} -D{define}: not the expected counterexample ({expect})\n{out[-1500:]}")
-        print(f"  {model} -D{define}: counterexample found ({re.search(expect, out).group(0)}), "
+            raise Failure(f"{name}: not the expected counterexample ({expect})\n{out[-1500:]}")
+        print(f"  {name}: counterexample found ({re.search(expect, out).group(0)}), "
               f"trail of {len(trail.splitlines())} lines")
     return check
 
@@ -93,4 +95,9 @@ CHECKS = [
      mutation("crosscall_takedown.pml", "NO_SENDER_RULE", r"assertion violated online_O")),
     ("model.crosscall_takedown.no_dying_flush",
      mutation("crosscall_takedown.pml", "NO_DYING_FLUSH", r"assertion violated \(queued==0\)")),
+    ("model.crosscall_takedown.irq_order_2014_ipis_a_cpu_with_irqs_off",
+     mutation("crosscall_takedown.pml", "IRQ_ORDER_2014", r"assertion violated irqs\[0\]")),
+    ("model.crosscall_takedown.irq_order_2014_without_flush_loses_a_call",
+     mutation("crosscall_takedown.pml", "IRQ_ORDER_2014 NO_DYING_FLUSH",
+              r"assertion violated (\(queued==0\)|!\(ran_offline\))")),
 ]
