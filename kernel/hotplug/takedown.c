@@ -140,12 +140,20 @@ int cpuhp_take_down(unsigned int cpu, int target)
 	if (st->state > target) {
 		ret = cpuhp_down_callbacks(cpu, target);
 		if (ret) {
-			/* Only TEARDOWN_CPU can fail here (DEAD steps cannot): roll forward. */
+			/* Roll forward to where we started. */
 			int at = st->state;
 			if (at >= CPUHP_TEARDOWN_CPU) {
 				kthread_unpark(st->thread);
 				cpuhp_kick_ap(cpu, prev);
 			} else {
+				/*
+				 * A PREPARE state's teardown (a DEAD step) failed: a failure armed
+				 * while the CPU was below BRINGUP_CPU and kept since. Coming back
+				 * up is a bring-up: with the target set, bringup_cpu hands the
+				 * ONLINE states to cpuhp/N instead of running them here
+				 * (model/rollback.pml, NO_TARGET_RESET).
+				 */
+				st->target = prev;
 				st->bringup = true;
 				cpuhp_run_up_nofail(cpu, prev);
 			}

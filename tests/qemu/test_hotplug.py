@@ -224,6 +224,46 @@ def test_injection_matrix(config):
 
 
 @only("hotplug")
+def test_dead_step_failure_rolls_forward_on_the_cpu(config):
+    """A failure armed at a PREPARE state while the CPU sits there is kept while the CPU
+    comes up past it, and fires on the way down in that state's DEAD step (found by
+    model/rollback.pml). The take-down fails with EAGAIN and rolls forward as a bring-up:
+    back online and active, its ONLINE states run by its own cpuhp/N (never by the
+    control CPU), the injection used up and nothing inconsistent. The same from an
+    intermediate target: the CPU stays where it was, at its target."""
+    S = hotplug_states(config)
+    prep, first, idle = S["timers:prepare"], S["threads:prepare"], S["ap:online-idle"]
+    c = f"{CPU}/cpu3"
+    cmds = [f"echo 0 > {c}/online", f"echo {prep} > {c}/hotplug/target",
+            f"echo {prep} > {c}/hotplug/fail", f"echo 1 > {c}/online", f"echo 0 > {c}/online",
+            f"cat {c}/hotplug/state", f"cat {c}/hotplug/fail", f"cat {c}/hsm_status",
+            f"cat {CPU}/online", f"cat {CPU}/active", "hotplug check",
+            f"echo {first} > {c}/hotplug/target", f"echo {first} > {c}/hotplug/fail",
+            f"echo 0 > {c}/hotplug/target", f"cat {c}/hotplug/state", "hotplug check"]
+    b = boot(config, cmds, smp=4, append="trace_event=cpuhp")
+    b.expect_clean()
+    b.expect(b.output_of(f"echo 1 > {c}/online").strip() == "", "brought up past the armed state")
+    b.expect(b.output_of(f"echo 0 > {c}/online", 1).strip().endswith("(EAGAIN)"),
+             "take-down: " + b.output_of(f"echo 0 > {c}/online", 1))
+    b.expect(b.output_of(f"cat {c}/hotplug/state").strip() == str(S["online"]),
+             "state " + b.output_of(f"cat {c}/hotplug/state"))
+    b.expect(b.output_of(f"cat {c}/hotplug/fail").strip() == "-1", "injection not used up")
+    b.expect(b.output_of(f"cat {c}/hsm_status").strip() == "STARTED", "hart not running")
+    b.expect(3 in cpulist(b.output_of(f"cat {CPU}/online")) and
+             3 in cpulist(b.output_of(f"cat {CPU}/active")), "not back online and active")
+    for k in (0, 1):
+        b.expect(b.output_of("hotplug check", k).strip() == "check: 4 CPUs, 0 inconsistencies",
+                 b.output_of("hotplug check", k))
+    b.expect(b.output_of(f"echo 0 > {c}/hotplug/target").strip().endswith("(EAGAIN)"),
+             "from threads:prepare: " + b.output_of(f"echo 0 > {c}/hotplug/target"))
+    b.expect(b.output_of(f"cat {c}/hotplug/state", 1).strip() == str(first), "left threads:prepare")
+    online_steps = [(m.group(1), int(m.group(2)), m.group(3)) for m in re.finditer(
+        r"cpu(\d+): cpuhp_enter: cpu: 0003 target: +\d+ step: +(\d+) \((\w+)\)", b.out)]
+    wrong = [t for t in online_steps if t[1] > idle and t[2] != "cpuhp_kick_ap_work" and t[0] != "3"]
+    b.expect(online_steps and not wrong, f"ONLINE steps of CPU3 run elsewhere: {wrong}")
+
+
+@only("hotplug")
 def test_intermediate_targets(config):
     """cpu_up/cpu_down to states in between through hotplug/target: the CPU stops exactly
     there, and the masks and the hart follow (online and STARTED above BRINGUP_CPU,
