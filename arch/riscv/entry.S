@@ -78,9 +78,9 @@ secondary_found:                /* a1 = this hart's struct cpu */
 	j	4b
 
 /*
- * a0 = hartid. Finds the struct cpu of that hart among CPUs 1.. without a stack:
- * a1 = it, or 0. Clobbers t0-t5. Like everything up to hart_stop_stub, it runs with
- * gp not set: no relaxed addressing.
+ * a0 = hartid. Finds the struct cpu of that hart without a stack: a1 = it, or 0. CPU 0
+ * too: the boot CPU's hart comes back this way after an offline. Clobbers t0-t5. Like
+ * everything up to hart_stop_stub, it runs with gp not set: no relaxed addressing.
  */
 	.option push
 	.option norelax
@@ -90,8 +90,7 @@ find_cpu:
 	li	t2, CPU_HARTID
 	la	t3, nr_cpu_ids
 	lwu	t3, 0(t3)
-	li	t4, 1
-	add	t0, t0, t1
+	li	t4, 0
 1:	bgeu	t4, t3, 3f
 	add	t5, t0, t2
 	ld	t5, 0(t5)

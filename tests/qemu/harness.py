@@ -85,12 +85,18 @@ def parse_transcript(out, keep_log=False):
     return cmds
 
 
+# Boot parameters every boot gets first, and a list that collects every Boot when not
+# None: test_firmware runs whole suites under an emulation (sbi.ipi=) with them.
+EXTRA_APPEND = ""
+BOOTS = None
+
+
 def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=None,
          timeout=90, poweroff=True, extra=None, smt=None):
     """Runs tools/run --no-build and returns a Boot."""
     args = [RUN, "--no-build", "--config", config, "--smp", str(smp),
             "--timeout", str(timeout)]
-    line = append
+    line = " ".join(filter(None, (EXTRA_APPEND, append)))
     if cmds is not None:
         all_cmds = list(cmds) + (["poweroff"] if poweroff else [])
         line = (line + " " if line else "") + 'shell.run="' + "; ".join(all_cmds) + '"'
@@ -108,7 +114,10 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
         args += ["--"] + list(extra)
     p = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, timeout=timeout + 30)
-    return Boot(p.returncode, p.stdout.decode("utf-8", "replace"), args)
+    b = Boot(p.returncode, p.stdout.decode("utf-8", "replace"), args)
+    if BOOTS is not None:
+        BOOTS.append(b)
+    return b
 
 
 def cpulist(text):

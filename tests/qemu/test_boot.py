@@ -233,7 +233,8 @@ def test_stale_start_address(config):
     kernel's first entry (never started before), the stop stub, or a bring-up's entry
     with the stop stub's opaque (0). sbi.stale_start=reset|quiesce starts every
     bring-up at the first two on purpose, =secondary every start into the stop stub at
-    the third (at boot beyond maxcpus, and the bench's HSM floor after CPU3 was online):
+    the third (at boot beyond maxcpus, and the bench's HSM floor after CPU3 was online;
+    then the boot CPU goes offline and back, its hart found like the others):
     each CPU still comes up as itself, nothing is inconsistent, and a bad value is
     reported. model/hsm_start.pml checks the same."""
     cpu = "/sys/devices/system/cpu"
@@ -241,8 +242,9 @@ def test_stale_start_address(config):
         cmds = [f"cat {cpu}/online", f"echo 0 > {cpu}/cpu1/online", f"echo 1 > {cpu}/cpu1/online",
                 f"echo 1 > {cpu}/cpu3/online", f"cat {cpu}/online", "hotplug check"]
         if config == "hotplug":
-            cmds += ["hotplug bench 3", f"echo 1 > {cpu}/cpu3/online", f"cat {cpu}/online",
-                     "hotplug check"]
+            # The bench's HSM floor; and the boot CPU's own hart, found like any other.
+            cmds += ["hotplug bench 3", f"echo 1 > {cpu}/cpu3/online", f"echo 0 > {cpu}/cpu0/online",
+                     f"echo 1 > {cpu}/cpu0/online", f"cat {cpu}/online", "hotplug check"]
         b = boot(config, cmds, smp=4, append=f"sbi.stale_start={entry} maxcpus=3")
         b.expect_clean()
         b.expect(b.output_of(f"cat {cpu}/online").strip() == "0-2", f"{entry}: boot")

@@ -5,6 +5,7 @@ it, and a faulty firmware may lose one. The kernel must never depend on such an 
 and must survive a lost one."""
 import re
 
+import harness
 from harness import boot, cpulist, only, soak_counts
 
 CPU = "/sys/devices/system/cpu"
@@ -169,3 +170,35 @@ def test_hart_stuck_stopping(config):
             b.expect(why == "0" and back == "", f"cpu{n}: {why} / {back}")
     b.expect(cpulist(b.output_of(f"cat {CPU}/online")) == {0, 1, 2, 3} - {cpu}, "online")
     b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "check")
+
+
+def test_hotplug_suite_in_each_emulation(config):
+    """The whole hotplug suite (tests/qemu/test_hotplug.py) again with sbi.ipi=refuse and
+    then sbi.ipi=drop on every boot: each of its tests passes as it does without the
+    emulation, and in none of those boots did the emulation refuse or drop an IPI."""
+    import test_hotplug
+    tests = [(n, getattr(test_hotplug, n)) for n in sorted(dir(test_hotplug))
+             if n.startswith("test_") and callable(getattr(test_hotplug, n))]
+    tests = [(n, fn) for n, fn in tests if config in getattr(fn, "configs", harness.CONFIGS)]
+    failures, ran = [], 0
+    for mode in ("refuse", "drop"):
+        harness.EXTRA_APPEND, harness.BOOTS = f"sbi.ipi={mode}", []
+        try:
+            for name, fn in tests:
+                try:
+                    fn(config)
+                    ran += 1
+                except harness.Failure as e:
+                    failures.append(f"sbi.ipi={mode} {name}: {str(e)[:600]}")
+            for b in harness.BOOTS:
+                hits = b.lines(EMULATED)
+                if hits:
+                    failures.append(f"sbi.ipi={mode}: IPIs to harts not started: {hits[:3]}")
+            boots = len(harness.BOOTS)
+        finally:
+            harness.EXTRA_APPEND, harness.BOOTS = "", None
+        print(f"  sbi.ipi={mode}: {len(tests)} hotplug tests, {boots} boots")
+    if failures:
+        raise harness.Failure("\n".join(failures))
+    if ran != 2 * len(tests) or not tests:
+        raise harness.Failure(f"ran {ran} of {2 * len(tests)}")
