@@ -317,10 +317,29 @@ static int debug_ipi(const char *arg)
 	return 0;
 }
 
+/* debug rfence CPU: a bare remote fence.i, whatever the CPU's state (firmware tests). */
+static int debug_rfence(const char *arg)
+{
+	unsigned long cpu;
+
+	if (!parse_ulong(arg, &cpu) || cpu >= nr_cpu_ids) {
+		return shell_fail("debug", arg, -EINVAL);
+	}
+	int err = arch_remote_fence_i((unsigned int)cpu);
+	if (err) {
+		return shell_fail("debug rfence", arg, err);
+	}
+	console_printf("debug: remote fence.i on CPU%lu accepted by the firmware\n", cpu);
+	return 0;
+}
+
 static int cmd_debug(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "ipi") == 0) {
 		return debug_ipi(argv[2]);
+	}
+	if (argc == 3 && strcmp(argv[1], "rfence") == 0) {
+		return debug_rfence(argv[2]);
 	}
 	if (argc != 2) {
 		return shell_usage("debug");
@@ -365,5 +384,5 @@ static int cmd_debug(int argc, char **argv)
 	}
 	return shell_usage("debug");
 }
-SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake|taskrace|ipi CPU",
+SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake|taskrace|ipi CPU|rfence CPU",
 	      cmd_debug);

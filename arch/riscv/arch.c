@@ -143,6 +143,17 @@ int arch_send_ipi(unsigned int cpu)
 	return 0;
 }
 
+int arch_remote_fence_i(unsigned int cpu)
+{
+	long err = sbi_remote_fence_i_one(cpus[cpu].hartid);
+	if (err) {
+		pr_err("remote fence.i on CPU%u (hart %lu) failed: %s\n", cpu, cpus[cpu].hartid,
+		       sbi_err_name(err));
+		return sbi_err_to_errno(err);
+	}
+	return 0;
+}
+
 /*
  * Test aid: where secondaries are started, to reproduce OpenSBI 1.1's stale start
  * (the state is written before the opaque, the opaque before the address, so a hart

@@ -154,9 +154,9 @@ long sbi_hart_suspend(uint32_t type)
 }
 
 /*
- * Test aids. sbi.ipi=refuse|drop: what other firmware does with an IPI to a hart that
- * is not STARTED or SUSPENDED. OpenSBI v1.7-v1.8 refuse it (INVALID_PARAM); v1.1 and
- * later upstream drop it. Emulated here, before the ecall, so the kernel can be shown
+ * Test aids. sbi.ipi=refuse|drop: what other firmware does with an IPI or a remote
+ * fence to a hart that is not STARTED or SUSPENDED. OpenSBI v1.7-v1.8 refuse it
+ * (INVALID_PARAM); v1.1 and later upstream drop it. Emulated here, before the ecall, so the kernel can be shown
  * never to depend on such an IPI on the firmware CI has. sbi.ipi=lossy: a faulty
  * firmware that silently loses one IPI in eight, whatever the target's state.
  */
@@ -181,24 +181,51 @@ static int param_ipi(struct cmdline *cl, struct bootparam *bp, char *err, size_t
 }
 BOOT_PARAM("sbi.ipi", param_ipi);
 
+/*
+ * sbi.ipi=refuse|drop for a call that names @hartid (@what: "IPI", "remote fence"):
+ * true if the emulated firmware does not pass it on; *@err is then what it returns.
+ */
+static bool emulate_not_started(const char *what, unsigned long hartid, long *err)
+{
+	if (ipi_emulation != IPI_REFUSE && ipi_emulation != IPI_DROP) {
+		return false;
+	}
+	long st = sbi_hart_get_status(hartid);
+	if (st == SBI_HSM_STARTED || st == SBI_HSM_SUSPENDED) {
+		return false;
+	}
+	bool refuse = ipi_emulation == IPI_REFUSE;
+	pr_warn("sbi.ipi=%s: %s to hart %lu %s (HSM status %ld)\n", refuse ? "refuse" : "drop",
+		what, hartid, refuse ? "refused" : "dropped", st);
+	*err = refuse ? SBI_ERR_INVALID_PARAM : SBI_SUCCESS;
+	return true;
+}
+
 long sbi_send_ipi_one(unsigned long hartid)
 {
+	long err;
+
 	if (ipi_emulation == IPI_LOSSY) {
 		if (__atomic_add_fetch(&ipi_sent, 1, __ATOMIC_RELAXED) % 8 == 0) {
 			__atomic_add_fetch(&ipi_lost, 1, __ATOMIC_RELAXED);
 			return SBI_SUCCESS;
 		}
-	} else if (ipi_emulation != IPI_AS_IS) {
-		long st = sbi_hart_get_status(hartid);
-		if (st != SBI_HSM_STARTED && st != SBI_HSM_SUSPENDED) {
-			bool refuse = ipi_emulation == IPI_REFUSE;
-			pr_warn("sbi.ipi=%s: IPI to hart %lu %s (HSM status %ld)\n",
-				refuse ? "refuse" : "drop", hartid, refuse ? "refused" : "dropped", st);
-			return refuse ? SBI_ERR_INVALID_PARAM : SBI_SUCCESS;
-		}
+	} else if (emulate_not_started("IPI", hartid, &err)) {
+		return err;
 	}
 	/* hart_mask = bit 0, hart_mask_base = the hart: one hart whatever its id. */
 	return sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0).error;
+}
+
+long sbi_remote_fence_i_one(unsigned long hartid)
+{
+	long err;
+
+	/* Newer firmware treats a remote fence's hart mask as it treats an IPI's. */
+	if (emulate_not_started("remote fence", hartid, &err)) {
+		return err;
+	}
+	return sbi_call(SBI_EXT_RFENCE, 0, 1, hartid, 0).error;
 }
 
 void sbi_set_timer(uint64_t deadline)

@@ -67,6 +67,8 @@ long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaq
 long sbi_hart_get_status(unsigned long hartid);
 long sbi_hart_suspend(uint32_t type);
 long sbi_send_ipi_one(unsigned long hartid);
+/* RFENCE remote_fence_i on one hart. */
+long sbi_remote_fence_i_one(unsigned long hartid);
 /* sbi.fault=stuck_stop: true if this hart's stop is to hang (it then never stops). */
 bool sbi_fault_stop_sticks(unsigned long hartid);
 /* At poweroff and reboot: what the sbi.ipi= emulation did, if it was on. */

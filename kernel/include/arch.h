@@ -66,6 +66,12 @@ void arch_cpu_idle(void);
  * finds reasons whose IPI never came (smp_ipi_poll), so a refusal only delays them.
  */
 int arch_send_ipi(unsigned int cpu);
+/*
+ * A remote instruction-fetch fence on @cpu through the firmware; 0 or -errno, reported
+ * in one line. Newer firmware refuses one to a hart that is not STARTED, so callers
+ * name online CPUs only.
+ */
+int arch_remote_fence_i(unsigned int cpu);
 
 /* ---- starting and stopping harts (SBI HSM) ---- */
 enum arch_cpu_status {

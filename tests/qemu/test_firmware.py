@@ -42,19 +42,33 @@ def test_no_ipi_to_a_hart_not_started(config):
 
 
 def test_emulation_refuses_and_drops(config):
-    """The emulation does what it claims: a bare IPI (debug ipi) to a CPU whose hart is
-    STOPPED (maxcpus=2 leaves CPU3 unused) is refused with INVALID_PARAM, reported in one
-    line and as EINVAL, or dropped; one to a started CPU is accepted; a bad value is
-    reported and ignored."""
-    b = boot(config, ["debug ipi 3", "debug ipi 1"], smp=4, append="maxcpus=2 sbi.ipi=refuse")
+    """The emulation does what it claims: a bare IPI (debug ipi) or remote fence.i
+    (debug rfence) to a CPU whose hart is STOPPED (maxcpus=2 leaves CPU3 unused) is
+    refused with INVALID_PARAM, reported in one line and as EINVAL, or dropped; one to a
+    started CPU is accepted, and without the emulation both go to the firmware as they
+    are; a bad value is reported and ignored."""
+    cmds = ["debug ipi 3", "debug ipi 1", "debug rfence 3", "debug rfence 1", "debug rfence 9"]
+    b = boot(config, cmds, smp=4, append="maxcpus=2 sbi.ipi=refuse")
     b.expect(b.rc == 0, f"exit {b.rc}")
-    b.expect(b.lines(r"sbi\.ipi=refuse: IPI to hart \d+ refused \(HSM status 1\)"), "refused")
-    b.expect(b.output_of("debug ipi 3").strip().endswith("(EINVAL)"), b.output_of("debug ipi 3"))
-    b.expect("accepted" in b.output_of("debug ipi 1"), b.output_of("debug ipi 1"))
-    b = boot(config, ["debug ipi 3"], smp=4, append="maxcpus=2 sbi.ipi=drop")
+    for what, cmd in (("IPI", "ipi"), ("remote fence", "rfence")):
+        b.expect(b.lines(rf"sbi\.ipi=refuse: {what} to hart \d+ refused \(HSM status 1\)"),
+                 f"{what} refused")
+        b.expect(b.output_of(f"debug {cmd} 3").strip().endswith("(EINVAL)"), b.output_of(f"debug {cmd} 3"))
+        b.expect("accepted" in b.output_of(f"debug {cmd} 1"), b.output_of(f"debug {cmd} 1"))
+    b.expect(b.lines(r"remote fence\.i on CPU3 \(hart \d+\) failed: SBI_ERR_INVALID_PARAM"),
+             "refusal reported in one line")
+    b.expect(b.output_of("debug rfence 9").strip().endswith("(EINVAL)"), "no CPU 9: " +
+             b.output_of("debug rfence 9"))
+    b = boot(config, ["debug ipi 3", "debug rfence 3"], smp=4, append="maxcpus=2 sbi.ipi=drop")
     b.expect(b.rc == 0, f"exit {b.rc}")
     b.expect(b.lines(r"sbi\.ipi=drop: IPI to hart \d+ dropped"), "dropped")
+    b.expect(b.lines(r"sbi\.ipi=drop: remote fence to hart \d+ dropped"), "fence dropped")
     b.expect("accepted" in b.output_of("debug ipi 3"), "a dropped IPI looks accepted")
+    b.expect("accepted" in b.output_of("debug rfence 3"), "a dropped fence looks accepted")
+    b = boot(config, ["debug rfence 3", "debug rfence 1"], smp=4, append="maxcpus=2")
+    b.expect(b.rc == 0, f"exit {b.rc}")
+    b.expect(not b.lines(r"sbi\.ipi="), "emulation lines without the emulation")
+    b.expect("accepted" in b.output_of("debug rfence 1"), b.output_of("debug rfence 1"))
     b = boot(config, [f"cat {CPU}/online"], smp=2, append="sbi.ipi=sometimes")
     b.expect_clean()
     b.expect(b.lines(r"bad boot parameter 'sbi.ipi': refuse, drop or lossy"), "reported")
