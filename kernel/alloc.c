@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "alloc.h"
+#include "page_alloc.h"
 #include "command.h"
 #include "spinlock.h"
 #include "log.h"
@@ -140,8 +141,11 @@ static int cmd_meminfo(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	alloc_get_stats(&s);
-	console_printf("heap %zu KiB, carved %zu KiB, live objects %zu (%zu bytes)\n",
-		       s.heap_bytes / 1024, s.carved_bytes / 1024, s.live_objects, s.live_bytes);
+	size_t pages, nfree;
+	page_alloc_stats(&pages, &nfree);
+	console_printf("heap %zu KiB, carved %zu KiB, live objects %zu (%zu bytes); pages %zu free of %zu\n",
+		       s.heap_bytes / 1024, s.carved_bytes / 1024, s.live_objects, s.live_bytes,
+		       nfree, pages);
 	return 0;
 }
 SHELL_COMMAND("meminfo", "meminfo", cmd_meminfo);

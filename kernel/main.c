@@ -12,6 +12,7 @@
 #include "cmdline.h"
 #include "log.h"
 #include "alloc.h"
+#include "page_alloc.h"
 #include "sched.h"
 #include "cpu_boot.h"
 #include "shell.h"
@@ -45,7 +46,11 @@ static void parse_boot_options(const char *bootargs)
 	boot_params_apply(&cmdline, false);
 }
 
-/* The heap: from the kernel's end up to whatever the firmware put above it. */
+/*
+ * The memory above the kernel, up to whatever the firmware put above it: a quarter of
+ * it (at most 32 MiB, plenty at 64 CPUs) is the heap, the rest the page allocator's.
+ * All RAM is mapped for the kernel at its physical address.
+ */
 static void memory_init(const void *dtb)
 {
 	uintptr_t start = (uintptr_t)__kernel_end;
@@ -57,15 +62,21 @@ static void memory_init(const void *dtb)
 			end = blockers[i];
 		}
 	}
-	if (end <= start) {
+	if (end <= start || end - start < (2u << 20)) {
 		panic("no memory above the kernel (kernel ends at %p, RAM ends at 0x%llx)",
 		      (void *)start, (unsigned long long)(platform.mem_base + platform.mem_size));
 	}
-	alloc_init(start, end);
-	pr_info("memory: %llu MiB at 0x%llx; kernel image %lu KiB, heap %lu KiB\n",
+	uintptr_t heap = MIN((end - start) / 4, (uintptr_t)32 << 20);
+	uintptr_t split = (start + heap + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+	alloc_init(start, split);
+	page_alloc_init(split, end);
+	size_t pages, nfree;
+	page_alloc_stats(&pages, &nfree);
+	pr_info("memory: %llu MiB at 0x%llx; kernel image %lu KiB, heap %lu KiB, %zu pages\n",
 		(unsigned long long)(platform.mem_size >> 20), (unsigned long long)platform.mem_base,
 		(unsigned long)(__image_end - __kernel_start) / 1024,
-		(unsigned long)(end - start) / 1024);
+		(unsigned long)(split - start) / 1024, pages);
+	arch_mmu_init(platform.mem_base, platform.mem_size);
 }
 
 static uint64_t boot_entered;

@@ -35,6 +35,7 @@ void arch_platform_init(const char *boot_isa, uint64_t exit_dev)
 
 void arch_cpu_init(void)
 {
+	arch_mmu_enable();
 	csr_write(stvec, (unsigned long)trap_entry);
 	csr_write(sscratch, 0);
 	csr_clear(sip, SIP_SSIP);

@@ -59,6 +59,17 @@ void arch_wait_brief(uint64_t ticks);
 /* Halts until an interrupt is pending. Called with interrupts disabled (idle loop). */
 void arch_cpu_idle(void);
 
+/* ---- address translation ---- */
+/*
+ * Builds the kernel's page tables (all RAM at its physical address, supervisor only,
+ * global) and turns translation on for the boot CPU; once, from memory_init.
+ */
+void arch_mmu_init(uint64_t ram_base, uint64_t ram_size);
+/* This CPU: the kernel's table, then a full TLB and I-cache flush (arch_cpu_init). */
+void arch_mmu_enable(void);
+unsigned int arch_asid_bits(void);     /* as probed at boot; 0 means no ASIDs */
+bool arch_mmu_on(void);                /* this CPU translates */
+
 /* ---- inter-processor interrupts ---- */
 /*
  * Raises the software interrupt on @cpu. The caller has set its reason bits first.
