@@ -15,6 +15,8 @@ static const struct err_desc errs[] = {
 	{ EIO, "EIO", "Input/output error" },
 	{ ENXIO, "ENXIO", "No such device or address" },
 	{ E2BIG, "E2BIG", "Argument list too long" },
+	{ ENOEXEC, "ENOEXEC", "Exec format error" },
+	{ ECHILD, "ECHILD", "No child processes" },
 	{ EAGAIN, "EAGAIN", "Resource temporarily unavailable" },
 	{ ENOMEM, "ENOMEM", "Cannot allocate memory" },
 	{ EFAULT, "EFAULT", "Bad address" },

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "alloc.h"
 #include "page_alloc.h"
+#include "process.h"
 #include "sched.h"
 #include "cpu_boot.h"
 #include "shell.h"
@@ -89,6 +90,7 @@ static void init_fn(void *arg)
 	smp_boot_secondaries(boot_max_cpus);
 	cpu_sysfs_init();
 	cpuhp_sysfs_init();
+	programs_init();
 	uint64_t now = arch_time_now();
 	pr_info("boot: shell starting %llu us after reset (kernel: %llu us, firmware before it: %llu us)\n",
 		(unsigned long long)(now * 1000000 / hz),

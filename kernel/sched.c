@@ -323,6 +323,11 @@ static void __schedule(bool preempt)
 	next->cpu = c->id;
 	next->switches++;
 	c->current = next;
+	/* Kernel threads run on the kernel's table: a process's may be freed under them. */
+	if (next->as != c->active_as) {
+		c->active_as = next->as;
+		arch_as_activate(next->as);
+	}
 	arch_context_switch(&prev->ctx, &next->ctx);
 	/* Back in prev, on whichever CPU picked it. */
 	sched_finish_switch();
@@ -348,6 +353,17 @@ void schedule(void)
 void yield(void)
 {
 	schedule();
+}
+
+/* A preemption point outside interrupts (on the way back to user mode). */
+void schedule_preempt(void)
+{
+	__schedule(true);
+}
+
+void *task_stack_top(struct task *t)
+{
+	return (char *)t->stack + TASK_STACK_SIZE;
 }
 
 void sched_irq_exit(void)
@@ -450,15 +466,20 @@ void kthread_bind(struct task *t, unsigned int cpu)
 	t->bound = true;
 }
 
+void kthread_start(struct task *t)
+{
+	/* Spread new threads: start them on the least loaded CPU they may use. */
+	if (!t->bound) {
+		t->cpu = select_cpu(t);
+	}
+	wake_up_task(t);
+}
+
 struct task *kthread_run(void (*fn)(void *), void *arg, const char *name)
 {
 	struct task *t = kthread_create(fn, arg, name);
 	if (t) {
-		/* Spread new threads: start them on the least loaded CPU they may use. */
-		if (!t->bound) {
-			t->cpu = select_cpu(t);
-		}
-		wake_up_task(t);
+		kthread_start(t);
 	}
 	return t;
 }

@@ -15,6 +15,7 @@
 #include "cmdline.h"
 #include "log.h"
 #include "err.h"
+#include "process.h"
 #include "arch.h"
 #include "atomic.h"
 #include "command.h"
@@ -142,11 +143,14 @@ int shell_exec(char *line)
 		break;
 	}
 	const struct shell_command *c = find_command(argv[0]);
-	if (!c) {
-		console_printf("sh: %s: command not found (try 'help')\n", argv[0]);
-		return -ENOENT;
+	if (c) {
+		return c->run(sl.argc, argv);
 	}
-	return c->run(sl.argc, argv);
+	int err = program_run(sl.argc, argv);
+	if (err == -ENOENT) {
+		console_printf("sh: %s: command not found (try 'help' or 'ls /bin')\n", argv[0]);
+	}
+	return err;
 }
 
 /* Echoes and runs one scripted command, as if typed at the prompt. */

@@ -36,6 +36,8 @@ void arch_platform_init(const char *boot_isa, uint64_t exit_dev)
 void arch_cpu_init(void)
 {
 	arch_mmu_enable();
+	/* User programs may read cycle, time and instret (benchmarks count instructions). */
+	csr_write(scounteren, 7);
 	csr_write(stvec, (unsigned long)trap_entry);
 	csr_write(sscratch, 0);
 	csr_clear(sip, SIP_SSIP);

@@ -17,6 +17,8 @@ void asm_offsets(void)
 {
 	DEFINE(CPU_SIZE, sizeof(struct cpu));
 	DEFINE(CPU_BOOT_SP, offsetof(struct cpu, boot_sp));
+	DEFINE(CPU_USER_SP, offsetof(struct cpu, trap_user_sp));
+	DEFINE(CPU_KSTACK, offsetof(struct cpu, trap_kstack));
 	DEFINE(CPU_HARTID, offsetof(struct cpu, hartid));
 	DEFINE(CPU_BOOT_STATE, offsetof(struct cpu, boot_state));
 	DEFINE(BOOT_STATE_HELD, CPU_BOOT_HELD);

@@ -133,13 +133,17 @@ hart_stop_stub:
 	j	5b
 
 /*
- * Trap vector (direct mode). All traps come from S-mode: kernel threads only, so the
- * frame goes on the current stack. tp is the per-CPU pointer and is not restored from
- * the frame: a preempted task may resume on another CPU.
+ * Trap vector (direct mode). sscratch tells where the trap came from: 0 in the kernel,
+ * this CPU's struct cpu while user code runs. From the kernel the frame goes on the
+ * current stack; tp is the per-CPU pointer and is not restored from the frame, since a
+ * preempted task may resume on another CPU. From user mode see user_trap below.
  */
 	.balign 4
 	.globl trap_entry
 trap_entry:
+	csrrw	tp, sscratch, tp
+	bnez	tp, user_trap
+	csrrw	tp, sscratch, tp        /* from the kernel: tp back, sscratch 0 again */
 	addi	sp, sp, -FRAME_SIZE
 	sd	x1, 1*8(sp)
 	sd	x3, 3*8(sp)
@@ -217,6 +221,163 @@ trap_entry:
 	ld	x31, 31*8(sp)
 	addi	sp, sp, FRAME_SIZE
 	sret
+
+/*
+ * From user mode: tp = this CPU's struct cpu, sscratch = the user's tp. The frame goes
+ * at the top of the running task's kernel stack (cpu->trap_kstack, set on the way out).
+ */
+user_trap:
+	sd	sp, CPU_USER_SP(tp)
+	ld	sp, CPU_KSTACK(tp)
+	addi	sp, sp, -FRAME_SIZE
+	sd	x1, 1*8(sp)
+	sd	x3, 3*8(sp)
+	sd	x5, 5*8(sp)
+	sd	x6, 6*8(sp)
+	sd	x7, 7*8(sp)
+	sd	x8, 8*8(sp)
+	sd	x9, 9*8(sp)
+	sd	x10, 10*8(sp)
+	sd	x11, 11*8(sp)
+	sd	x12, 12*8(sp)
+	sd	x13, 13*8(sp)
+	sd	x14, 14*8(sp)
+	sd	x15, 15*8(sp)
+	sd	x16, 16*8(sp)
+	sd	x17, 17*8(sp)
+	sd	x18, 18*8(sp)
+	sd	x19, 19*8(sp)
+	sd	x20, 20*8(sp)
+	sd	x21, 21*8(sp)
+	sd	x22, 22*8(sp)
+	sd	x23, 23*8(sp)
+	sd	x24, 24*8(sp)
+	sd	x25, 25*8(sp)
+	sd	x26, 26*8(sp)
+	sd	x27, 27*8(sp)
+	sd	x28, 28*8(sp)
+	sd	x29, 29*8(sp)
+	sd	x30, 30*8(sp)
+	sd	x31, 31*8(sp)
+	ld	t0, CPU_USER_SP(tp)
+	sd	t0, 2*8(sp)
+	csrr	t0, sscratch
+	sd	t0, 4*8(sp)             /* the user's tp */
+	csrw	sscratch, zero          /* in the kernel now */
+	csrr	t0, sepc
+	sd	t0, F_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, F_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, F_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, F_STVAL(sp)
+	.option push
+	.option norelax
+	la	gp, __global_pointer$   /* the user's gp is in the frame */
+	.option pop
+	mv	a0, sp
+	call	trap_handle
+	/* fall through */
+
+/*
+ * Back to user mode from the frame at sp (the top of the current task's kernel stack),
+ * on whichever CPU the task now runs: that CPU's struct cpu goes to sscratch.
+ */
+ret_to_user:
+	csrci	sstatus, 2              /* SIE off: no trap between here and sret */
+	addi	t0, sp, FRAME_SIZE
+	sd	t0, CPU_KSTACK(tp)
+	csrw	sscratch, tp
+	ld	t0, F_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, F_SSTATUS(sp)
+	csrw	sstatus, t0
+	ld	x1, 1*8(sp)
+	ld	x3, 3*8(sp)
+	ld	x5, 5*8(sp)
+	ld	x6, 6*8(sp)
+	ld	x7, 7*8(sp)
+	ld	x8, 8*8(sp)
+	ld	x9, 9*8(sp)
+	ld	x10, 10*8(sp)
+	ld	x11, 11*8(sp)
+	ld	x12, 12*8(sp)
+	ld	x13, 13*8(sp)
+	ld	x14, 14*8(sp)
+	ld	x15, 15*8(sp)
+	ld	x16, 16*8(sp)
+	ld	x17, 17*8(sp)
+	ld	x18, 18*8(sp)
+	ld	x19, 19*8(sp)
+	ld	x20, 20*8(sp)
+	ld	x21, 21*8(sp)
+	ld	x22, 22*8(sp)
+	ld	x23, 23*8(sp)
+	ld	x24, 24*8(sp)
+	ld	x25, 25*8(sp)
+	ld	x26, 26*8(sp)
+	ld	x27, 27*8(sp)
+	ld	x28, 28*8(sp)
+	ld	x29, 29*8(sp)
+	ld	x30, 30*8(sp)
+	ld	x31, 31*8(sp)
+	ld	x4, 4*8(sp)
+	ld	x2, 2*8(sp)
+	sret
+
+/*
+ * arch_enter_user(pc, sp, a0, a1, kstack_top): a zeroed frame at the top of the kernel
+ * stack, so no kernel value reaches user registers, then out through ret_to_user.
+ * sstatus: SPP = 0 (user), SPIE = 1 (interrupts on there), SUM = 0.
+ */
+	.globl arch_enter_user
+arch_enter_user:
+	csrci	sstatus, 2
+	addi	t0, a4, -FRAME_SIZE
+	mv	t1, a4
+1:	addi	t1, t1, -8
+	sd	zero, 0(t1)
+	bne	t1, t0, 1b
+	mv	sp, t0
+	sd	a0, F_SEPC(sp)
+	sd	a1, 2*8(sp)
+	sd	a2, 10*8(sp)
+	sd	a3, 11*8(sp)
+	csrr	t0, sstatus
+	li	t1, (1 << 8) | (1 << 18) | 2    /* SPP, SUM, SIE */
+	not	t1, t1
+	and	t0, t0, t1
+	ori	t0, t0, (1 << 5)        /* SPIE */
+	sd	t0, F_SSTATUS(sp)
+	j	ret_to_user
+
+/*
+ * arch_user_copy(dst, src, n): bytes between the kernel and user memory with
+ * sstatus.SUM set only here. A fault between user_copy_start and user_copy_end
+ * resumes at user_copy_fault (trap.c), which returns -EFAULT.
+ */
+	.globl arch_user_copy, user_copy_start, user_copy_end, user_copy_fault
+arch_user_copy:
+	li	t1, (1 << 18)
+	csrs	sstatus, t1
+user_copy_start:
+1:	beqz	a2, 2f
+	lbu	t0, 0(a1)
+	sb	t0, 0(a0)
+	addi	a0, a0, 1
+	addi	a1, a1, 1
+	addi	a2, a2, -1
+	j	1b
+user_copy_end:
+2:	csrc	sstatus, t1
+	li	a0, 0
+	ret
+user_copy_fault:
+	li	t1, (1 << 18)
+	csrc	sstatus, t1
+	li	a0, -14                 /* -EFAULT */
+	ret
 
 /* arch_context_switch(prev, next): callee-saved registers only; the C caller saved the rest. */
 	.globl arch_context_switch

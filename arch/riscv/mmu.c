@@ -4,7 +4,7 @@
  * 128 GiB of virtual addresses (top-level entries 0-127), mapped once at boot with
  * 1 GiB global supervisor pages: RAM at its physical address, and the low gigabyte of
  * devices (read/write, never executable). User address spaces (top-level entries
- * 128-255) will share those entries. Each CPU switches to the table in arch_cpu_init
+ * 128-255, 4 KiB pages) copy those entries into their own root table. Each CPU switches to the table in arch_cpu_init
  * and then flushes its whole TLB: nothing promises a hart that comes (back) online a
  * clean one.
  */
@@ -12,6 +12,13 @@
 #include "arch.h"
 #include "csr.h"
 #include "log.h"
+#include "err.h"
+#include "alloc.h"
+#include "page_alloc.h"
+#include "percpu.h"
+#include "sched.h"
+#include "smp.h"
+#include "spinlock.h"
 
 #define PTE_V (1ul << 0)
 #define PTE_R (1ul << 1)
@@ -80,4 +87,161 @@ unsigned int arch_asid_bits(void)
 bool arch_mmu_on(void)
 {
 	return (csr_read(satp) >> 60) == 8;
+}
+
+/* ---- user address spaces ---- */
+
+#define PTE_U (1ul << 4)
+#define LEVELS 3
+#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1ff)
+#define PTE_TABLE(pte) ((uint64_t *)(((pte) >> PTE_PPN_SHIFT) << 12))
+#define MAX_ASIDS 4096u
+
+struct arch_as {
+	uint64_t *root;
+	unsigned int asid;           /* 0: none of its own, flush on every switch */
+};
+
+static uint64_t asid_used[MAX_ASIDS / 64];
+static spinlock_t asid_lock = SPINLOCK_INIT;
+unsigned long mmu_asid_flushes;
+
+static unsigned int asid_alloc(void)
+{
+	unsigned int n = asid_bits >= 12 ? MAX_ASIDS : 1u << asid_bits;
+	unsigned int got = 0;
+	unsigned long flags = spin_lock_irqsave(&asid_lock);
+	for (unsigned int a = 1; a < n && !got; a++) {   /* ASID 0 is the kernel's */
+		if (!(asid_used[a / 64] & (1ull << (a % 64)))) {
+			asid_used[a / 64] |= 1ull << (a % 64);
+			got = a;
+		}
+	}
+	spin_unlock_irqrestore(&asid_lock, flags);
+	return got;
+}
+
+static void flush_asid_local(void *arg)
+{
+	unsigned long asid = (unsigned long)arg;
+	__asm__ __volatile__("sfence.vma zero, %0" : : "r"(asid) : "memory");
+}
+
+/*
+ * Before an ASID is handed out again, no CPU may keep entries tagged with it: the
+ * online ones fence it now; an offline one flushes everything when it comes back
+ * (arch_mmu_enable), so it is never asked (no remote fence to a stopped hart).
+ */
+static void asid_free(unsigned int asid)
+{
+	if (!asid) {
+		return;
+	}
+	preempt_disable();
+	smp_call_function_many(&cpu_online_mask, flush_asid_local, (void *)(uintptr_t)asid, true);
+	flush_asid_local((void *)(uintptr_t)asid);
+	preempt_enable();
+	mmu_asid_flushes++;
+	unsigned long flags = spin_lock_irqsave(&asid_lock);
+	asid_used[asid / 64] &= ~(1ull << (asid % 64));
+	spin_unlock_irqrestore(&asid_lock, flags);
+}
+
+struct arch_as *arch_as_create(void)
+{
+	struct arch_as *as = kzalloc(sizeof(*as));
+	if (!as) {
+		return NULL;
+	}
+	as->root = page_alloc();
+	if (!as->root) {
+		kfree(as);
+		return NULL;
+	}
+	/* The kernel's half: the same gigapage entries in every address space. */
+	memcpy(as->root, kernel_root, KERNEL_TOP_ENTRIES * sizeof(uint64_t));
+	as->asid = asid_alloc();
+	return as;
+}
+
+int arch_as_map(struct arch_as *as, uintptr_t va, void *page, unsigned int prot)
+{
+	if (va < ARCH_USER_BASE || va >= ARCH_USER_TOP || va % PAGE_SIZE || (uintptr_t)page % PAGE_SIZE) {
+		return -EINVAL;
+	}
+	if ((prot & ARCH_PROT_W) && (prot & ARCH_PROT_X)) {
+		return -EINVAL;              /* W^X */
+	}
+	if (!(prot & (ARCH_PROT_R | ARCH_PROT_X))) {
+		return -EINVAL;              /* W alone is reserved; nothing at all maps nothing */
+	}
+	uint64_t *table = as->root;
+	for (int level = LEVELS - 1; level > 0; level--) {
+		uint64_t *pte = &table[VPN(va, level)];
+		if (!(*pte & PTE_V)) {
+			uint64_t *next = page_alloc();
+			if (!next) {
+				return -ENOMEM;
+			}
+			*pte = (((uintptr_t)next >> 12) << PTE_PPN_SHIFT) | PTE_V;
+		}
+		table = PTE_TABLE(*pte);
+	}
+	uint64_t *leaf = &table[VPN(va, 0)];
+	if (*leaf & PTE_V) {
+		return -EEXIST;
+	}
+	uint64_t flags = PTE_V | PTE_U | PTE_A | PTE_D;
+	flags |= (prot & ARCH_PROT_R) ? PTE_R : 0;
+	flags |= (prot & ARCH_PROT_W) ? PTE_W : 0;
+	flags |= (prot & ARCH_PROT_X) ? PTE_X : 0;
+	*leaf = (((uintptr_t)page >> 12) << PTE_PPN_SHIFT) | flags;
+	return 0;
+}
+
+/* Frees a user table and what it maps: user pages belong to their address space. */
+static void free_table(uint64_t *table, int level)
+{
+	for (unsigned int i = 0; i < 512; i++) {
+		uint64_t pte = table[i];
+		if (!(pte & PTE_V)) {
+			continue;
+		}
+		if (level > 0 && !(pte & (PTE_R | PTE_W | PTE_X))) {
+			free_table(PTE_TABLE(pte), level - 1);
+		} else {
+			page_free(PTE_TABLE(pte));
+		}
+	}
+	page_free(table);
+}
+
+void arch_as_destroy(struct arch_as *as)
+{
+	if (!as) {
+		return;
+	}
+	for (unsigned int i = KERNEL_TOP_ENTRIES; i < 512; i++) {
+		uint64_t pte = as->root[i];
+		if (pte & PTE_V) {
+			free_table(PTE_TABLE(pte), LEVELS - 2);
+		}
+	}
+	asid_free(as->asid);
+	page_free(as->root);
+	kfree(as);
+}
+
+void arch_as_activate(struct arch_as *as)
+{
+	if (!as) {
+		csr_write(satp, kernel_satp);
+		return;
+	}
+	csr_write(satp, SATP_SV39 | ((unsigned long)as->asid << SATP_ASID_SHIFT) |
+			((uintptr_t)as->root >> 12));
+	if (!as->asid) {
+		/* Shared ASID 0: whatever the last space left behind must go. */
+		__asm__ __volatile__("sfence.vma" ::: "memory");
+	}
 }

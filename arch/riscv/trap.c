@@ -7,6 +7,8 @@
 #include "log.h"
 #include "csr.h"
 #include "trap_frame.h"
+#include "process.h"
+#include "err.h"
 
 void trap_handle(struct trap_frame *f);
 
@@ -53,9 +55,73 @@ static __noreturn void fatal_exception(struct trap_frame *f)
 	panic("fatal exception on CPU%u", c->id);
 }
 
+extern char user_copy_start[], user_copy_end[], user_copy_fault[];
+
+/* A kernel fault inside arch_user_copy touched a bad user address: -EFAULT, no oops. */
+static bool fixup_user_copy(struct trap_frame *f)
+{
+	unsigned long code = f->scause;
+	bool memory = code == 5 || code == 7 || code == 13 || code == 15;
+	if (memory && f->sepc >= (uintptr_t)user_copy_start && f->sepc < (uintptr_t)user_copy_end) {
+		f->sepc = (uintptr_t)user_copy_fault;
+		return true;
+	}
+	return false;
+}
+
+/* A trap from user mode that is not an interrupt: a system call, or the end of it. */
+static void user_exception(struct trap_frame *f)
+{
+	unsigned long code = f->scause;
+
+	if (code == 8) {
+		f->sepc += 4;            /* past the ecall */
+		arch_irq_enable();
+		f->x[10] = (unsigned long)syscall_dispatch(f->x[17], &f->x[10]);
+		arch_irq_disable();
+		struct cpu *c = this_cpu();
+		if (c->need_resched && c->current->preempt_count == 0) {
+			schedule_preempt();
+		}
+		return;
+	}
+	const char *name = code < ARRAY_SIZE(exception_names) && exception_names[code]
+				   ? exception_names[code] : "unknown exception";
+	/* 128 + the signal a Unix would send: SIGILL 4, SIGBUS 7, SIGSEGV 11. */
+	int status = code == 2 ? 132 : (code == 4 || code == 6 || code == 0) ? 135 : 139;
+	arch_irq_enable();
+	process_fault(name, f->stval, f->sepc, status);
+}
+
+int arch_user_copy(void *dst, const void *src, size_t n);
+
+static bool user_range(uintptr_t a, size_t n)
+{
+	return a >= ARCH_USER_BASE && a < ARCH_USER_TOP && n <= ARCH_USER_TOP - a;
+}
+
+int arch_copy_from_user(void *dst, uintptr_t usrc, size_t n)
+{
+	return user_range(usrc, n) ? arch_user_copy(dst, (const void *)usrc, n) : -EFAULT;
+}
+
+int arch_copy_to_user(uintptr_t udst, const void *src, size_t n)
+{
+	return user_range(udst, n) ? arch_user_copy((void *)udst, src, n) : -EFAULT;
+}
+
 void trap_handle(struct trap_frame *f)
 {
+	bool from_user = !(f->sstatus & SSTATUS_SPP);
+
 	if (!(f->scause & CAUSE_IRQ)) {
+		if (from_user) {
+			user_exception(f);
+			return;
+		}
+		if (fixup_user_copy(f)) {
+			return;
+		}
 		fatal_exception(f);
 	}
 	struct cpu *c = this_cpu();

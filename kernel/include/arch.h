@@ -70,6 +70,35 @@ void arch_mmu_enable(void);
 unsigned int arch_asid_bits(void);     /* as probed at boot; 0 means no ASIDs */
 bool arch_mmu_on(void);                /* this CPU translates */
 
+/* ---- user address spaces ---- */
+#define ARCH_USER_BASE 0x2000000000ul   /* 128 GiB: below it, everything is the kernel's */
+#define ARCH_USER_TOP  0x4000000000ul   /* Sv39's last positive address + 1 */
+#define ARCH_PROT_R 1u
+#define ARCH_PROT_W 2u
+#define ARCH_PROT_X 4u
+struct arch_as;
+/* A new address space with the kernel's half and an ASID if one is free; NULL: no memory. */
+struct arch_as *arch_as_create(void);
+/*
+ * Maps @page (from page_alloc, now owned by @as) at user address @va. -EINVAL for an
+ * address outside the user range, a misaligned one, or W with X (W^X); -EEXIST;
+ * -ENOMEM.
+ */
+int arch_as_map(struct arch_as *as, uintptr_t va, void *page, unsigned int prot);
+/* Frees its pages and tables and fences its ASID on the online CPUs; unused by all. */
+void arch_as_destroy(struct arch_as *as);
+/* This CPU translates through @as (NULL: the kernel's own table). */
+void arch_as_activate(struct arch_as *as);
+/*
+ * Leaves for user mode at @pc with @sp, a0 = @a0, a1 = @a1, every other register zero;
+ * traps come back on @kstack_top (the current task's kernel stack).
+ */
+__noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t a0, uintptr_t a1,
+				void *kstack_top);
+/* Copies with the user range checked first; -EFAULT for a bad or unmapped user address. */
+int arch_copy_from_user(void *dst, uintptr_t usrc, size_t n);
+int arch_copy_to_user(uintptr_t udst, const void *src, size_t n);
+
 /* ---- inter-processor interrupts ---- */
 /*
  * Raises the software interrupt on @cpu. The caller has set its reason bits first.

@@ -9,6 +9,8 @@
 #define EIO         5
 #define ENXIO       6
 #define E2BIG       7
+#define ENOEXEC     8
+#define ECHILD     10
 #define EAGAIN     11
 #define ENOMEM     12
 #define EFAULT     14

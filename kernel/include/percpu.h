@@ -35,6 +35,10 @@ struct tick_base;
  */
 struct cpu {
 	void *boot_sp;
+	/* trap entry from user mode (entry.S): the user's sp, and where the kernel stack is */
+	unsigned long trap_user_sp;
+	void *trap_kstack;
+	struct arch_as *active_as;      /* the address space this CPU translates through */
 	unsigned int id;
 	unsigned long hartid;
 

@@ -70,7 +70,11 @@ struct task {
 	struct completion *parked_done;
 	unsigned int park_gen;          /* kthread_park() requests made */
 	unsigned int park_answered;     /* the last one the thread completed */
+	struct arch_as *as;             /* user threads: their process's address space */
+	struct process *proc;           /* user threads: their process */
 };
+
+struct process;
 
 struct wait_queue {
 	spinlock_t lock;
@@ -92,6 +96,12 @@ struct task *kthread_create(void (*fn)(void *), void *arg, const char *name);
 void kthread_bind(struct task *t, unsigned int cpu);
 /* Creates and starts. */
 struct task *kthread_run(void (*fn)(void *), void *arg, const char *name);
+/* Starts a task made by kthread_create on the least loaded CPU it may use. */
+void kthread_start(struct task *t);
+/* Where a task's kernel stack begins (its highest address). */
+void *task_stack_top(struct task *t);
+/* Gives up the CPU if a reschedule is due, as an interrupt's return would. */
+void schedule_preempt(void);
 void kthread_park(struct task *t);
 /* A created, bound, never-started thread becomes a parked per-CPU thread. */
 void kthread_make_parked(struct task *t);

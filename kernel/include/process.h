@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * User processes (process.c): a program from the boot archive, loaded into its own
+ * address space and run by one user thread; waited for by whoever spawned it.
+ */
+#ifndef HP_PROCESS_H
+#define HP_PROCESS_H
+
+#include "sched.h"
+
+#define PROCESS_MAX_ARGS 16
+#define PROCESS_ARGS_BYTES 1024
+
+struct process {
+	int pid;                        /* its thread's */
+	char name[TASK_NAME_LEN];
+	struct arch_as *as;
+	struct task *thread;            /* referenced until the process is reaped */
+	int status;                     /* exit code, or 128 + signal when killed */
+	uintptr_t entry, usp, uargv;    /* where its thread starts in user mode */
+	int argc;
+	struct completion exited;
+};
+
+/*
+ * Loads @name from the boot archive and starts it with @argv (argv[0] is its name).
+ * 0 and *out; -ENOENT, -ENOEXEC (a malformed ELF, reported in one line), -E2BIG,
+ * -ENOMEM. Nothing is left behind on failure.
+ */
+int process_spawn(const char *name, int argc, char *const argv[], struct process **out);
+/* Waits for it to end, frees it, and returns its status. */
+int process_wait(struct process *p);
+/* The current user thread ends its process with @status. */
+__noreturn void process_exit(int status);
+/* The current user thread faulted: one line, then the process ends with @status. */
+__noreturn void process_fault(const char *cause, unsigned long addr, unsigned long pc, int status);
+
+/*
+ * The shell's way to a program (programs.c): runs /bin/@argv[0] and waits; a non-zero
+ * status is printed. -ENOENT when there is no such program.
+ */
+int program_run(int argc, char **argv);
+/* Checks the boot archive and lists its programs under /bin (main.c, at boot). */
+void programs_init(void);
+
+/* The system call entry (syscall.c): @nr and a0-a5; the result or -errno. */
+long syscall_dispatch(unsigned long nr, unsigned long *args);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * hartplug's system calls for user programs (docs/syscalls.md): a7 holds the number,
+ * a0-a5 the arguments; a0 comes back with the result, or -errno.
+ */
+#ifndef HP_USER_H
+#define HP_USER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYS_exit     0
+#define SYS_write    1
+#define SYS_getpid   2
+#define SYS_getcpu   3
+#define SYS_yield    4
+#define SYS_sleep    5
+
+static inline long hp_syscall3(long n, long a0, long a1, long a2)
+{
+	register long r_a0 __asm__("a0") = a0;
+	register long r_a1 __asm__("a1") = a1;
+	register long r_a2 __asm__("a2") = a2;
+	register long r_a7 __asm__("a7") = n;
+	__asm__ __volatile__("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a2), "r"(r_a7) : "memory");
+	return r_a0;
+}
+
+static inline long hp_syscall0(long n)
+{
+	return hp_syscall3(n, 0, 0, 0);
+}
+
+__attribute__((noreturn)) void hp_exit(int code);
+long hp_write(int fd, const void *buf, size_t len);
+static inline long hp_getpid(void) { return hp_syscall0(SYS_getpid); }
+static inline long hp_getcpu(void) { return hp_syscall0(SYS_getcpu); }
+static inline long hp_yield(void) { return hp_syscall0(SYS_yield); }
+static inline long hp_sleep(unsigned long ms) { return hp_syscall3(SYS_sleep, (long)ms, 0, 0); }
+
+/* printf to the console (fd 1) through one write; at most 256 bytes a call. */
+__attribute__((format(printf, 1, 2))) int hp_printf(const char *fmt, ...);
+
+static inline uint64_t hp_instret(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The system call stubs that are more than one instruction, and hp_printf. */
+#include <stdarg.h>
+#include <stdio.h>
+#include "hp.h"
+
+void hp_exit(int code)
+{
+	for (;;) {
+		hp_syscall3(SYS_exit, code, 0, 0);
+	}
+}
+
+long hp_write(int fd, const void *buf, size_t len)
+{
+	return hp_syscall3(SYS_write, fd, (long)buf, (long)len);
+}
+
+int hp_printf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return n;
+	}
+	size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+	return (int)hp_write(1, buf, len);
+}
