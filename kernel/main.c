@@ -25,7 +25,7 @@
 void kmain(unsigned long hartid, const void *dtb);
 void cpu_sysfs_init(void);
 
-extern char __kernel_start[], __image_end[], __kernel_end[];
+extern char __kernel_start[], __kernel_data_end[], __kernel_end[];
 
 static struct dt_platform platform;
 static struct cmdline cmdline;
@@ -75,7 +75,7 @@ static void memory_init(const void *dtb)
 	page_alloc_stats(&pages, &nfree);
 	pr_info("memory: %llu MiB at 0x%llx; kernel image %lu KiB, heap %lu KiB, %zu pages\n",
 		(unsigned long long)(platform.mem_size >> 20), (unsigned long long)platform.mem_base,
-		(unsigned long)(__image_end - __kernel_start) / 1024,
+		(unsigned long)(__kernel_data_end - __kernel_start) / 1024,
 		(unsigned long)(split - start) / 1024, pages);
 	arch_mmu_init(platform.mem_base, platform.mem_size);
 }

@@ -48,3 +48,32 @@ int program_run(int argc, char **argv)
 	}
 	return status ? -EIO : 0;
 }
+
+/* Waits for a background program and says how it ended. */
+static void reap_background(void *arg)
+{
+	struct process *p = arg;
+	int pid = p->pid;
+	char name[TASK_NAME_LEN];
+	snprintf(name, sizeof(name), "%s", p->name);
+	int status = process_wait(p);
+	console_printf("[%d] %s: done, exit status %d\n", pid, name, status);
+}
+
+int program_run_background(int argc, char **argv)
+{
+	struct process *p;
+	int err = process_spawn(argv[0], argc, argv, &p);
+	if (err) {
+		if (err != -ENOENT) {
+			console_printf("%s: cannot run: %s (%s)\n", argv[0], err_text(err), err_name(err));
+		}
+		return err;
+	}
+	console_printf("[%d] %s\n", p->pid, argv[0]);
+	if (!kthread_run(reap_background, p, "reaper")) {
+		/* No thread to wait for it: wait here rather than leak it. */
+		reap_background(p);
+	}
+	return 0;
+}

@@ -146,7 +146,9 @@ int shell_exec(char *line)
 	if (c) {
 		return c->run(sl.argc, argv);
 	}
-	int err = program_run(sl.argc, argv);
+	bool background = sl.argc > 1 && strcmp(argv[sl.argc - 1], "&") == 0;
+	int err = background ? program_run_background(sl.argc - 1, argv)
+			     : program_run(sl.argc, argv);
 	if (err == -ENOENT) {
 		console_printf("sh: %s: command not found (try 'help' or 'ls /bin')\n", argv[0]);
 	}

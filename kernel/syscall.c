@@ -9,6 +9,7 @@
 #include "log.h"
 #include "err.h"
 #include "kernel.h"
+#include "cpumask.h"
 
 #define SYS_exit     0
 #define SYS_write    1
@@ -16,6 +17,9 @@
 #define SYS_getcpu   3
 #define SYS_yield    4
 #define SYS_sleep    5
+#define SYS_setaffinity 6
+#define SYS_getaffinity 7
+#define SYS_uptime   8
 
 #define WRITE_MAX 4096
 
@@ -42,6 +46,48 @@ static long sys_write(unsigned long fd, unsigned long buf, unsigned long len)
 	return (long)done;
 }
 
+/*
+ * The mask is an array of one or two 64-bit words, CPU n in bit n % 64 of word n / 64
+ * (the ABI's 128 CPUs); bits of CPUs this kernel cannot have are ignored.
+ */
+#define ABI_MASK_WORDS 2
+
+static long sys_setaffinity(unsigned long umask, unsigned long words)
+{
+	uint64_t w[ABI_MASK_WORDS] = { 0, 0 };
+	struct cpumask m;
+
+	if (words == 0 || words > ABI_MASK_WORDS) {
+		return -EINVAL;
+	}
+	int err = arch_copy_from_user(w, umask, words * sizeof(uint64_t));
+	if (err) {
+		return err;
+	}
+	cpumask_clear(&m);
+	for (unsigned int cpu = 0; cpu < NR_CPUS && cpu < 64 * ABI_MASK_WORDS; cpu++) {
+		if (w[cpu / 64] & (1ull << (cpu % 64))) {
+			cpumask_set(&m, cpu);
+		}
+	}
+	return sched_set_affinity(current_task(), &m);
+}
+
+static long sys_getaffinity(unsigned long umask, unsigned long words)
+{
+	uint64_t w[ABI_MASK_WORDS] = { 0, 0 };
+
+	if (words == 0 || words > ABI_MASK_WORDS) {
+		return -EINVAL;
+	}
+	for (unsigned int cpu = 0; cpu < NR_CPUS && cpu < 64 * ABI_MASK_WORDS; cpu++) {
+		if (cpumask_test(&current_task()->allowed, cpu)) {
+			w[cpu / 64] |= 1ull << (cpu % 64);
+		}
+	}
+	return arch_copy_to_user(umask, w, words * sizeof(uint64_t));
+}
+
 long syscall_dispatch(unsigned long nr, unsigned long *a)
 {
 	switch (nr) {
@@ -50,7 +96,7 @@ long syscall_dispatch(unsigned long nr, unsigned long *a)
 	case SYS_write:
 		return sys_write(a[0], a[1], a[2]);
 	case SYS_getpid:
-		return current_task()->pid;
+		return arch_this_cpu_current()->pid;
 	case SYS_getcpu:
 		return this_cpu_id();
 	case SYS_yield:
@@ -62,6 +108,12 @@ long syscall_dispatch(unsigned long nr, unsigned long *a)
 		}
 		msleep((unsigned int)a[0]);
 		return 0;
+	case SYS_setaffinity:
+		return sys_setaffinity(a[0], a[1]);
+	case SYS_getaffinity:
+		return sys_getaffinity(a[0], a[1]);
+	case SYS_uptime:
+		return (long)(arch_time_now() * 1000000 / log_timebase());
 	default:
 		return -ENOSYS;
 	}

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Benchmarks: prints figures, asserts nothing (targets are for people to read).
 Image size per configuration, boot time at -smp 4 and 64 under -icount, the hotplug
-bench (cycle, up and down beside the raw HSM floor) under -icount and default TCG, the
-long soak under load, and the torture at 100,000 operations (-smp 4) and 10,000
+bench (cycle, up and down beside the raw HSM floor) under -icount and default TCG, a
+null system call under -icount, the long soak under load, and the torture at 100,000 operations (-smp 4) and 10,000
 (-smp 8, 16).
 
 usage: tools/bench [--json FILE] [--only NAME] [--soak OPS] [--fuzz SECONDS]
@@ -31,13 +31,17 @@ def image_size():
     for config in harness.CONFIGS:
         elf = os.path.join(ROOT, "build", config, "arch", "riscv", "hartplug.elf")
         size = subprocess.run(["riscv64-unknown-elf-size", "-A", elf], stdout=subprocess.PIPE)
-        loaded = 0
+        loaded = archive = 0
         for line in size.stdout.decode().splitlines():
             parts = line.split()
             if len(parts) >= 3 and parts[0] in (".text", ".rodata", ".data"):
                 loaded += int(parts[1])
+            if len(parts) >= 3 and parts[0] == ".user_archive":
+                archive = int(parts[1])
         figure(f"image size [{config}]", f"{loaded} bytes ({loaded / 1024:.1f} KiB) loaded, "
                "target <= 128 KiB", bytes=loaded, target_bytes=128 * 1024)
+        figure(f"boot archive [{config}]", f"{archive} bytes ({archive / 1024:.1f} KiB) of user "
+               "programs, carried beside the kernel", bytes=archive)
 
 
 def boot_time():
@@ -121,6 +125,21 @@ def torture(runs):
                work_lost=lost, not_stopped=n["not_stopped"], bug_lines=bugs)
 
 
+def user():
+    """User mode under -icount, in guest instructions as the hart counts them: a null
+    system call's round trip (target <= 150)."""
+    for config in harness.CONFIGS:
+        b = harness.boot(config, ["sysbench 10000"], smp=4, icount=True, timeout=240)
+        m = re.search(r"null syscall (\d+) instructions", b.out)
+        name = f"null syscall [{config}, icount]"
+        if not m:
+            figure(name, f"did not run (exit {b.rc})", error=b.rc)
+            continue
+        n = int(m.group(1))
+        figure(name, f"{n} instructions a round trip (getpid), target <= 150", instructions=n,
+               target_instructions=150)
+
+
 def fuzz(seconds):
     """libFuzzer on each parser (tools/fuzz): executions and crashes. The goal is at
     least 10 million executions each with none crashing (hours, so not in CI)."""
@@ -138,12 +157,12 @@ def fuzz(seconds):
 def main():
     ap = argparse.ArgumentParser(prog="tools/bench", description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--only", default="", help="image|boot|hotplug|soak|torture|fuzz")
+    ap.add_argument("--only", default="", help="image|boot|hotplug|user|soak|torture|fuzz")
     ap.add_argument("--soak", type=int, default=10000, help="operations of the soak (10000)")
     ap.add_argument("--fuzz", type=int, default=0, metavar="SECONDS",
                     help="also fuzz each parser this long (tools/fuzz); not run otherwise")
     args = ap.parse_args()
-    benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench,
+    benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench, "user": user,
                "soak": lambda: soak(args.soak),
                "torture": lambda: torture([(4, 100000), (8, 10000), (16, 10000)])}
     if not 1 <= args.soak <= 100000:

@@ -76,9 +76,9 @@ static void user_exception(struct trap_frame *f)
 
 	if (code == 8) {
 		f->sepc += 4;            /* past the ecall */
-		arch_irq_enable();
+		csr_set(sstatus, SSTATUS_SIE);
 		f->x[10] = (unsigned long)syscall_dispatch(f->x[17], &f->x[10]);
-		arch_irq_disable();
+		csr_clear(sstatus, SSTATUS_SIE);
 		struct cpu *c = this_cpu();
 		if (c->need_resched && c->current->preempt_count == 0) {
 			schedule_preempt();
@@ -114,6 +114,10 @@ void trap_handle(struct trap_frame *f)
 {
 	bool from_user = !(f->sstatus & SSTATUS_SPP);
 
+	if (f->scause == 8) {        /* a system call: the hot path, first */
+		user_exception(f);
+		return;
+	}
 	if (!(f->scause & CAUSE_IRQ)) {
 		if (from_user) {
 			user_exception(f);

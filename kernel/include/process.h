@@ -40,6 +40,8 @@ __noreturn void process_fault(const char *cause, unsigned long addr, unsigned lo
  * status is printed. -ENOENT when there is no such program.
  */
 int program_run(int argc, char **argv);
+/* "prog args &": starts it, prints "[PID] NAME", and says "[PID] NAME: done, ..." later. */
+int program_run_background(int argc, char **argv);
 /* Checks the boot archive and lists its programs under /bin (main.c, at boot). */
 void programs_init(void);
 

@@ -5,7 +5,7 @@ not is killed with one line and nothing else is disturbed; every page and heap o
 process used comes back."""
 import re
 
-from harness import boot
+from harness import boot, cpulist, only, soak_counts
 
 FAULTS = {
     # kind: (cause in the kill line, faulting address or None for "any", status)
@@ -71,3 +71,62 @@ def test_faults_kill_only_the_process(config):
     before, after = pages_and_objects(b.output_of("meminfo")), pages_and_objects(b.output_of("meminfo", 1))
     b.expect(before is not None and before == after, f"leaked: before {before}, after {after}")
     b.expect(after[1] == after[2], f"pages in use after every process ended: {after}")
+
+
+SPIN = r"spin\[(\d+)\]: (at|done:) (\d+) iterations, ran on cpus ([\d,]+|none)"
+
+
+def spin_reports(b):
+    return [(m.group(2), int(m.group(3)), cpulist(m.group(4)) if m.group(4) != "none" else set())
+            for m in re.finditer(SPIN, b.out)]
+
+
+@only("hotplug")
+def test_user_thread_survives_hotplug(config):
+    """A user thread affine to CPU3 only, while CPU3 goes offline and a 1,000-operation
+    soak runs: its affinity is widened with Linux's line, its count keeps rising in every
+    report, it ends on its own with status 0 having run elsewhere, and afterwards
+    `hotplug check` is clean and every page is back."""
+    c = "/sys/devices/system/cpu"
+    b = boot(config, ["spin 3 4000 &", "sleep 700", f"echo 0 > {c}/cpu3/online", "hotplug soak 1000",
+                      "sleep 4500", "hotplug check", "meminfo"], smp=4, timeout=120)
+    b.expect_clean()
+    b.expect(b.lines(r"process \d+ \(spin\) no longer affine to cpu3"), "affinity not widened")
+    reps = spin_reports(b)
+    counts = [n for _, n, _ in reps]
+    b.expect(len(reps) >= 4 and reps[-1][0] == "done:", f"reports {reps}")
+    b.expect(all(a < b_ for a, b_ in zip(counts, counts[1:])), f"the count stalled: {counts}")
+    b.expect(reps[0][2] == {3} and reps[-1][2] - {3}, f"CPUs run on: {reps[0][2]} .. {reps[-1][2]}")
+    b.expect(b.lines(r"\[\d+\] spin: done, exit status 0"), "did not end with status 0")
+    n = soak_counts(b.out)
+    b.expect(n and n["failed"] == 0 and n["offline_ipis"] == 0, f"soak: {n}")
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+             b.output_of("hotplug check"))
+    m = pages_and_objects(b.output_of("meminfo"))
+    b.expect(m and m[1] == m[2], f"pages in use after the process ended: {m}")
+
+
+def test_user_threads_only_on_active_cpus(config):
+    """nosmt on 2 threads a core: the cancelled siblings are offline (hotplug=true) or
+    online but inactive (hotplug=false); a user thread allowed every CPU never runs on
+    one of them, and one affine to a sibling only is refused."""
+    c = "/sys/devices/system/cpu"
+    # Which CPUs are the cancelled siblings depends on the boot hart: try each as the
+    # refused one; the transcript shows the active set.
+    b = boot(config, [f"cat {c}/active", "spin 0-3 1500 &", "sleep 2000"] +
+             [f"spin {cpu} 100" for cpu in range(4)], smp=4, smt=2, append="nosmt")
+    b.expect_clean()
+    active = cpulist(b.output_of(f"cat {c}/active"))
+    # A cancelled sibling per core, except the boot CPU's (it is never cancelled).
+    b.expect(2 <= len(active) <= 3 and 0 in active, f"active {active}")
+    reps = [r for r in spin_reports(b)]
+    b.expect(reps and reps[0][0] in ("at", "done:"), f"reports {reps}")
+    first = [r for r in reps if r[1] > 0]
+    ran = set().union(*(r[2] for r in first))
+    b.expect(ran and ran <= active, f"ran on {ran}, active {active}")
+    for cpu in range(4):
+        out = b.output_of(f"spin {cpu} 100")
+        if cpu in active:
+            b.expect(f"ran on cpus {cpu}" in out, f"spin {cpu}: {out}")
+        else:
+            b.expect(f"setaffinity {cpu}: error -22" in out, f"spin {cpu}: {out}")

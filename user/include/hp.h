@@ -15,6 +15,9 @@
 #define SYS_getcpu   3
 #define SYS_yield    4
 #define SYS_sleep    5
+#define SYS_setaffinity 6
+#define SYS_getaffinity 7
+#define SYS_uptime   8
 
 static inline long hp_syscall3(long n, long a0, long a1, long a2)
 {
@@ -36,7 +39,18 @@ long hp_write(int fd, const void *buf, size_t len);
 static inline long hp_getpid(void) { return hp_syscall0(SYS_getpid); }
 static inline long hp_getcpu(void) { return hp_syscall0(SYS_getcpu); }
 static inline long hp_yield(void) { return hp_syscall0(SYS_yield); }
+static inline long hp_uptime_us(void) { return hp_syscall0(SYS_uptime); }
 static inline long hp_sleep(unsigned long ms) { return hp_syscall3(SYS_sleep, (long)ms, 0, 0); }
+
+/* CPU n is bit n % 64 of mask[n / 64]; words: how many 64-bit words mask has. */
+static inline long hp_setaffinity(const uint64_t *mask, size_t words)
+{
+	return hp_syscall3(SYS_setaffinity, (long)mask, (long)words, 0);
+}
+static inline long hp_getaffinity(uint64_t *mask, size_t words)
+{
+	return hp_syscall3(SYS_getaffinity, (long)mask, (long)words, 0);
+}
 
 /* printf to the console (fd 1) through one write; at most 256 bytes a call. */
 __attribute__((format(printf, 1, 2))) int hp_printf(const char *fmt, ...);
