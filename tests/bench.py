@@ -143,7 +143,7 @@ def user():
 def fuzz(seconds):
     """libFuzzer on each parser (tools/fuzz): executions and crashes. The goal is at
     least 10 million executions each with none crashing (hours, so not in CI)."""
-    for target in ("dtb", "cmdline", "cpulist", "shell", "hplog"):
+    for target in ("dtb", "cmdline", "cpulist", "shell", "hplog", "elf"):
         p = subprocess.run([os.path.join(ROOT, "tools", "fuzz"), target, "--seconds", str(seconds)],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         out = p.stdout.decode("utf-8", "replace")
