@@ -16,6 +16,7 @@
 #include "percpu.h"
 #include "log.h"
 #include "err.h"
+#include "vm.h"
 
 #define STACK_PAGES 16
 #define STACK_TOP ARCH_USER_TOP
@@ -113,6 +114,7 @@ static void user_thread(void *arg)
 {
 	struct process *p = arg;
 
+	vm_check_user_entry();
 	arch_enter_user(p->entry, p->usp, (uintptr_t)p->argc, p->uargv,
 			task_stack_top(current_task()));
 }

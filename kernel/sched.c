@@ -12,6 +12,7 @@
 #include <string.h>
 #include <stdio.h>
 #include "sched.h"
+#include "vm.h"
 #include "percpu.h"
 #include "smp.h"
 #include "alloc.h"
@@ -326,7 +327,10 @@ static void __schedule(bool preempt)
 	/* Kernel threads run on the kernel's table: a process's may be freed under them. */
 	if (next->as != c->active_as) {
 		c->active_as = next->as;
-		arch_as_activate(next->as);
+		bool flushed = arch_as_activate(next->as);
+		if (next->proc) {
+			vm_activated(next->proc, flushed);
+		}
 	}
 	arch_context_switch(&prev->ctx, &next->ctx);
 	/* Back in prev, on whichever CPU picked it. */

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "kernel.h"
 #include "cpumask.h"
+#include "vm.h"
 
 #define SYS_exit     0
 #define SYS_write    1
@@ -20,6 +21,9 @@
 #define SYS_setaffinity 6
 #define SYS_getaffinity 7
 #define SYS_uptime   8
+#define SYS_map      9
+#define SYS_unmap   10
+#define SYS_protect 11
 
 #define WRITE_MAX 4096
 
@@ -114,6 +118,12 @@ long syscall_dispatch(unsigned long nr, unsigned long *a)
 		return sys_getaffinity(a[0], a[1]);
 	case SYS_uptime:
 		return (long)(arch_time_now() * 1000000 / log_timebase());
+	case SYS_map:
+		return vm_map(current_task()->proc, a[0], a[1], (unsigned int)a[2]);
+	case SYS_unmap:
+		return vm_unmap(current_task()->proc, a[0], a[1]);
+	case SYS_protect:
+		return vm_protect(current_task()->proc, a[0], a[1], (unsigned int)a[2]);
 	default:
 		return -ENOSYS;
 	}

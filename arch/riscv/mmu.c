@@ -19,6 +19,10 @@
 #include "sched.h"
 #include "smp.h"
 #include "spinlock.h"
+#include "param.h"
+#include "cmdline.h"
+#include "vm.h"
+#include <stdio.h>
 
 #define PTE_V (1ul << 0)
 #define PTE_R (1ul << 1)
@@ -69,14 +73,33 @@ void arch_mmu_init(uint64_t ram_base, uint64_t ram_size)
 		asid_bits, (unsigned long long)(last - first + 1));
 }
 
+/* Test aid, mmu.skip_online_flush=1: a CPU coming online keeps its TLB (the bug). */
+static bool skip_online_flush;
+
+static int param_skip_flush(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	(void)cl;
+	if (!bp->value || strcmp(bp->value, "1") != 0) {
+		snprintf(err, len, "'mmu.skip_online_flush': 1");
+		return -EINVAL;
+	}
+	skip_online_flush = true;
+	return 0;
+}
+BOOT_PARAM("mmu.skip_online_flush", param_skip_flush);
+
 void arch_mmu_enable(void)
 {
 	if (!kernel_satp) {
 		return;                      /* before arch_mmu_init: the boot CPU's early calls */
 	}
 	csr_write(satp, kernel_satp);
+	if (skip_online_flush) {
+		return;
+	}
 	__asm__ __volatile__("sfence.vma" ::: "memory");
 	__asm__ __volatile__("fence.i" ::: "memory");
+	tlb_full_flush_done();
 }
 
 unsigned int arch_asid_bits(void)
@@ -232,16 +255,83 @@ void arch_as_destroy(struct arch_as *as)
 	kfree(as);
 }
 
-void arch_as_activate(struct arch_as *as)
+bool arch_as_activate(struct arch_as *as)
 {
 	if (!as) {
 		csr_write(satp, kernel_satp);
-		return;
+		return false;
 	}
 	csr_write(satp, SATP_SV39 | ((unsigned long)as->asid << SATP_ASID_SHIFT) |
 			((uintptr_t)as->root >> 12));
 	if (!as->asid) {
 		/* Shared ASID 0: whatever the last space left behind must go. */
+		__asm__ __volatile__("sfence.vma" ::: "memory");
+		return true;
+	}
+	return false;
+}
+
+/* The leaf PTE of @va, or NULL when no table leads there. */
+static uint64_t *leaf_of(struct arch_as *as, uintptr_t va)
+{
+	uint64_t *table = as->root;
+	for (int level = LEVELS - 1; level > 0; level--) {
+		uint64_t pte = table[VPN(va, level)];
+		if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W | PTE_X))) {
+			return NULL;
+		}
+		table = PTE_TABLE(pte);
+	}
+	return &table[VPN(va, 0)];
+}
+
+void *arch_as_unmap(struct arch_as *as, uintptr_t va)
+{
+	if (va < ARCH_USER_BASE || va >= ARCH_USER_TOP || va % PAGE_SIZE) {
+		return NULL;
+	}
+	uint64_t *leaf = leaf_of(as, va);
+	if (!leaf || !(*leaf & PTE_V)) {
+		return NULL;
+	}
+	void *page = PTE_TABLE(*leaf);
+	*leaf = 0;
+	return page;
+}
+
+int arch_as_protect(struct arch_as *as, uintptr_t va, unsigned int prot)
+{
+	if ((prot & ARCH_PROT_W) && (prot & ARCH_PROT_X)) {
+		return -EINVAL;
+	}
+	if (!(prot & (ARCH_PROT_R | ARCH_PROT_X))) {
+		return -EINVAL;
+	}
+	if (va < ARCH_USER_BASE || va >= ARCH_USER_TOP || va % PAGE_SIZE) {
+		return -EINVAL;
+	}
+	uint64_t *leaf = leaf_of(as, va);
+	if (!leaf || !(*leaf & PTE_V)) {
+		return -ENOMEM;              /* Linux's answer for an unmapped range */
+	}
+	uint64_t old = *leaf, perm = PTE_R | PTE_W | PTE_X;
+	uint64_t now = ((prot & ARCH_PROT_R) ? PTE_R : 0) | ((prot & ARCH_PROT_W) ? PTE_W : 0) |
+		       ((prot & ARCH_PROT_X) ? PTE_X : 0);
+	*leaf = (old & ~perm) | now;
+	return (old & perm & ~now) ? 1 : 0;   /* 1: a permission went: fences are due */
+}
+
+bool arch_as_mapped(struct arch_as *as, uintptr_t va)
+{
+	uint64_t *leaf = leaf_of(as, va);
+	return leaf && (*leaf & PTE_V);
+}
+
+void arch_as_flush_local(struct arch_as *as)
+{
+	if (as->asid) {
+		__asm__ __volatile__("sfence.vma zero, %0" : : "r"((unsigned long)as->asid) : "memory");
+	} else {
 		__asm__ __volatile__("sfence.vma" ::: "memory");
 	}
 }

@@ -8,6 +8,7 @@
 #include "csr.h"
 #include "trap_frame.h"
 #include "process.h"
+#include "vm.h"
 #include "err.h"
 
 void trap_handle(struct trap_frame *f);
@@ -83,6 +84,7 @@ static void user_exception(struct trap_frame *f)
 		if (c->need_resched && c->current->preempt_count == 0) {
 			schedule_preempt();
 		}
+		vm_check_user_entry();
 		return;
 	}
 	const char *name = code < ARRAY_SIZE(exception_names) && exception_names[code]
@@ -143,4 +145,7 @@ void trap_handle(struct trap_frame *f)
 		break;
 	}
 	sched_irq_exit();
+	if (from_user) {
+		vm_check_user_entry();
+	}
 }

@@ -87,8 +87,15 @@ struct arch_as *arch_as_create(void);
 int arch_as_map(struct arch_as *as, uintptr_t va, void *page, unsigned int prot);
 /* Frees its pages and tables and fences its ASID on the online CPUs; unused by all. */
 void arch_as_destroy(struct arch_as *as);
-/* This CPU translates through @as (NULL: the kernel's own table). */
-void arch_as_activate(struct arch_as *as);
+/* This CPU translates through @as (NULL: the kernel's own table); true if that flushed it. */
+bool arch_as_activate(struct arch_as *as);
+/* Takes the page at @va out of @as and returns it (the caller frees it after fencing); NULL if none. */
+void *arch_as_unmap(struct arch_as *as, uintptr_t va);
+/* New permissions for the page at @va: 1 if one was taken away (fence!), 0, -EINVAL, -ENOMEM. */
+int arch_as_protect(struct arch_as *as, uintptr_t va, unsigned int prot);
+bool arch_as_mapped(struct arch_as *as, uintptr_t va);
+/* Fences this CPU's TLB entries of @as (its ASID; everything without one). */
+void arch_as_flush_local(struct arch_as *as);
 /*
  * Leaves for user mode at @pc with @sp, a0 = @a0, a1 = @a1, every other register zero;
  * traps come back on @kstack_top (the current task's kernel stack).

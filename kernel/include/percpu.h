@@ -39,6 +39,7 @@ struct cpu {
 	unsigned long trap_user_sp;
 	void *trap_kstack;
 	struct arch_as *active_as;      /* the address space this CPU translates through */
+	uint64_t tlb_flushed;           /* vm.c's clock at this CPU's last full TLB flush */
 	unsigned int id;
 	unsigned long hartid;
 

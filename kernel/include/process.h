@@ -19,6 +19,12 @@ struct process {
 	int status;                     /* exit code, or 128 + signal when killed */
 	uintptr_t entry, usp, uargv;    /* where its thread starts in user mode */
 	int argc;
+	/* vm.c: CPUs that may cache its entries; its last narrowing; each CPU's last fence */
+	struct cpumask tlb_cpus;
+	uint64_t tlb_gen;
+	uint64_t fenced[NR_CPUS];
+	uintptr_t map_next;
+	bool stale_reported;
 	struct completion exited;
 };
 

@@ -130,3 +130,42 @@ def test_user_threads_only_on_active_cpus(config):
             b.expect(f"ran on cpus {cpu}" in out, f"spin {cpu}: {out}")
         else:
             b.expect(f"setaffinity {cpu}: error -22" in out, f"spin {cpu}: {out}")
+
+
+def test_memory_system_calls(config):
+    """map/unmap/protect: fresh pages are zero, W^X and every bad argument refused with
+    its error, a page made read-only kills a writer, an unmapped page kills a reader,
+    and every page comes back afterwards."""
+    b = boot(config, ["meminfo", "memtest basic", "memtest ro", "memtest unmapped", "meminfo"], smp=4)
+    b.expect_clean()
+    b.expect(b.output_of("memtest basic").strip() == "memtest: ok", b.output_of("memtest basic"))
+    for mode, cause in (("ro", "store/AMO page fault"), ("unmapped", "load page fault")):
+        out = b.output_of(f"memtest {mode}", raw=True)
+        b.expect(re.search(rf"memtest\[\d+\]: killed: {cause} at 0x3000000000 ", out), f"{mode}: {out!r}")
+    before, after = pages_and_objects(b.output_of("meminfo")), pages_and_objects(b.output_of("meminfo", 1))
+    b.expect(before == after and after[1] == after[2], f"before {before}, after {after}")
+
+
+@only("hotplug")
+def test_stale_tlb_check_across_offline(config):
+    """A thread touches a page on CPU2; CPU2 goes offline (the thread moves); the page is
+    remapped, so CPU2, offline, misses the fence; CPU2 comes back and the thread reads
+    the page there again. CPU2's full flush on the way up keeps the stale-TLB check
+    quiet; with mmu.skip_online_flush=1 (the bug) the check reports it."""
+    c = "/sys/devices/system/cpu"
+    cmds = ["tlbtest 2 &", "sleep 500", f"echo 0 > {c}/cpu2/online", "sleep 1500",
+            f"echo 1 > {c}/cpu2/online", "sleep 1500", "hotplug check"]
+    for skip in (False, True):
+        b = boot(config, cmds, smp=4, append="mmu.skip_online_flush=1" if skip else "")
+        where = "skip_online_flush: " if skip else ""
+        b.expect(b.lines(r"tlbtest: touched 0x[0-9a-f]+ on cpu2"), where + "did not start on cpu2")
+        b.expect(b.lines(r"tlbtest: remapped 0x[0-9a-f]+ on cpu[013]"), where + "not remapped elsewhere")
+        b.expect(b.lines(r"tlbtest: back on cpu2, read 2"), where + "did not read the new page on cpu2")
+        b.expect(b.lines(r"\[\d+\] tlbtest: done, exit status 0"), where + "did not end well")
+        b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", where + "check")
+        stale = b.lines(r"BUG: stale TLB for \d+ on cpu2")
+        if skip:
+            b.expect(stale, "the check did not fire without the incoming CPU's flush")
+        else:
+            b.expect_clean()
+            b.expect(not stale, f"stale TLB reported: {stale}")

@@ -18,6 +18,12 @@
 #define SYS_setaffinity 6
 #define SYS_getaffinity 7
 #define SYS_uptime   8
+#define SYS_map      9
+#define SYS_unmap   10
+#define SYS_protect 11
+#define PROT_R 1
+#define PROT_W 2
+#define PROT_X 4
 
 static inline long hp_syscall3(long n, long a0, long a1, long a2)
 {
@@ -50,6 +56,20 @@ static inline long hp_setaffinity(const uint64_t *mask, size_t words)
 static inline long hp_getaffinity(uint64_t *mask, size_t words)
 {
 	return hp_syscall3(SYS_getaffinity, (long)mask, (long)words, 0);
+}
+
+/* Anonymous zeroed pages at @addr (0: the kernel picks); the address or -errno. */
+static inline long hp_map(uintptr_t addr, size_t len, int prot)
+{
+	return hp_syscall3(SYS_map, (long)addr, (long)len, prot);
+}
+static inline long hp_unmap(uintptr_t addr, size_t len)
+{
+	return hp_syscall3(SYS_unmap, (long)addr, (long)len, 0);
+}
+static inline long hp_protect(uintptr_t addr, size_t len, int prot)
+{
+	return hp_syscall3(SYS_protect, (long)addr, (long)len, prot);
 }
 
 /* printf to the console (fd 1) through one write; at most 256 bytes a call. */

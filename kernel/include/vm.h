@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * User memory and the TLB rule (vm.c). Every unmap or narrowing of a process's
+ * mappings takes a new value of one global clock; each CPU records, per process, the
+ * clock value it last fenced at, and the value of its last full flush (done when it
+ * comes online). A CPU whose two records are both older than the process's last
+ * narrowing may hold stale entries: entering user mode there is reported as
+ * "BUG: stale TLB for PID on cpuN". Fences go only to online CPUs that may cache the
+ * address space; an offline one is never asked (newer firmware refuses that) and
+ * flushes everything before it runs user code again.
+ */
+#ifndef HP_VM_H
+#define HP_VM_H
+
+#include "kernel.h"
+
+struct process;
+
+/* This CPU has just flushed its whole TLB (arch_mmu_enable). */
+void tlb_full_flush_done(void);
+/* The scheduler made @p's address space current here; @flushed: that flushed the TLB. */
+void vm_activated(struct process *p, bool flushed);
+/* On every way back to user mode: the check above. */
+void vm_check_user_entry(void);
+
+/* The system calls: anonymous zeroed pages at @addr (0: the kernel picks), W^X. */
+long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned int prot);
+long vm_unmap(struct process *p, uintptr_t addr, size_t len);
+long vm_protect(struct process *p, uintptr_t addr, size_t len, unsigned int prot);
+
+#endif

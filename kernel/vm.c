@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* User memory system calls, TLB shootdown and the stale-TLB check (vm.h). */
+#include "vm.h"
+#include "process.h"
+#include "page_alloc.h"
+#include "percpu.h"
+#include "smp.h"
+#include "log.h"
+#include "err.h"
+#include "atomic.h"
+
+#define MAP_MAX (64u << 20)          /* one call maps at most 64 MiB */
+#define MAP_AREA 0x3000000000ul      /* where the kernel puts maps it chooses */
+#define BATCH 64                     /* pages unmapped per fence */
+
+static uint64_t tlb_clock;
+
+static uint64_t tick(void)
+{
+	return __atomic_add_fetch(&tlb_clock, 1, __ATOMIC_SEQ_CST);
+}
+
+void tlb_full_flush_done(void)
+{
+	this_cpu()->tlb_flushed = tick();
+}
+
+void vm_activated(struct process *p, bool flushed)
+{
+	unsigned int cpu = this_cpu_id();
+	__atomic_fetch_or(&p->tlb_cpus.bits[cpu / 64], 1ull << (cpu % 64), __ATOMIC_SEQ_CST);
+	if (flushed) {
+		p->fenced[cpu] = tick();
+	}
+}
+
+void vm_check_user_entry(void)
+{
+	struct task *t = current_task();
+	struct process *p = t->proc;
+	unsigned int cpu = this_cpu_id();
+	uint64_t gen = READ_ONCE(p->tlb_gen);
+
+	if (p->fenced[cpu] < gen && this_cpu()->tlb_flushed < gen && !p->stale_reported) {
+		p->stale_reported = true;
+		pr_err("BUG: stale TLB for %d on cpu%u\n", p->pid, cpu);
+	}
+}
+
+static void fence_here(void *arg)
+{
+	struct process *p = arg;
+	uint64_t gen = READ_ONCE(p->tlb_gen);
+	arch_as_flush_local(p->as);
+	p->fenced[this_cpu_id()] = gen;
+}
+
+/* After an unmap or a narrowing: every online CPU that may cache @p's entries fences. */
+static void shootdown(struct process *p)
+{
+	struct cpumask targets;
+
+	WRITE_ONCE(p->tlb_gen, tick());
+	preempt_disable();
+	cpumask_and(&targets, &p->tlb_cpus, &cpu_online_mask);
+	cpumask_unset(&targets, this_cpu_id());
+	smp_call_function_many(&targets, fence_here, p, true);
+	fence_here(p);
+	preempt_enable();
+}
+
+static bool range_ok(uintptr_t addr, size_t len)
+{
+	return addr >= ARCH_USER_BASE && addr < ARCH_USER_TOP && addr % PAGE_SIZE == 0 && len &&
+	       len % PAGE_SIZE == 0 && len <= MAP_MAX && len <= ARCH_USER_TOP - addr;
+}
+
+static unsigned int arch_prot(unsigned int prot)
+{
+	return prot & (ARCH_PROT_R | ARCH_PROT_W | ARCH_PROT_X);
+}
+
+long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
+{
+	if (prot & ~7u || ((prot & ARCH_PROT_W) && (prot & ARCH_PROT_X)) ||
+	    !(prot & (ARCH_PROT_R | ARCH_PROT_X))) {
+		return -EINVAL;
+	}
+	if (addr == 0) {
+		if (!p->map_next) {
+			p->map_next = MAP_AREA;
+		}
+		addr = p->map_next;
+	}
+	if (!range_ok(addr, len)) {
+		return -EINVAL;
+	}
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		if (arch_as_mapped(p->as, addr + off)) {
+			return -EEXIST;
+		}
+	}
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		void *page = page_alloc();
+		int err = page ? arch_as_map(p->as, addr + off, page, arch_prot(prot)) : -ENOMEM;
+		if (err) {
+			page_free(page);
+			/* Nothing half-done: take back what this call mapped. */
+			if (off) {
+				vm_unmap(p, addr, off);
+			}
+			return err;
+		}
+	}
+	if (addr + len > p->map_next && addr >= MAP_AREA) {
+		p->map_next = addr + len;
+	}
+	return (long)addr;
+}
+
+long vm_unmap(struct process *p, uintptr_t addr, size_t len)
+{
+	void *pages[BATCH];
+
+	if (!range_ok(addr, len)) {
+		return -EINVAL;
+	}
+	for (size_t off = 0; off < len;) {
+		unsigned int n = 0;
+		for (; off < len && n < BATCH; off += PAGE_SIZE) {
+			void *page = arch_as_unmap(p->as, addr + off);
+			if (page) {
+				pages[n++] = page;
+			}
+		}
+		if (n) {
+			shootdown(p);            /* nobody may still reach a page we free */
+			for (unsigned int i = 0; i < n; i++) {
+				page_free(pages[i]);
+			}
+		}
+	}
+	return 0;
+}
+
+long vm_protect(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
+{
+	bool narrowed = false;
+
+	if (prot & ~7u || !range_ok(addr, len)) {
+		return -EINVAL;
+	}
+	if (((prot & ARCH_PROT_W) && (prot & ARCH_PROT_X)) || !(prot & (ARCH_PROT_R | ARCH_PROT_X))) {
+		return -EINVAL;
+	}
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		if (!arch_as_mapped(p->as, addr + off)) {
+			return -ENOMEM;      /* checked first: all or nothing */
+		}
+	}
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		narrowed |= arch_as_protect(p->as, addr + off, arch_prot(prot)) == 1;
+	}
+	if (narrowed) {
+		shootdown(p);
+	}
+	return 0;
+}
