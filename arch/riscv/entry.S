@@ -230,6 +230,10 @@ user_trap:
 	sd	sp, CPU_USER_SP(tp)
 	ld	sp, CPU_KSTACK(tp)
 	addi	sp, sp, -FRAME_SIZE
+	sd	x5, 5*8(sp)
+	csrr	t0, scause
+	addi	t0, t0, -8              /* ecall from U-mode */
+	beqz	t0, user_syscall
 	sd	x1, 1*8(sp)
 	sd	x3, 3*8(sp)
 	sd	x5, 5*8(sp)
@@ -318,6 +322,72 @@ ret_to_user:
 	ld	x25, 25*8(sp)
 	ld	x26, 26*8(sp)
 	ld	x27, 27*8(sp)
+	ld	x28, 28*8(sp)
+	ld	x29, 29*8(sp)
+	ld	x30, 30*8(sp)
+	ld	x31, 31*8(sp)
+	ld	x4, 4*8(sp)
+	ld	x2, 2*8(sp)
+	sret
+
+/*
+ * A system call: only what the C calling convention does not keep is saved (the
+ * kernel's C code preserves s0-s11 for us, also across a context switch), and only
+ * that is restored. The frame's s-register slots are not written on this path.
+ */
+user_syscall:
+	sd	x1, 1*8(sp)
+	sd	x3, 3*8(sp)
+	sd	x6, 6*8(sp)
+	sd	x7, 7*8(sp)
+	sd	x10, 10*8(sp)
+	sd	x11, 11*8(sp)
+	sd	x12, 12*8(sp)
+	sd	x13, 13*8(sp)
+	sd	x14, 14*8(sp)
+	sd	x15, 15*8(sp)
+	sd	x16, 16*8(sp)
+	sd	x17, 17*8(sp)
+	sd	x28, 28*8(sp)
+	sd	x29, 29*8(sp)
+	sd	x30, 30*8(sp)
+	sd	x31, 31*8(sp)
+	ld	t0, CPU_USER_SP(tp)
+	sd	t0, 2*8(sp)
+	csrr	t0, sscratch
+	sd	t0, 4*8(sp)
+	csrw	sscratch, zero
+	csrr	t0, sepc
+	sd	t0, F_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, F_SSTATUS(sp)
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	mv	a0, sp
+	call	syscall_entry
+	csrci	sstatus, 2
+	addi	t0, sp, FRAME_SIZE
+	sd	t0, CPU_KSTACK(tp)
+	csrw	sscratch, tp
+	ld	t0, F_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, F_SSTATUS(sp)
+	csrw	sstatus, t0
+	ld	x1, 1*8(sp)
+	ld	x3, 3*8(sp)
+	ld	x5, 5*8(sp)
+	ld	x6, 6*8(sp)
+	ld	x7, 7*8(sp)
+	ld	x10, 10*8(sp)
+	ld	x11, 11*8(sp)
+	ld	x12, 12*8(sp)
+	ld	x13, 13*8(sp)
+	ld	x14, 14*8(sp)
+	ld	x15, 15*8(sp)
+	ld	x16, 16*8(sp)
+	ld	x17, 17*8(sp)
 	ld	x28, 28*8(sp)
 	ld	x29, 29*8(sp)
 	ld	x30, 30*8(sp)

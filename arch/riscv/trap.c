@@ -70,23 +70,29 @@ static bool fixup_user_copy(struct trap_frame *f)
 	return false;
 }
 
-/* A trap from user mode that is not an interrupt: a system call, or the end of it. */
+void syscall_entry(struct trap_frame *f);
+
+/*
+ * A system call (entry.S's user_syscall, which saved only a0-a7, t0-t6, ra, gp, tp
+ * and sp in @f): interrupts on while it runs, a preemption point on the way out.
+ */
+void syscall_entry(struct trap_frame *f)
+{
+	f->sepc += 4;                /* past the ecall */
+	csr_set(sstatus, SSTATUS_SIE);
+	f->x[10] = (unsigned long)syscall_dispatch(f->x[17], &f->x[10]);
+	csr_clear(sstatus, SSTATUS_SIE);
+	struct cpu *c = this_cpu();
+	if (c->need_resched && c->current->preempt_count == 0) {
+		schedule_preempt();
+	}
+	vm_check_user_entry();
+}
+
+/* A trap from user mode that is neither an interrupt nor a system call: its end. */
 static void user_exception(struct trap_frame *f)
 {
 	unsigned long code = f->scause;
-
-	if (code == 8) {
-		f->sepc += 4;            /* past the ecall */
-		csr_set(sstatus, SSTATUS_SIE);
-		f->x[10] = (unsigned long)syscall_dispatch(f->x[17], &f->x[10]);
-		csr_clear(sstatus, SSTATUS_SIE);
-		struct cpu *c = this_cpu();
-		if (c->need_resched && c->current->preempt_count == 0) {
-			schedule_preempt();
-		}
-		vm_check_user_entry();
-		return;
-	}
 	const char *name = code < ARRAY_SIZE(exception_names) && exception_names[code]
 				   ? exception_names[code] : "unknown exception";
 	/* 128 + the signal a Unix would send: SIGILL 4, SIGBUS 7, SIGSEGV 11. */
@@ -116,10 +122,6 @@ void trap_handle(struct trap_frame *f)
 {
 	bool from_user = !(f->sstatus & SSTATUS_SPP);
 
-	if (f->scause == 8) {        /* a system call: the hot path, first */
-		user_exception(f);
-		return;
-	}
 	if (!(f->scause & CAUSE_IRQ)) {
 		if (from_user) {
 			user_exception(f);
