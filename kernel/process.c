@@ -17,9 +17,14 @@
 #include "log.h"
 #include "err.h"
 #include "vm.h"
+#include "spinlock.h"
+#include "list.h"
 
 #define STACK_PAGES 16
 #define STACK_TOP ARCH_USER_TOP
+
+static spinlock_t proc_lock = SPINLOCK_INIT;
+static struct list_head procs = LIST_HEAD_INIT(procs);
 
 static unsigned int elf_to_arch_prot(unsigned int p)
 {
@@ -172,27 +177,76 @@ int process_spawn(const char *name, int argc, char *const argv[], struct process
 	t->as = p->as;
 	t->proc = p;
 	p->pid = t->pid;
+	p->parent = current_task()->proc;     /* NULL when the kernel spawns it */
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	list_add_tail(&p->node, &procs);
+	spin_unlock_irqrestore(&proc_lock, flags);
 	task_get(t);
 	kthread_start(t);
 	*out = p;
 	return 0;
 }
 
+/* Frees an ended process: its address space, its thread reference, itself. */
+static void process_free(struct process *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	list_del(&p->node);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	arch_as_destroy(p->as);
+	task_put(p->thread);
+	kfree(p);
+}
+
 void process_exit(int status)
 {
 	struct task *t = current_task();
-	struct process *p = t->proc;
-	struct cpu *c;
+	struct process *p = t->proc, *done[16];
+	unsigned int ndone = 0;
+	struct list_head *pos, *tmp;
+	bool orphan = false;
 
 	p->status = status;
 	/* Off the process's table before anyone may free it. */
 	unsigned long flags = arch_irq_save();
-	c = this_cpu();
+	struct cpu *c = this_cpu();
 	t->as = NULL;
 	c->active_as = NULL;
 	arch_as_activate(NULL);
 	arch_irq_restore(flags);
-	complete(&p->exited);
+	/* Our children: the ended ones we free, the others free themselves when they end. */
+	do {
+		ndone = 0;
+		flags = spin_lock_irqsave(&proc_lock);
+		list_for_each_safe(pos, tmp, &procs) {
+			struct process *q = list_entry(pos, struct process, node);
+			if (q->parent == p && !q->orphan) {
+				if (q->ended && ndone < ARRAY_SIZE(done)) {
+					q->orphan = true;
+					done[ndone++] = q;
+				} else if (!q->ended) {
+					q->orphan = true;
+				}
+			}
+		}
+		if (ndone < ARRAY_SIZE(done)) {
+			/* Reported under the lock: whoever frees us sees ended only after this. */
+			p->ended = true;
+			orphan = p->orphan;
+			t->proc = NULL;
+			if (!orphan) {
+				complete(&p->exited);
+			}
+		}
+		spin_unlock_irqrestore(&proc_lock, flags);
+		for (unsigned int i = 0; i < ndone; i++) {
+			process_free(done[i]);
+		}
+	} while (ndone == ARRAY_SIZE(done));
+	if (orphan) {
+		/* Nobody will wait for us: we are off our table, so we can free it all. */
+		process_free(p);
+	}
 	task_exit();
 }
 
@@ -207,8 +261,28 @@ int process_wait(struct process *p)
 {
 	wait_for_completion(&p->exited);
 	int status = p->status;
-	arch_as_destroy(p->as);
-	task_put(p->thread);
-	kfree(p);
+	process_free(p);
 	return status;
+}
+
+int process_wait_child(int pid, int *status)
+{
+	struct process *self = current_task()->proc, *child = NULL;
+	struct list_head *pos, *tmp;
+
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	list_for_each_safe(pos, tmp, &procs) {
+		struct process *q = list_entry(pos, struct process, node);
+		if (q->pid == pid && q->parent == self && self && !q->orphan) {
+			child = q;
+			q->parent = NULL;        /* one waiter: a second wait finds no child */
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!child) {
+		return -ECHILD;
+	}
+	*status = process_wait(child);
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "cpumask.h"
 #include "vm.h"
+#include "alloc.h"
 
 #define SYS_exit     0
 #define SYS_write    1
@@ -24,6 +25,8 @@
 #define SYS_map      9
 #define SYS_unmap   10
 #define SYS_protect 11
+#define SYS_spawn   12
+#define SYS_wait    13
 
 #define WRITE_MAX 4096
 
@@ -92,6 +95,71 @@ static long sys_getaffinity(unsigned long umask, unsigned long words)
 	return arch_copy_to_user(umask, w, words * sizeof(uint64_t));
 }
 
+/* A NUL-terminated user string of at most @max bytes (with the NUL) into @dst. */
+static int copy_string(char *dst, unsigned long src, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		int err = arch_copy_from_user(&dst[i], src + i, 1);
+		if (err) {
+			return err;
+		}
+		if (dst[i] == '\0') {
+			return (int)i;
+		}
+	}
+	return -E2BIG;
+}
+
+/* spawn(argv, argc): runs the program argv[0] names with those arguments; its pid. */
+static long sys_spawn(unsigned long uargv, unsigned long argc)
+{
+	unsigned long ptrs[PROCESS_MAX_ARGS];
+	char *argv[PROCESS_MAX_ARGS];
+	size_t used = 0;
+	long ret;
+
+	if (argc == 0 || argc > PROCESS_MAX_ARGS) {
+		return -E2BIG;
+	}
+	int err = arch_copy_from_user(ptrs, uargv, argc * sizeof(ptrs[0]));
+	if (err) {
+		return err;
+	}
+	char *buf = kmalloc(PROCESS_ARGS_BYTES);
+	if (!buf) {
+		return -ENOMEM;
+	}
+	for (unsigned long i = 0; i < argc; i++) {
+		int n = copy_string(buf + used, ptrs[i], PROCESS_ARGS_BYTES - used);
+		if (n < 0) {
+			kfree(buf);
+			return n;
+		}
+		argv[i] = buf + used;
+		used += (size_t)n + 1;
+	}
+	struct process *p;
+	ret = process_spawn(argv[0], (int)argc, argv, &p);
+	if (!ret) {
+		ret = p->pid;
+	}
+	kfree(buf);
+	return ret;
+}
+
+static long sys_wait(unsigned long pid, unsigned long ustatus)
+{
+	int status;
+	if (pid > 0x7fffffff) {
+		return -ECHILD;
+	}
+	int err = process_wait_child((int)pid, &status);
+	if (err) {
+		return err;
+	}
+	return ustatus ? arch_copy_to_user(ustatus, &status, sizeof(status)) : 0;
+}
+
 long syscall_dispatch(unsigned long nr, unsigned long *a)
 {
 	switch (nr) {
@@ -124,6 +192,10 @@ long syscall_dispatch(unsigned long nr, unsigned long *a)
 		return vm_unmap(current_task()->proc, a[0], a[1]);
 	case SYS_protect:
 		return vm_protect(current_task()->proc, a[0], a[1], (unsigned int)a[2]);
+	case SYS_spawn:
+		return sys_spawn(a[0], a[1]);
+	case SYS_wait:
+		return sys_wait(a[0], a[1]);
 	default:
 		return -ENOSYS;
 	}

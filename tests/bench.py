@@ -126,8 +126,10 @@ def torture(runs):
 
 
 def user():
-    """User mode under -icount, in guest instructions as the hart counts them: a null
-    system call's round trip (target <= 150)."""
+    """User mode under -icount: a null system call's round trip in guest instructions as
+    the hart counts them (target <= 150); a switch between two processes and a
+    spawn+exit+wait in virtual time, which -icount shift=0 keeps at one nanosecond per
+    instruction (targets: a switch <= 500)."""
     for config in harness.CONFIGS:
         b = harness.boot(config, ["sysbench 10000"], smp=4, icount=True, timeout=240)
         m = re.search(r"null syscall (\d+) instructions", b.out)
@@ -138,6 +140,18 @@ def user():
         n = int(m.group(1))
         figure(name, f"{n} instructions a round trip (getpid), target <= 150", instructions=n,
                target_instructions=150)
+        b = harness.boot(config, ["proctest bench"], smp=4, icount=True, timeout=240)
+        m1 = re.search(r"spawn\+exit\+wait (\d+) us", b.out)
+        m2 = re.search(r"process switch (\d+) ns", b.out)
+        if not (m1 and m2):
+            figure(f"processes [{config}, icount]", f"did not run (exit {b.rc})", error=b.rc)
+            continue
+        figure(f"process switch [{config}, icount]", f"{m2.group(1)} instructions (a yield to "
+               "another process on the same CPU, system call included), target <= 500",
+               instructions=int(m2.group(1)), target_instructions=500)
+        figure(f"spawn+exit+wait [{config}, icount]", f"{int(m1.group(1)) * 1000} instructions of "
+               "virtual time (a minimal program, from the parent's spawn to its wait's return)",
+               instructions=int(m1.group(1)) * 1000)
 
 
 def fuzz(seconds):

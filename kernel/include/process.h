@@ -25,6 +25,11 @@ struct process {
 	uint64_t fenced[NR_CPUS];
 	uintptr_t map_next;
 	bool stale_reported;
+	/* process.c, under proc_lock: who spawned it (NULL: the kernel), and its end */
+	struct process *parent;
+	struct list_head node;          /* every process */
+	bool ended;                     /* its thread is past process_exit's report */
+	bool orphan;                    /* its parent ended first: it frees itself */
 	struct completion exited;
 };
 
@@ -36,6 +41,8 @@ struct process {
 int process_spawn(const char *name, int argc, char *const argv[], struct process **out);
 /* Waits for it to end, frees it, and returns its status. */
 int process_wait(struct process *p);
+/* For the wait system call: the caller's child @pid waited for; -ECHILD if none. */
+int process_wait_child(int pid, int *status);
 /* The current user thread ends its process with @status. */
 __noreturn void process_exit(int status);
 /* The current user thread faulted: one line, then the process ends with @status. */

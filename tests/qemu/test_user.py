@@ -169,3 +169,18 @@ def test_stale_tlb_check_across_offline(config):
         else:
             b.expect_clean()
             b.expect(not stale, f"stale TLB reported: {stale}")
+
+
+def test_spawn_and_wait_from_user_space(config):
+    """spawn/wait system calls: a child's status comes back, waiting twice or for a
+    stranger is ECHILD, bad names and pointers are refused; children left behind by a
+    parent that ends (some already ended, some still running) free themselves: every
+    page and heap object comes back."""
+    b = boot(config, ["meminfo", "proctest spawn", "proctest orphans", "sleep 1000", "meminfo"], smp=4)
+    b.expect_clean()
+    b.expect(b.output_of("proctest spawn").strip().endswith("proctest: spawn ok"),
+             b.output_of("proctest spawn"))
+    b.expect("leaving 6 children" in b.output_of("proctest orphans"), b.output_of("proctest orphans"))
+    b.expect(len(b.lines(r"spin\[\d+\]: done:")) == 3, "the orphaned spinners did not all finish")
+    before, after = pages_and_objects(b.output_of("meminfo")), pages_and_objects(b.output_of("meminfo", 1))
+    b.expect(before == after and after[1] == after[2], f"before {before}, after {after}")

@@ -21,6 +21,8 @@
 #define SYS_map      9
 #define SYS_unmap   10
 #define SYS_protect 11
+#define SYS_spawn   12
+#define SYS_wait    13
 #define PROT_R 1
 #define PROT_W 2
 #define PROT_X 4
@@ -70,6 +72,17 @@ static inline long hp_unmap(uintptr_t addr, size_t len)
 static inline long hp_protect(uintptr_t addr, size_t len, int prot)
 {
 	return hp_syscall3(SYS_protect, (long)addr, (long)len, prot);
+}
+
+/* Runs the program argv[0] names; its pid or -errno. */
+static inline long hp_spawn(char *const argv[], int argc)
+{
+	return hp_syscall3(SYS_spawn, (long)argv, argc, 0);
+}
+/* Waits for the child @pid; 0 and *status, or -ECHILD. */
+static inline long hp_wait(long pid, int *status)
+{
+	return hp_syscall3(SYS_wait, pid, (long)status, 0);
 }
 
 /* printf to the console (fd 1) through one write; at most 256 bytes a call. */
