@@ -19,6 +19,7 @@
 #include "vm.h"
 #include "spinlock.h"
 #include "list.h"
+#include "atomic.h"
 
 #define STACK_PAGES 16
 #define STACK_TOP ARCH_USER_TOP
@@ -119,7 +120,7 @@ static void user_thread(void *arg)
 {
 	struct process *p = arg;
 
-	vm_check_user_entry();
+	process_user_return();
 	arch_enter_user(p->entry, p->usp, (uintptr_t)p->argc, p->uargv,
 			task_stack_top(current_task()));
 }
@@ -285,4 +286,53 @@ int process_wait_child(int pid, int *status)
 	}
 	*status = process_wait(child);
 	return 0;
+}
+
+int process_kill(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	struct process *p = t->proc;
+	int err = !p ? -EPERM : p->ended ? -ESRCH : 0;
+	if (!err) {
+		WRITE_ONCE(t->killed, true);
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!err) {
+		sched_try_wake(t, TASK_SLEEPING);
+	}
+	return err;
+}
+
+int process_kill_child(int pid)
+{
+	struct process *self = current_task()->proc;
+	struct list_head *pos, *tmp;
+	struct task *victim = NULL;
+
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	list_for_each_safe(pos, tmp, &procs) {
+		struct process *q = list_entry(pos, struct process, node);
+		if (q->pid == pid && self && q->parent == self && !q->ended) {
+			victim = q->thread;
+			task_get(victim);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!victim) {
+		return -ESRCH;
+	}
+	int err = process_kill(victim);
+	task_put(victim);
+	return err;
+}
+
+void process_user_return(void)
+{
+	struct task *t = current_task();
+	if (READ_ONCE(t->killed)) {
+		pr_info("%s[%d]: killed\n", t->name, t->pid);
+		process_exit(137);
+	}
+	vm_check_user_entry();
 }

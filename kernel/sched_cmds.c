@@ -13,6 +13,7 @@
 #include "log.h"
 #include "err.h"
 #include "atomic.h"
+#include "process.h"
 
 static void print_task(struct task *t, void *arg)
 {
@@ -21,15 +22,16 @@ static void print_task(struct task *t, void *arg)
 	if (cpulist_format(aff, sizeof(aff), &t->allowed) < 0) {
 		snprintf(aff, sizeof(aff), "(many)");
 	}
-	console_printf("%5d %4u  %s  %-12s %9llu  %s\n", t->pid, t->cpu, task_state_name(t->state),
-		       aff, (unsigned long long)t->switches, t->name);
+	console_printf("%5d %4u  %s  %-12s %9llu  %-6s %s\n", t->pid, t->cpu,
+		       task_state_name(t->state), aff, (unsigned long long)t->switches,
+		       t->proc ? "user" : "kernel", t->name);
 }
 
 static int cmd_ps(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	console_printf("  PID  CPU  ST AFFINITY      SWITCHES  NAME\n");
+	console_printf("  PID  CPU  ST AFFINITY      SWITCHES  MODE   NAME\n");
 	sched_for_each_task(print_task, NULL);
 	return 0;
 }
@@ -114,14 +116,15 @@ static int cmd_kill(int argc, char **argv)
 	if ((err = parse_pid("kill", argv[1], &t))) {
 		return err;
 	}
-	bool ours = t->fn == busy_fn;          /* only shell-started tasks */
-	if (ours) {
+	if (t->fn == busy_fn) {                /* a shell-started kernel task */
 		WRITE_ONCE(t->should_stop, true);
+	} else {
+		err = process_kill(t);             /* -EPERM for any other kernel task */
 	}
 	task_put(t);
-	return ours ? 0 : shell_fail("kill", argv[1], -EPERM);
+	return err ? shell_fail("kill", argv[1], err) : 0;
 }
-SHELL_COMMAND("kill", "kill PID (tasks started by busy)", cmd_kill);
+SHELL_COMMAND("kill", "kill PID (user processes, tasks started by busy)", cmd_kill);
 
 
 static int cmd_sleep(int argc, char **argv)

@@ -93,7 +93,8 @@ void msleep(unsigned int ms)
 	uint64_t deadline = arch_time_now() + (uint64_t)ms * log_timebase() / 1000;
 
 	might_sleep();
-	while (arch_time_now() < deadline && !READ_ONCE(t->should_park)) {
+	/* A killed user thread stops sleeping: it ends on its way back to user mode. */
+	while (arch_time_now() < deadline && !READ_ONCE(t->should_park) && !READ_ONCE(t->killed)) {
 		__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
 		schedule_until(deadline);
 	}

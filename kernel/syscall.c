@@ -27,6 +27,7 @@
 #define SYS_protect 11
 #define SYS_spawn   12
 #define SYS_wait    13
+#define SYS_kill    14
 
 #define WRITE_MAX 4096
 
@@ -196,6 +197,8 @@ long syscall_dispatch(unsigned long nr, unsigned long *a)
 		return sys_spawn(a[0], a[1]);
 	case SYS_wait:
 		return sys_wait(a[0], a[1]);
+	case SYS_kill:
+		return a[0] > 0x7fffffff ? -ESRCH : process_kill_child((int)a[0]);
 	default:
 		return -ENOSYS;
 	}

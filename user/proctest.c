@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * proctest spawn|orphans|bench: spawn and wait from user space. spawn runs a child
- * with arguments and checks its status and the error paths; orphans starts children
+ * proctest spawn|kill|orphans|bench: spawn and wait from user space. spawn runs a
+ * child with arguments and checks its status and the error paths; kill ends a
+ * spinning and a sleeping child; orphans starts children
  * and ends without waiting for them; bench prints the cost of one spawn+exit+wait of
  * a minimal program, and of a switch between two processes on one CPU.
  */
@@ -44,6 +45,32 @@ static int spawn_checks(void)
 		return 1;
 	}
 	hp_printf("proctest: spawn ok\n");
+	return 0;
+}
+
+/* Kills a child that spins and one that sleeps: both end at once with status 137. */
+static int kills(void)
+{
+	char *spinner[] = { "spin", "0-3", "20000" };
+	char *sleeper[] = { "proctest", "sleeper" };
+	char *const *which[] = { spinner, sleeper };
+	int counts[] = { 3, 2 };
+	for (int k = 0; k < 2; k++) {
+		int status = -1;
+		long pid = hp_spawn(which[k], counts[k]);
+		hp_sleep(100);
+		long t0 = hp_uptime_us();
+		expect("kill a child", hp_kill(pid), 0);
+		expect("wait for it", hp_wait(pid, &status), 0);
+		expect("killed status", status, 137);
+		expect("ended promptly", hp_uptime_us() - t0 < 1000000, 1);
+		expect("kill it again", hp_kill(pid), -3);
+	}
+	expect("kill a stranger", hp_kill(1), -3);
+	if (failures) {
+		return 1;
+	}
+	hp_printf("proctest: kill ok\n");
 	return 0;
 }
 
@@ -132,9 +159,16 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "bench") == 0) {
 		return bench();
 	}
+	if (strcmp(mode, "kill") == 0) {
+		return kills();
+	}
+	if (strcmp(mode, "sleeper") == 0) {
+		hp_sleep(20000);
+		return 0;
+	}
 	if (strcmp(mode, "yielder") == 0 && argc > 2) {
 		return yielder(argv[2]);
 	}
-	hp_printf("usage: proctest spawn|orphans|bench\n");
+	hp_printf("usage: proctest spawn|kill|orphans|bench\n");
 	return 2;
 }

@@ -86,7 +86,7 @@ void syscall_entry(struct trap_frame *f)
 	if (c->need_resched && c->current->preempt_count == 0) {
 		schedule_preempt();
 	}
-	vm_check_user_entry();
+	process_user_return();
 }
 
 /* A trap from user mode that is neither an interrupt nor a system call: its end. */
@@ -148,6 +148,6 @@ void trap_handle(struct trap_frame *f)
 	}
 	sched_irq_exit();
 	if (from_user) {
-		vm_check_user_entry();
+		process_user_return();
 	}
 }

@@ -41,6 +41,16 @@ struct process {
 int process_spawn(const char *name, int argc, char *const argv[], struct process **out);
 /* Waits for it to end, frees it, and returns its status. */
 int process_wait(struct process *p);
+/*
+ * Asks @t's process to end (status 137, as SIGKILL): it stops sleeping and ends on its
+ * way back to user mode. -EPERM for a kernel task, -ESRCH if it is ending already.
+ */
+int process_kill(struct task *t);
+/* The kill system call: the caller's child @pid; -ESRCH if it has none of that pid. */
+int process_kill_child(int pid);
+/* On every way back to user mode (trap.c, the first entry): a kill, the TLB check. */
+void process_user_return(void);
+
 /* For the wait system call: the caller's child @pid waited for; -ECHILD if none. */
 int process_wait_child(int pid, int *status);
 /* The current user thread ends its process with @status. */

@@ -72,6 +72,7 @@ struct task {
 	unsigned int park_answered;     /* the last one the thread completed */
 	struct arch_as *as;             /* user threads: their process's address space */
 	struct process *proc;           /* user threads: their process */
+	bool killed;                    /* user threads: end on the way back to user mode */
 };
 
 struct process;

@@ -184,3 +184,28 @@ def test_spawn_and_wait_from_user_space(config):
     b.expect(len(b.lines(r"spin\[\d+\]: done:")) == 3, "the orphaned spinners did not all finish")
     before, after = pages_and_objects(b.output_of("meminfo")), pages_and_objects(b.output_of("meminfo", 1))
     b.expect(before == after and after[1] == after[2], f"before {before}, after {after}")
+
+
+def test_kill(config):
+    """kill: a spinning and a sleeping child killed by their parent end at once with
+    status 137 (a second kill is ESRCH); the shell's kill ends a background process the
+    same way and refuses kernel tasks; ps marks user and kernel threads; nothing leaks."""
+    prefix = ["meminfo", "spin 0-3 20000 &", "sleep 200"]
+    b = boot(config, prefix + ["ps", "kill 1", "proctest kill"], smp=4)
+    out = b.output_of("proctest kill")
+    b.expect(out.strip().endswith("proctest: kill ok"), out)
+    rows = [r.split() for r in b.output_of("ps").splitlines()[1:]]
+    spin = [r for r in rows if r[-1] == "spin"]
+    b.expect(len(spin) == 1 and spin[0][-2] == "user", f"ps: {rows}")
+    b.expect(all(r[-2] == "kernel" for r in rows if r[-1].startswith(("idle/", "cpuhp/", "shell"))), "ps modes")
+    b.expect(b.output_of("kill 1").strip().endswith("(EPERM)"), b.output_of("kill 1"))
+    b.expect(not b.lines("BUG:|Oops|Kernel panic|WARNING"), "something went wrong")
+    # The same boot up to the spawn gives the spinner the same pid: kill it from the shell.
+    pid = spin[0][0]
+    b2 = boot(config, prefix + [f"kill {pid}", "sleep 300", "meminfo"], smp=4)
+    b2.expect_clean()
+    b2.expect(b2.output_of("spin 0-3 20000 &").strip() == f"[{pid}] spin",
+              "another pid: " + b2.output_of("spin 0-3 20000 &"))
+    b2.expect(b2.lines(rf"\[{pid}\] spin: done, exit status 137"), "the shell's kill did not end it")
+    before, after = pages_and_objects(b2.output_of("meminfo")), pages_and_objects(b2.output_of("meminfo", 1))
+    b2.expect(before == after and after[1] == after[2], f"before {before}, after {after}")

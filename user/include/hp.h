@@ -23,6 +23,7 @@
 #define SYS_protect 11
 #define SYS_spawn   12
 #define SYS_wait    13
+#define SYS_kill    14
 #define PROT_R 1
 #define PROT_W 2
 #define PROT_X 4
@@ -83,6 +84,12 @@ static inline long hp_spawn(char *const argv[], int argc)
 static inline long hp_wait(long pid, int *status)
 {
 	return hp_syscall3(SYS_wait, pid, (long)status, 0);
+}
+
+/* Ends the child @pid (status 137); -ESRCH if the caller has no such child. */
+static inline long hp_kill(long pid)
+{
+	return hp_syscall3(SYS_kill, pid, 0, 0);
 }
 
 /* printf to the console (fd 1) through one write; at most 256 bytes a call. */
