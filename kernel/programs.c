@@ -32,14 +32,21 @@ void programs_init(void)
 	}
 }
 
+/* Spawns for the shell: a failure other than "no such program" is said in one line. */
+static int spawn(int argc, char **argv, struct process **p)
+{
+	int err = process_spawn(argv[0], argc, argv, p);
+	if (err && err != -ENOENT) {
+		console_printf("%s: cannot run: %s (%s)\n", argv[0], err_text(err), err_name(err));
+	}
+	return err;
+}
+
 int program_run(int argc, char **argv)
 {
 	struct process *p;
-	int err = process_spawn(argv[0], argc, argv, &p);
+	int err = spawn(argc, argv, &p);
 	if (err) {
-		if (err != -ENOENT) {
-			console_printf("%s: cannot run: %s (%s)\n", argv[0], err_text(err), err_name(err));
-		}
 		return err;
 	}
 	int status = process_wait(p);
@@ -63,11 +70,8 @@ static void reap_background(void *arg)
 int program_run_background(int argc, char **argv)
 {
 	struct process *p;
-	int err = process_spawn(argv[0], argc, argv, &p);
+	int err = spawn(argc, argv, &p);
 	if (err) {
-		if (err != -ENOENT) {
-			console_printf("%s: cannot run: %s (%s)\n", argv[0], err_text(err), err_name(err));
-		}
 		return err;
 	}
 	console_printf("[%d] %s\n", p->pid, argv[0]);

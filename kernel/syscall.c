@@ -5,6 +5,7 @@
  * into -EFAULT; lengths are bounded before anything is copied.
  */
 #include "process.h"
+#include "uapi/syscall_nr.h"
 #include "percpu.h"
 #include "log.h"
 #include "err.h"
@@ -13,21 +14,6 @@
 #include "vm.h"
 #include "alloc.h"
 
-#define SYS_exit     0
-#define SYS_write    1
-#define SYS_getpid   2
-#define SYS_getcpu   3
-#define SYS_yield    4
-#define SYS_sleep    5
-#define SYS_setaffinity 6
-#define SYS_getaffinity 7
-#define SYS_uptime   8
-#define SYS_map      9
-#define SYS_unmap   10
-#define SYS_protect 11
-#define SYS_spawn   12
-#define SYS_wait    13
-#define SYS_kill    14
 
 #define WRITE_MAX 4096
 

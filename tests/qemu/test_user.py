@@ -209,3 +209,18 @@ def test_kill(config):
     b2.expect(b2.lines(rf"\[{pid}\] spin: done, exit status 137"), "the shell's kill did not end it")
     before, after = pages_and_objects(b2.output_of("meminfo")), pages_and_objects(b2.output_of("meminfo", 1))
     b2.expect(before == after and after[1] == after[2], f"before {before}, after {after}")
+
+
+def test_registers_survive_traps(config):
+    """Every user register keeps its value across timer interrupts and system calls
+    (regtest: all of them loaded with known values and checked each round); in the
+    full build also while the soak moves the thread between CPUs that go down and up."""
+    cmds = ["regtest"]
+    if config == "hotplug":
+        cmds += ["regtest 60000000 &", "hotplug soak 300", "sleep 5000"]
+    b = boot(config, cmds, smp=4, timeout=120)
+    b.expect_clean()
+    b.expect(b.output_of("regtest").strip() == "regtest: ok", b.output_of("regtest"))
+    if config == "hotplug":
+        b.expect(b.out.count("regtest: ok") == 2 and b.lines(r"\[\d+\] regtest: done, exit status 0"),
+                 "the background regtest did not finish clean: " + "; ".join(b.lines("regtest")))

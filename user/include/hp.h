@@ -8,25 +8,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "syscall_nr.h"
 
-#define SYS_exit     0
-#define SYS_write    1
-#define SYS_getpid   2
-#define SYS_getcpu   3
-#define SYS_yield    4
-#define SYS_sleep    5
-#define SYS_setaffinity 6
-#define SYS_getaffinity 7
-#define SYS_uptime   8
-#define SYS_map      9
-#define SYS_unmap   10
-#define SYS_protect 11
-#define SYS_spawn   12
-#define SYS_wait    13
-#define SYS_kill    14
-#define PROT_R 1
-#define PROT_W 2
-#define PROT_X 4
 
 static inline long hp_syscall3(long n, long a0, long a1, long a2)
 {

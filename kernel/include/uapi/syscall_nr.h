@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * System call numbers and flags, shared by the kernel (kernel/syscall.c) and user
+ * programs (user/include/hp.h); docs/syscalls.md says what each does.
+ */
+#ifndef HP_UAPI_SYSCALL_NR_H
+#define HP_UAPI_SYSCALL_NR_H
+
+#define SYS_exit         0
+#define SYS_write        1
+#define SYS_getpid       2
+#define SYS_getcpu       3
+#define SYS_yield        4
+#define SYS_sleep        5
+#define SYS_setaffinity  6
+#define SYS_getaffinity  7
+#define SYS_uptime       8
+#define SYS_map          9
+#define SYS_unmap       10
+#define SYS_protect     11
+#define SYS_spawn       12
+#define SYS_wait        13
+#define SYS_kill        14
+
+/* map/protect */
+#define PROT_R 1
+#define PROT_W 2
+#define PROT_X 4
+
+#endif
