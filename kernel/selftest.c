@@ -301,45 +301,33 @@ static int selftest_taskrace(void)
 	return 0;
 }
 
-/* debug ipi CPU: a bare software interrupt, whatever the CPU's state (firmware tests). */
-static int debug_ipi(const char *arg)
+/*
+ * debug ipi CPU, debug rfence CPU: a bare software interrupt or remote fence.i through
+ * the firmware, whatever the CPU's state (firmware tests, the sbi.ipi= emulation).
+ */
+static int debug_firmware_call(const char *cmd, const char *what, int (*call)(unsigned int),
+			       const char *arg)
 {
 	unsigned long cpu;
 
 	if (!parse_ulong(arg, &cpu) || cpu >= nr_cpu_ids) {
 		return shell_fail("debug", arg, -EINVAL);
 	}
-	int err = arch_send_ipi((unsigned int)cpu);
+	int err = call((unsigned int)cpu);
 	if (err) {
-		return shell_fail("debug ipi", arg, err);
+		return shell_fail(cmd, arg, err);
 	}
-	console_printf("debug: IPI to CPU%lu accepted by the firmware\n", cpu);
-	return 0;
-}
-
-/* debug rfence CPU: a bare remote fence.i, whatever the CPU's state (firmware tests). */
-static int debug_rfence(const char *arg)
-{
-	unsigned long cpu;
-
-	if (!parse_ulong(arg, &cpu) || cpu >= nr_cpu_ids) {
-		return shell_fail("debug", arg, -EINVAL);
-	}
-	int err = arch_remote_fence_i((unsigned int)cpu);
-	if (err) {
-		return shell_fail("debug rfence", arg, err);
-	}
-	console_printf("debug: remote fence.i on CPU%lu accepted by the firmware\n", cpu);
+	console_printf("debug: %s CPU%lu accepted by the firmware\n", what, cpu);
 	return 0;
 }
 
 static int cmd_debug(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "ipi") == 0) {
-		return debug_ipi(argv[2]);
+		return debug_firmware_call("debug ipi", "IPI to", arch_send_ipi, argv[2]);
 	}
 	if (argc == 3 && strcmp(argv[1], "rfence") == 0) {
-		return debug_rfence(argv[2]);
+		return debug_firmware_call("debug rfence", "remote fence.i on", arch_remote_fence_i, argv[2]);
 	}
 	if (argc != 2) {
 		return shell_usage("debug");

@@ -25,6 +25,32 @@
 	ld	x\n, \n*8(sp)
 	.endr
 	.endm
+/*
+ * Before the user's registers come back from the frame at sp (the top of the current
+ * task's kernel stack): interrupts off until sret, this CPU's struct cpu to sscratch
+ * and where the next trap's frame goes, sepc and sstatus from the frame.
+ */
+	.macro LEAVE_FOR_USER
+	csrci	sstatus, 2
+	addi	t0, sp, FRAME_SIZE
+	sd	t0, CPU_KSTACK(tp)
+	csrw	sscratch, tp
+	ld	t0, F_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, F_SSTATUS(sp)
+	csrw	sstatus, t0
+	.endm
+/* The trap CSRs into the frame at sp, through t0 (saved already). */
+	.macro SAVE_CSRS
+	csrr	t0, sepc
+	sd	t0, F_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, F_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, F_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, F_STVAL(sp)
+	.endm
 
 	.section .data
 	.balign 4
@@ -160,14 +186,7 @@ trap_entry:
 	SAVE	1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	addi	t0, sp, FRAME_SIZE
 	sd	t0, 2*8(sp)             /* sp before the trap */
-	csrr	t0, sepc
-	sd	t0, F_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, F_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, F_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, F_STVAL(sp)
+	SAVE_CSRS
 	mv	a0, sp
 	call	trap_handle
 	ld	t0, F_SEPC(sp)
@@ -197,14 +216,7 @@ user_trap:
 	csrr	t0, sscratch
 	sd	t0, 4*8(sp)             /* the user's tp */
 	csrw	sscratch, zero          /* in the kernel now */
-	csrr	t0, sepc
-	sd	t0, F_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, F_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, F_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, F_STVAL(sp)
+	SAVE_CSRS
 	.option push
 	.option norelax
 	la	gp, __global_pointer$   /* the user's gp is in the frame */
@@ -218,14 +230,7 @@ user_trap:
  * on whichever CPU the task now runs: that CPU's struct cpu goes to sscratch.
  */
 ret_to_user:
-	csrci	sstatus, 2              /* SIE off: no trap between here and sret */
-	addi	t0, sp, FRAME_SIZE
-	sd	t0, CPU_KSTACK(tp)
-	csrw	sscratch, tp
-	ld	t0, F_SEPC(sp)
-	csrw	sepc, t0
-	ld	t0, F_SSTATUS(sp)
-	csrw	sstatus, t0
+	LEAVE_FOR_USER
 	LOAD	1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 4, 2
 	sret
 
@@ -251,14 +256,7 @@ user_syscall:
 	.option pop
 	mv	a0, sp
 	call	syscall_entry
-	csrci	sstatus, 2
-	addi	t0, sp, FRAME_SIZE
-	sd	t0, CPU_KSTACK(tp)
-	csrw	sscratch, tp
-	ld	t0, F_SEPC(sp)
-	csrw	sepc, t0
-	ld	t0, F_SSTATUS(sp)
-	csrw	sstatus, t0
+	LEAVE_FOR_USER
 	LOAD	1, 3, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31, 4, 2
 	sret
 
