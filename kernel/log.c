@@ -9,7 +9,6 @@
 #include <string.h>
 #include "log.h"
 #include "param.h"
-#include "command.h"
 #include "percpu.h"
 #include "spinlock.h"
 #include "arch.h"
@@ -183,17 +182,3 @@ static int param_loglevel(struct cmdline *cl, struct bootparam *bp, char *err, s
 }
 BOOT_PARAM("loglevel", param_loglevel);
 
-static void print_line(const char *line, void *arg)
-{
-	(void)arg;
-	console_write(line, strlen(line));
-}
-
-static int cmd_dmesg(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	log_dump(print_line, NULL);
-	return 0;
-}
-SHELL_COMMAND("dmesg", "dmesg", cmd_dmesg);

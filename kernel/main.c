@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boot flow of the boot CPU: device tree, firmware, command line, memory, CPUs,
- * then the shell. Secondaries start in secondary_boot.c.
+ * then init and the shell. Secondaries start in secondary_boot.c.
  */
 #include <string.h>
 #include <stdio.h>
@@ -16,7 +16,8 @@
 #include "process.h"
 #include "sched.h"
 #include "cpu_boot.h"
-#include "shell.h"
+#include "kcmd.h"
+#include "tty.h"
 #include "err.h"
 #include "cpuhp.h"
 #include "workqueue.h"
@@ -96,7 +97,8 @@ static void init_fn(void *arg)
 		(unsigned long long)(now * 1000000 / hz),
 		(unsigned long long)((now - boot_entered) * 1000000 / hz),
 		(unsigned long long)(boot_entered * 1000000 / hz));
-	shell_start(initrd_script, initrd_len);
+	tty_init();
+	init_run(initrd_script, initrd_len);
 }
 
 static const char *boot_isa(unsigned long hartid)
@@ -148,7 +150,7 @@ void kmain(unsigned long hartid, const void *dtb)
 	}
 	boot_entered = entered;
 	/* Bringing CPUs up sleeps; the idle task must not: a thread does it. */
-	if (!kthread_run(init_fn, NULL, "init")) {
+	if (!kthread_run(init_fn, NULL, "kinit")) {
 		panic("cannot create the init thread");
 	}
 	arch_irq_enable();

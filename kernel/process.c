@@ -20,6 +20,9 @@
 #include "spinlock.h"
 #include "list.h"
 #include "atomic.h"
+#include "tty.h"
+#include "arch.h"
+#include "cpumask.h"
 
 #define STACK_PAGES 16
 #define STACK_TOP ARCH_USER_TOP
@@ -118,14 +121,14 @@ static int build_stack(struct arch_as *as, int argc, char *const argv[], uintptr
 
 static void user_thread(void *arg)
 {
-	struct process *p = arg;
+	struct uthread *u = arg;
 
 	process_user_return();
-	arch_enter_user(p->entry, p->usp, (uintptr_t)p->argc, p->uargv,
-			task_stack_top(current_task()));
+	arch_enter_user(u->entry, u->usp, u->a0, u->a1, task_stack_top(current_task()));
 }
 
-int process_spawn(const char *name, int argc, char *const argv[], struct process **out)
+int process_spawn(const char *name, int argc, char *const argv[], unsigned int flags,
+		  struct process **out)
 {
 	const void *img;
 	size_t len, args = 0;
@@ -157,65 +160,291 @@ int process_spawn(const char *name, int argc, char *const argv[], struct process
 	}
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	completion_init(&p->exited);
+	wait_queue_init(&p->child_wq);
+	wait_queue_init(&p->thread_wq);
 	p->as = arch_as_create();
-	p->entry = elf.entry;
-	p->argc = argc;
+	struct uthread *u = &p->threads[0];
+	u->entry = elf.entry;
+	u->a0 = (uintptr_t)argc;
 	if (!p->as) {
 		err = -ENOMEM;
 	} else if (!(err = load_segments(p->as, img, &elf))) {
-		err = build_stack(p->as, argc, argv, &p->usp, &p->uargv);
+		err = build_stack(p->as, argc, argv, &u->usp, &u->a1);
 	}
 	if (!err) {
-		p->thread = kthread_create(user_thread, p, p->name);
-		err = p->thread ? 0 : -ENOMEM;
+		u->task = kthread_create(user_thread, u, p->name);
+		err = u->task ? 0 : -ENOMEM;
 	}
 	if (err) {
 		arch_as_destroy(p->as);
 		kfree(p);
 		return err;
 	}
-	struct task *t = p->thread;
+	struct task *t = u->task;
+	p->live = 1;
 	t->as = p->as;
 	t->proc = p;
 	p->pid = t->pid;
 	p->parent = current_task()->proc;     /* NULL when the kernel spawns it */
-	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	/* Privilege only narrows: init has it, and what it starts unless told otherwise. */
+	p->privileged = !(flags & SPAWN_UNPRIVILEGED) && (!p->parent || p->parent->privileged);
+	unsigned long irq = spin_lock_irqsave(&proc_lock);
 	list_add_tail(&p->node, &procs);
-	spin_unlock_irqrestore(&proc_lock, flags);
+	spin_unlock_irqrestore(&proc_lock, irq);
 	task_get(t);
 	kthread_start(t);
 	*out = p;
 	return 0;
 }
 
-/* Frees an ended process: its address space, its thread reference, itself. */
+/* Frees an ended process: its address space, its threads' references, itself. */
 static void process_free(struct process *p)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 	list_del(&p->node);
 	spin_unlock_irqrestore(&proc_lock, flags);
 	arch_as_destroy(p->as);
-	task_put(p->thread);
+	for (unsigned int i = 0; i < PROCESS_MAX_THREADS; i++) {
+		if (p->threads[i].task) {
+			task_put(p->threads[i].task);
+		}
+	}
 	kfree(p);
+}
+
+/*
+ * Frees an ended process once its threads are off their CPUs, so that when wait
+ * returns the child is entirely gone (meminfo counts nothing of it). Other references
+ * (ps, kill) are held for a few instructions; a thread's own goes in its CPU's switch.
+ */
+static void process_reap(struct process *p)
+{
+	for (unsigned int i = 0; i < PROCESS_MAX_THREADS; i++) {
+		if (p->threads[i].task) {
+			task_wait_unreferenced(p->threads[i].task);
+		}
+	}
+	process_free(p);
+}
+
+static struct uthread *slot_of(struct process *p, struct task *t)
+{
+	for (unsigned int i = 0; i < PROCESS_MAX_THREADS; i++) {
+		if (p->threads[i].task == t) {
+			return &p->threads[i];
+		}
+	}
+	panic("%s[%d]: a user thread not in its process", t->name, t->pid);
+}
+
+/* The thread leaves the address space: from here on it may be freed under us. */
+static void leave_address_space(struct task *t)
+{
+	unsigned long flags = arch_irq_save();
+	t->as = NULL;
+	this_cpu()->active_as = NULL;
+	arch_as_activate(NULL);
+	arch_irq_restore(flags);
+}
+
+/*
+ * Under proc_lock: the process ends with @status; its other live threads are told to
+ * end (killed -1: quietly, on their way back to user mode). False if it was ending.
+ */
+static bool begin_exit_locked(struct process *p, struct task *self, int status,
+			      struct task **wake, unsigned int *nwake)
+{
+	if (p->exiting) {
+		return false;
+	}
+	p->exiting = true;
+	p->exit_status = status;
+	for (unsigned int i = 0; i < PROCESS_MAX_THREADS; i++) {
+		struct uthread *u = &p->threads[i];
+		if (u->task && u->task != self && !u->ended) {
+			if (!u->task->killed) {
+				WRITE_ONCE(u->task->killed, -1);
+			}
+			task_get(u->task);
+			wake[(*nwake)++] = u->task;
+		}
+	}
+	return true;
+}
+
+static void wake_killed(struct task **wake, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		sched_try_wake(wake[i], TASK_SLEEPING);
+		task_put(wake[i]);
+	}
+}
+
+static __noreturn void process_finish(struct process *p, struct task *t);
+
+/*
+ * The calling thread ends. Interrupts stay off from its report to its final switch:
+ * whoever joins or reaps it waits for its own reference, which goes only once it is off
+ * its stack, and must not wait out a preemption in between.
+ */
+static __noreturn void thread_end(long value)
+{
+	struct task *t = current_task();
+	struct process *p = t->proc;
+
+	leave_address_space(t);
+	arch_irq_disable();
+	raw_spin_lock(&proc_lock);
+	struct uthread *u = slot_of(p, t);
+	u->value = value;
+	u->ended = true;
+	bool last = --p->live == 0;
+	if (!last) {
+		t->proc = NULL;
+		wake_up_all(&p->thread_wq);
+		raw_spin_unlock(&proc_lock);
+		task_exit();
+	}
+	raw_spin_unlock(&proc_lock);
+	arch_irq_enable();
+	process_finish(p, t);
+}
+
+void process_thread_exit(long value)
+{
+	thread_end(value);
+}
+
+long process_thread_create(uintptr_t entry, uintptr_t usp, uintptr_t a0, uintptr_t a1)
+{
+	struct task *self = current_task();
+	struct process *p = self->proc;
+	struct uthread *u = NULL;
+
+	if (entry < ARCH_USER_BASE || entry >= ARCH_USER_TOP || usp % 16 || usp <= ARCH_USER_BASE ||
+	    usp > ARCH_USER_TOP) {
+		return -EINVAL;
+	}
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	for (unsigned int i = 0; i < PROCESS_MAX_THREADS && !p->exiting; i++) {
+		if (!p->threads[i].task && !p->threads[i].busy) {
+			u = &p->threads[i];
+			u->busy = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!u) {
+		return -EAGAIN;
+	}
+	struct task *t = kthread_create(user_thread, u, p->name);
+	if (!t) {
+		flags = spin_lock_irqsave(&proc_lock);
+		u->busy = false;
+		spin_unlock_irqrestore(&proc_lock, flags);
+		return -ENOMEM;
+	}
+	u->entry = entry;
+	u->usp = usp;
+	u->a0 = a0;
+	u->a1 = a1;
+	u->ended = false;
+	t->as = p->as;
+	t->proc = p;
+	t->allowed = self->allowed;
+	task_get(t);                         /* the slot's: until joined or reaped */
+	flags = spin_lock_irqsave(&proc_lock);
+	u->task = t;
+	u->busy = false;
+	p->live++;
+	if (p->exiting) {
+		t->killed = -1;                  /* born into an exit: it ends at once */
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	int tid = t->pid;
+	kthread_start(t);
+	return tid;
+}
+
+long process_thread_join(int tid, long *value)
+{
+	struct task *self = current_task();
+	struct process *p = self->proc;
+	struct uthread *u = NULL;
+	struct waiter w = { .queued = false };
+
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	for (unsigned int i = 0; i < PROCESS_MAX_THREADS; i++) {
+		struct uthread *c = &p->threads[i];
+		if (c->task && c->task->pid == tid && c->task != self && !c->joining) {
+			u = c;
+			u->joining = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!u) {
+		return -ESRCH;
+	}
+	bool ended;
+	for (;;) {
+		prepare_to_wait(&p->thread_wq, &w);
+		flags = spin_lock_irqsave(&proc_lock);
+		ended = u->ended;
+		spin_unlock_irqrestore(&proc_lock, flags);
+		if (ended || READ_ONCE(self->killed)) {
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&p->thread_wq, &w);
+	if (!ended) {
+		flags = spin_lock_irqsave(&proc_lock);
+		u->joining = false;
+		spin_unlock_irqrestore(&proc_lock, flags);
+		return -EINTR;
+	}
+	task_wait_unreferenced(u->task);
+	task_put(u->task);
+	*value = u->value;
+	flags = spin_lock_irqsave(&proc_lock);
+	u->task = NULL;                      /* a free slot again */
+	u->joining = false;
+	u->ended = false;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return 0;
 }
 
 void process_exit(int status)
 {
 	struct task *t = current_task();
-	struct process *p = t->proc, *done[16];
+	struct process *p = t->proc;
+	struct task *wake[PROCESS_MAX_THREADS];
+	unsigned int nwake = 0;
+
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	begin_exit_locked(p, t, status, wake, &nwake);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	wake_killed(wake, nwake);
+	thread_end(0);
+}
+
+/* The last thread out ends the process: its children, its report, its own end. */
+static __noreturn void process_finish(struct process *p, struct task *t)
+{
+	struct process *done[16];
 	unsigned int ndone = 0;
 	struct list_head *pos, *tmp;
 	bool orphan = false;
 
-	p->status = status;
-	/* Off the process's table before anyone may free it. */
-	unsigned long flags = arch_irq_save();
-	struct cpu *c = this_cpu();
-	t->as = NULL;
-	c->active_as = NULL;
-	arch_as_activate(NULL);
-	arch_irq_restore(flags);
-	/* Our children: the ended ones we free, the others free themselves when they end. */
+	p->status = p->exiting ? p->exit_status : 0;
+	tty_process_ended(p->pid);
+	unsigned long flags;
+	/*
+	 * Our children: the ended ones we free, the others free themselves when they end.
+	 * One scan decides every child (our other threads have ended: no more children
+	 * come); the loop is only for more ended children than the batch holds.
+	 */
 	do {
 		ndone = 0;
 		flags = spin_lock_irqsave(&proc_lock);
@@ -230,22 +459,31 @@ void process_exit(int status)
 				}
 			}
 		}
-		if (ndone < ARRAY_SIZE(done)) {
-			/* Reported under the lock: whoever frees us sees ended only after this. */
-			p->ended = true;
-			orphan = p->orphan;
-			t->proc = NULL;
-			if (!orphan) {
-				complete(&p->exited);
-			}
-		}
 		spin_unlock_irqrestore(&proc_lock, flags);
 		for (unsigned int i = 0; i < ndone; i++) {
-			process_free(done[i]);
+			process_reap(done[i]);
 		}
 	} while (ndone == ARRAY_SIZE(done));
+	/*
+	 * Reported under the lock: whoever frees us sees ended only after this.
+	 * Interrupts stay off from here to the final switch: our reaper waits for our
+	 * own reference, which goes only once we are off our stack, and must not wait
+	 * out a preemption in between.
+	 */
+	arch_irq_disable();
+	raw_spin_lock(&proc_lock);
+	p->ended = true;
+	orphan = p->orphan;
+	t->proc = NULL;
+	if (!orphan && p->parent) {
+		wake_up_all(&p->parent->child_wq);
+	} else if (!orphan) {
+		complete(&p->exited);
+	}
+	raw_spin_unlock(&proc_lock);
 	if (orphan) {
 		/* Nobody will wait for us: we are off our table, so we can free it all. */
+		arch_irq_enable();
 		process_free(p);
 	}
 	task_exit();
@@ -262,77 +500,140 @@ int process_wait(struct process *p)
 {
 	wait_for_completion(&p->exited);
 	int status = p->status;
-	process_free(p);
+	process_reap(p);
 	return status;
 }
 
-int process_wait_child(int pid, int *status)
+int process_wait_child(int pid, int *status, unsigned int timeout_ms)
 {
-	struct process *self = current_task()->proc, *child = NULL;
-	struct list_head *pos, *tmp;
+	struct process *self = current_task()->proc, *found = NULL;
+	struct list_head *pos;
+	struct waiter w = { .queued = false };
+	uint64_t deadline = timeout_ms == WAIT_FOREVER ? ~0ull :
+			    arch_time_now() + (uint64_t)timeout_ms * log_timebase() / 1000;
+	bool any;
+
+	if (!self) {
+		return -ECHILD;
+	}
+	for (;;) {
+		prepare_to_wait(&self->child_wq, &w);
+		any = false;
+		unsigned long flags = spin_lock_irqsave(&proc_lock);
+		list_for_each(pos, &procs) {
+			struct process *q = list_entry(pos, struct process, node);
+			if (q->parent == self && !q->orphan && (pid == -1 || q->pid == pid)) {
+				any = true;
+				if (q->ended) {
+					found = q;
+					q->parent = NULL;   /* ours to reap: nobody else sees it */
+					break;
+				}
+			}
+		}
+		spin_unlock_irqrestore(&proc_lock, flags);
+		if (found || !any || arch_time_now() >= deadline || READ_ONCE(current_task()->killed)) {
+			break;
+		}
+		if (deadline == ~0ull) {
+			schedule();
+		} else {
+			schedule_until(deadline);
+		}
+	}
+	finish_wait(&self->child_wq, &w);
+	if (!any) {
+		return -ECHILD;
+	}
+	if (!found) {
+		return 0;                    /* still running: timed out, or we are killed */
+	}
+	int ret = found->pid;
+	*status = found->status;
+	process_reap(found);
+	return ret;
+}
+
+/* Under proc_lock: tells every live thread of @p to end with @status; -ESRCH if ending. */
+static int kill_locked(struct process *p, int status, struct task **wake, unsigned int *nwake)
+{
+	if (p->ended || p->exiting) {
+		return -ESRCH;
+	}
+	for (unsigned int i = 0; i < PROCESS_MAX_THREADS; i++) {
+		struct uthread *u = &p->threads[i];
+		if (u->task && !u->ended) {
+			if (!u->task->killed) {
+				WRITE_ONCE(u->task->killed, status);
+			}
+			task_get(u->task);
+			wake[(*nwake)++] = u->task;
+		}
+	}
+	return 0;
+}
+
+int process_kill(struct task *t, int status)
+{
+	struct task *wake[PROCESS_MAX_THREADS];
+	unsigned int nwake = 0;
 
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
-	list_for_each_safe(pos, tmp, &procs) {
+	struct process *p = t->proc;
+	int err = p ? kill_locked(p, status, wake, &nwake) : -EPERM;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	wake_killed(wake, nwake);
+	return err;
+}
+
+/* Kills the process @pid, if @parent is NULL or is its parent. */
+static int kill_pid(int pid, struct process *parent, int status)
+{
+	struct task *wake[PROCESS_MAX_THREADS];
+	unsigned int nwake = 0;
+	struct list_head *pos;
+	int err = -ESRCH;
+
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	list_for_each(pos, &procs) {
 		struct process *q = list_entry(pos, struct process, node);
-		if (q->pid == pid && q->parent == self && self && !q->orphan) {
-			child = q;
-			q->parent = NULL;        /* one waiter: a second wait finds no child */
+		if (q->pid == pid && (!parent || q->parent == parent)) {
+			err = kill_locked(q, status, wake, &nwake);
 			break;
 		}
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
-	if (!child) {
-		return -ECHILD;
-	}
-	*status = process_wait(child);
-	return 0;
-}
-
-int process_kill(struct task *t)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_lock);
-	struct process *p = t->proc;
-	int err = !p ? -EPERM : p->ended ? -ESRCH : 0;
-	if (!err) {
-		WRITE_ONCE(t->killed, true);
-	}
-	spin_unlock_irqrestore(&proc_lock, flags);
-	if (!err) {
-		sched_try_wake(t, TASK_SLEEPING);
-	}
+	wake_killed(wake, nwake);
 	return err;
 }
 
 int process_kill_child(int pid)
 {
 	struct process *self = current_task()->proc;
-	struct list_head *pos, *tmp;
-	struct task *victim = NULL;
+	return self ? kill_pid(pid, self, 137) : -ESRCH;
+}
 
-	unsigned long flags = spin_lock_irqsave(&proc_lock);
-	list_for_each_safe(pos, tmp, &procs) {
-		struct process *q = list_entry(pos, struct process, node);
-		if (q->pid == pid && self && q->parent == self && !q->ended) {
-			victim = q->thread;
-			task_get(victim);
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&proc_lock, flags);
-	if (!victim) {
-		return -ESRCH;
-	}
-	int err = process_kill(victim);
-	task_put(victim);
-	return err;
+int process_kill_pid(int pid, int status)
+{
+	return kill_pid(pid, NULL, status);
 }
 
 void process_user_return(void)
 {
 	struct task *t = current_task();
-	if (READ_ONCE(t->killed)) {
-		pr_info("%s[%d]: killed\n", t->name, t->pid);
-		process_exit(137);
+	int killed = READ_ONCE(t->killed);
+	if (killed) {
+		struct task *wake[PROCESS_MAX_THREADS];
+		unsigned int nwake = 0;
+		/* The first thread to see a kill ends the process and says so; -1 is a sibling's exit. */
+		unsigned long flags = spin_lock_irqsave(&proc_lock);
+		bool first = begin_exit_locked(t->proc, t, killed > 0 ? killed : 0, wake, &nwake);
+		spin_unlock_irqrestore(&proc_lock, flags);
+		wake_killed(wake, nwake);
+		if (first && killed > 0) {
+			pr_info("%s[%d]: killed\n", t->name, t->pid);
+		}
+		thread_end(0);
 	}
 	vm_check_user_entry();
 }

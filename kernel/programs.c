@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* /bin: the boot archive's programs, listed in the file tree and run by name. */
+/* /bin: the boot archive's programs, listed in the file tree (the shell runs them). */
 #include <stdio.h>
 #include "process.h"
 #include "archive.h"
@@ -30,54 +30,4 @@ void programs_init(void)
 		snprintf(path, sizeof(path), "/bin/%s", name);
 		sysfs_add_file(path, show_program, NULL, (void *)name);
 	}
-}
-
-/* Spawns for the shell: a failure other than "no such program" is said in one line. */
-static int spawn(int argc, char **argv, struct process **p)
-{
-	int err = process_spawn(argv[0], argc, argv, p);
-	if (err && err != -ENOENT) {
-		console_printf("%s: cannot run: %s (%s)\n", argv[0], err_text(err), err_name(err));
-	}
-	return err;
-}
-
-int program_run(int argc, char **argv)
-{
-	struct process *p;
-	int err = spawn(argc, argv, &p);
-	if (err) {
-		return err;
-	}
-	int status = process_wait(p);
-	if (status) {
-		console_printf("%s: exit status %d\n", argv[0], status);
-	}
-	return status ? -EIO : 0;
-}
-
-/* Waits for a background program and says how it ended. */
-static void reap_background(void *arg)
-{
-	struct process *p = arg;
-	int pid = p->pid;
-	char name[TASK_NAME_LEN];
-	snprintf(name, sizeof(name), "%s", p->name);
-	int status = process_wait(p);
-	console_printf("[%d] %s: done, exit status %d\n", pid, name, status);
-}
-
-int program_run_background(int argc, char **argv)
-{
-	struct process *p;
-	int err = spawn(argc, argv, &p);
-	if (err) {
-		return err;
-	}
-	console_printf("[%d] %s\n", p->pid, argv[0]);
-	if (!kthread_run(reap_background, p, "reaper")) {
-		/* No thread to wait for it: wait here rather than leak it. */
-		reap_background(p);
-	}
-	return 0;
 }

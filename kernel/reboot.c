@@ -5,7 +5,6 @@
 #include "log.h"
 #include "arch.h"
 #include "param.h"
-#include "command.h"
 
 /* reboot_cpu= boot parameter; -1: the first online CPU. */
 static int reboot_cpu = -1;
@@ -34,19 +33,3 @@ static int param_reboot_cpu(struct cmdline *cl, struct bootparam *bp, char *err,
 	return ret;
 }
 BOOT_PARAM("reboot_cpu", param_reboot_cpu);
-
-static int cmd_poweroff(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	kernel_poweroff();
-}
-SHELL_COMMAND("poweroff", "poweroff", cmd_poweroff);
-
-static int cmd_reboot(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	kernel_restart();
-}
-SHELL_COMMAND("reboot", "reboot", cmd_reboot);

@@ -594,6 +594,13 @@ void task_put(struct task *t)
 	}
 }
 
+void task_wait_unreferenced(struct task *t)
+{
+	while (load_acquire(&t->refs) > 1) {
+		yield();
+	}
+}
+
 bool task_check(const struct task *t, const char *what)
 {
 	if (READ_ONCE(t->magic) == TASK_MAGIC) {

@@ -119,21 +119,10 @@ static int cmd_kill(int argc, char **argv)
 	if (t->fn == busy_fn) {                /* a shell-started kernel task */
 		WRITE_ONCE(t->should_stop, true);
 	} else {
-		err = process_kill(t);             /* -EPERM for any other kernel task */
+		err = process_kill(t, 137);             /* -EPERM for any other kernel task */
 	}
 	task_put(t);
 	return err ? shell_fail("kill", argv[1], err) : 0;
 }
 SHELL_COMMAND("kill", "kill PID (user processes, tasks started by busy)", cmd_kill);
 
-
-static int cmd_sleep(int argc, char **argv)
-{
-	unsigned long ms;
-	if (argc != 2 || !parse_ulong(argv[1], &ms) || ms > 600000) {
-		return shell_usage("sleep");
-	}
-	msleep((unsigned int)ms);
-	return 0;
-}
-SHELL_COMMAND("sleep", "sleep MS", cmd_sleep);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include "command.h"
 #include "boot_handshake.h"
-#include "shell.h"
 #include "sched.h"
 #include "smp.h"
 #include "percpu.h"

@@ -2,8 +2,11 @@
 /*
  * System calls (docs/syscalls.md). Every pointer from user space goes through
  * arch_copy_from_user/arch_copy_to_user, which check the user range and turn a fault
- * into -EFAULT; lengths are bounded before anything is copied.
+ * into -EFAULT; lengths are bounded before anything is copied. The calls are kept out of
+ * line so that the dispatcher stays a jump table with no frame of its own: the small
+ * calls (getpid, getcpu) then cost a few instructions.
  */
+#include <string.h>
 #include "process.h"
 #include "uapi/syscall_nr.h"
 #include "percpu.h"
@@ -13,11 +16,15 @@
 #include "cpumask.h"
 #include "vm.h"
 #include "alloc.h"
+#include "sysfs.h"
+#include "tty.h"
+#include "kcmd.h"
+#include "reboot.h"
 
 
 #define WRITE_MAX 4096
 
-static long sys_write(unsigned long fd, unsigned long buf, unsigned long len)
+static __noinline long sys_write(unsigned long fd, unsigned long buf, unsigned long len)
 {
 	char chunk[128];
 	unsigned long done = 0;
@@ -46,7 +53,7 @@ static long sys_write(unsigned long fd, unsigned long buf, unsigned long len)
  */
 #define ABI_MASK_WORDS 2
 
-static long sys_setaffinity(unsigned long umask, unsigned long words)
+static __noinline long sys_setaffinity(unsigned long umask, unsigned long words)
 {
 	uint64_t w[ABI_MASK_WORDS] = { 0, 0 };
 	struct cpumask m;
@@ -67,7 +74,7 @@ static long sys_setaffinity(unsigned long umask, unsigned long words)
 	return sched_set_affinity(current_task(), &m);
 }
 
-static long sys_getaffinity(unsigned long umask, unsigned long words)
+static __noinline long sys_getaffinity(unsigned long umask, unsigned long words)
 {
 	uint64_t w[ABI_MASK_WORDS] = { 0, 0 };
 
@@ -97,13 +104,14 @@ static int copy_string(char *dst, unsigned long src, size_t max)
 	return -E2BIG;
 }
 
-/* spawn(argv, argc): runs the program argv[0] names with those arguments; its pid. */
-static long sys_spawn(unsigned long uargv, unsigned long argc)
+/*
+ * argv[0..argc) from user space into @buf (PROCESS_ARGS_BYTES), pointers in @argv; the
+ * number of bytes used, or -errno.
+ */
+static int copy_argv(unsigned long uargv, unsigned long argc, char **argv, char *buf)
 {
 	unsigned long ptrs[PROCESS_MAX_ARGS];
-	char *argv[PROCESS_MAX_ARGS];
 	size_t used = 0;
-	long ret;
 
 	if (argc == 0 || argc > PROCESS_MAX_ARGS) {
 		return -E2BIG;
@@ -112,42 +120,264 @@ static long sys_spawn(unsigned long uargv, unsigned long argc)
 	if (err) {
 		return err;
 	}
-	char *buf = kmalloc(PROCESS_ARGS_BYTES);
-	if (!buf) {
-		return -ENOMEM;
-	}
 	for (unsigned long i = 0; i < argc; i++) {
 		int n = copy_string(buf + used, ptrs[i], PROCESS_ARGS_BYTES - used);
 		if (n < 0) {
-			kfree(buf);
 			return n;
 		}
 		argv[i] = buf + used;
 		used += (size_t)n + 1;
 	}
-	struct process *p;
-	ret = process_spawn(argv[0], (int)argc, argv, &p);
-	if (!ret) {
-		ret = p->pid;
+	return (int)used;
+}
+
+/* spawn(argv, argc, flags): runs the program argv[0] names with those arguments; its pid. */
+static __noinline long sys_spawn(unsigned long uargv, unsigned long argc, unsigned long flags)
+{
+	char *argv[PROCESS_MAX_ARGS];
+	long ret;
+
+	if (flags & ~(unsigned long)SPAWN_UNPRIVILEGED) {
+		return -EINVAL;
+	}
+	char *buf = kmalloc(PROCESS_ARGS_BYTES);
+	if (!buf) {
+		return -ENOMEM;
+	}
+	ret = copy_argv(uargv, argc, argv, buf);
+	if (ret >= 0) {
+		struct process *p;
+		ret = process_spawn(argv[0], (int)argc, argv, (unsigned int)flags, &p);
+		if (!ret) {
+			ret = p->pid;
+		}
 	}
 	kfree(buf);
 	return ret;
 }
 
-static long sys_wait(unsigned long pid, unsigned long ustatus)
+/* wait(pid, status, timeout_ms): pid -1 is any child; its pid, 0 on timeout, -ECHILD. */
+static __noinline long sys_wait(unsigned long pid, unsigned long ustatus, unsigned long timeout)
 {
 	int status;
-	if (pid > 0x7fffffff) {
+	if ((long)pid != -1 && pid > 0x7fffffff) {
 		return -ECHILD;
 	}
-	int err = process_wait_child((int)pid, &status);
-	if (err) {
-		return err;
+	if (timeout > WAIT_FOREVER) {
+		return -EINVAL;
 	}
-	return ustatus ? arch_copy_to_user(ustatus, &status, sizeof(status)) : 0;
+	int ret = process_wait_child((int)pid, &status, (unsigned int)timeout);
+	if (ret <= 0) {
+		return ret;
+	}
+	/* The child is gone either way; a bad status pointer only loses its status. */
+	int err = ustatus ? arch_copy_to_user(ustatus, &status, sizeof(status)) : 0;
+	return err ? err : ret;
 }
 
-long syscall_dispatch(unsigned long nr, unsigned long *a)
+static bool privileged(void)
+{
+	struct process *p = current_task()->proc;
+	return p && p->privileged;
+}
+
+static __noinline long sys_kcmd(unsigned long uargv, unsigned long argc)
+{
+	char *argv[PROCESS_MAX_ARGS + 1];
+
+	if (!privileged()) {
+		return -EACCES;
+	}
+	char *buf = kmalloc(PROCESS_ARGS_BYTES);
+	if (!buf) {
+		return -ENOMEM;
+	}
+	long ret = copy_argv(uargv, argc, argv, buf);
+	if (ret >= 0) {
+		argv[argc] = NULL;
+		ret = kcmd_run((int)argc, argv);
+	}
+	kfree(buf);
+	return ret;
+}
+
+#define PATH_MAX_BYTES 128
+#define SYSFS_BUF 8192
+
+static __noinline long sys_read(unsigned long fd, unsigned long buf, unsigned long len)
+{
+	if (fd != 0) {
+		return -EINVAL;
+	}
+	return tty_read(buf, MIN(len, (unsigned long)WRITE_MAX));
+}
+
+struct list_out {
+	char *buf;
+	size_t len, used;
+	bool overflow;
+};
+
+static void list_entry_out(const char *name, bool is_dir, void *arg)
+{
+	struct list_out *o = arg;
+	size_t n = strlen(name) + (is_dir ? 2 : 1);
+	if (o->used + n > o->len) {
+		o->overflow = true;
+		return;
+	}
+	memcpy(o->buf + o->used, name, n - (is_dir ? 2 : 1));
+	if (is_dir) {
+		o->buf[o->used + n - 2] = '/';
+	}
+	o->buf[o->used + n - 1] = '\n';
+	o->used += n;
+}
+
+/* sysfs_list(path, buf, len): "name\n" or "dir/\n" per entry; the bytes, -ERANGE if short. */
+static __noinline long sys_sysfs_list(unsigned long upath, unsigned long ubuf, unsigned long len)
+{
+	char path[PATH_MAX_BYTES];
+	int err = copy_string(path, upath, sizeof(path));
+	if (err < 0) {
+		return err == -E2BIG ? -EINVAL : err;
+	}
+	struct list_out o = { .len = MIN(len, (unsigned long)SYSFS_BUF) };
+	o.buf = kmalloc(SYSFS_BUF);
+	if (!o.buf) {
+		return -ENOMEM;
+	}
+	long ret = sysfs_list(path, list_entry_out, &o);
+	if (!ret) {
+		ret = o.overflow ? -ERANGE : (long)o.used;
+	}
+	if (ret > 0) {
+		err = arch_copy_to_user(ubuf, o.buf, o.used);
+		ret = err ? err : ret;
+	}
+	kfree(o.buf);
+	return ret;
+}
+
+/*
+ * sysfs_read(path, buf, len, offset): a file's whole text (offset 0; -ERANGE if it does
+ * not fit, never a part of it), or a stream's bytes from offset (0 at its end).
+ */
+static __noinline long sys_sysfs_read(unsigned long upath, unsigned long ubuf, unsigned long len,
+				      unsigned long off)
+{
+	char path[PATH_MAX_BYTES];
+	int err = copy_string(path, upath, sizeof(path));
+	if (err < 0) {
+		return err == -E2BIG ? -EINVAL : err;
+	}
+	size_t size = MIN(len, (unsigned long)SYSFS_BUF);
+	if (!size) {
+		return -ERANGE;
+	}
+	char *buf = kmalloc(size);
+	if (!buf) {
+		return -ENOMEM;
+	}
+	long ret = sysfs_read_at(path, buf, size, off);
+	if (ret > 0) {
+		err = arch_copy_to_user(ubuf, buf, (size_t)ret);
+		ret = err ? err : ret;
+	}
+	kfree(buf);
+	return ret;
+}
+
+/* sysfs_write(path, value): what the file's store says. */
+static __noinline long sys_sysfs_write(unsigned long upath, unsigned long uvalue)
+{
+	char path[PATH_MAX_BYTES], value[256];
+	int err = copy_string(path, upath, sizeof(path));
+	if (err < 0) {
+		return err == -E2BIG ? -EINVAL : err;
+	}
+	err = copy_string(value, uvalue, sizeof(value));
+	if (err < 0) {
+		return err == -E2BIG ? -EINVAL : err;
+	}
+	return sysfs_write(path, value);
+}
+
+struct klog_out {
+	char *buf;
+	size_t from, len, pos, used;
+};
+
+static void klog_line(const char *line, void *arg)
+{
+	struct klog_out *o = arg;
+	size_t n = strlen(line);
+	for (size_t i = 0; i < n; i++, o->pos++) {
+		if (o->pos >= o->from && o->used < o->len) {
+			o->buf[o->used++] = line[i];
+		}
+	}
+}
+
+/*
+ * klog_read(buf, len, offset): the kernel log as dmesg prints it, from byte @offset;
+ * the bytes copied, 0 at its end. The log is a ring: reading it in pieces while it
+ * grows may see a line twice or miss one, as with Linux's /dev/kmsg.
+ */
+static __noinline long sys_klog_read(unsigned long ubuf, unsigned long len, unsigned long offset)
+{
+	struct klog_out o = { .from = offset, .len = MIN(len, (unsigned long)WRITE_MAX) };
+	o.buf = kmalloc(WRITE_MAX);
+	if (!o.buf) {
+		return -ENOMEM;
+	}
+	log_dump(klog_line, &o);
+	long ret = (long)o.used;
+	if (o.used) {
+		int err = arch_copy_to_user(ubuf, o.buf, o.used);
+		ret = err ? err : ret;
+	}
+	kfree(o.buf);
+	return ret;
+}
+
+static __noinline long sys_reboot(unsigned long how)
+{
+	if (!privileged()) {
+		return -EACCES;
+	}
+	if (how == REBOOT_POWEROFF) {
+		kernel_poweroff();
+	}
+	if (how == REBOOT_RESTART) {
+		kernel_restart();
+	}
+	return -EINVAL;
+}
+
+static __noinline long sys_thread_join(unsigned long tid, unsigned long uvalue)
+{
+	long value;
+	if (tid > 0x7fffffff) {
+		return -ESRCH;
+	}
+	long ret = process_thread_join((int)tid, &value);
+	if (ret) {
+		return ret;
+	}
+	/* Joined either way; a bad value pointer only loses the value. */
+	return uvalue ? arch_copy_to_user(uvalue, &value, sizeof(value)) : 0;
+}
+
+static __noinline long sys_setfg(unsigned long pid)
+{
+	if (!privileged()) {
+		return -EACCES;
+	}
+	return pid > 0x7fffffff ? -ESRCH : tty_set_foreground((int)pid);
+}
+
+long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 {
 	switch (nr) {
 	case SYS_exit:
@@ -155,7 +385,7 @@ long syscall_dispatch(unsigned long nr, unsigned long *a)
 	case SYS_write:
 		return sys_write(a[0], a[1], a[2]);
 	case SYS_getpid:
-		return arch_this_cpu_current()->pid;
+		return self->pid;
 	case SYS_getcpu:
 		return this_cpu_id();
 	case SYS_yield:
@@ -180,11 +410,33 @@ long syscall_dispatch(unsigned long nr, unsigned long *a)
 	case SYS_protect:
 		return vm_protect(current_task()->proc, a[0], a[1], (unsigned int)a[2]);
 	case SYS_spawn:
-		return sys_spawn(a[0], a[1]);
+		return sys_spawn(a[0], a[1], a[2]);
 	case SYS_wait:
-		return sys_wait(a[0], a[1]);
+		return sys_wait(a[0], a[1], a[2]);
 	case SYS_kill:
 		return a[0] > 0x7fffffff ? -ESRCH : process_kill_child((int)a[0]);
+	case SYS_read:
+		return sys_read(a[0], a[1], a[2]);
+	case SYS_sysfs_list:
+		return sys_sysfs_list(a[0], a[1], a[2]);
+	case SYS_sysfs_read:
+		return sys_sysfs_read(a[0], a[1], a[2], a[3]);
+	case SYS_sysfs_write:
+		return sys_sysfs_write(a[0], a[1]);
+	case SYS_klog_read:
+		return sys_klog_read(a[0], a[1], a[2]);
+	case SYS_reboot:
+		return sys_reboot(a[0]);
+	case SYS_kcmd:
+		return sys_kcmd(a[0], a[1]);
+	case SYS_setfg:
+		return sys_setfg(a[0]);
+	case SYS_thread_create:
+		return process_thread_create(a[0], a[1], a[2], a[3]);
+	case SYS_thread_exit:
+		process_thread_exit((long)a[0]);
+	case SYS_thread_join:
+		return sys_thread_join(a[0], a[1]);
 	default:
 		return -ENOSYS;
 	}

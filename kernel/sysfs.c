@@ -13,6 +13,7 @@ struct sysfs_node {
 	struct sysfs_node *last;     /* last child: appending stays O(1) */
 	sysfs_show_fn show;
 	sysfs_store_fn store;
+	sysfs_read_at_fn read_at;
 	void *arg;
 };
 
@@ -177,6 +178,34 @@ int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, v
 	f->store = store;
 	f->arg = arg;
 	return 0;
+}
+
+int sysfs_add_stream(const char *path, sysfs_read_at_fn read_at, void *arg)
+{
+	int err = sysfs_add_file(path, NULL, NULL, arg);
+	if (!err) {
+		lookup(path)->read_at = read_at;
+	}
+	return err;
+}
+
+long sysfs_read_at(const char *path, char *buf, size_t len, size_t off)
+{
+	struct sysfs_node *n = lookup(path);
+	if (!n) {
+		return -ENOENT;
+	}
+	if (n->is_dir) {
+		return -EISDIR;
+	}
+	if (n->read_at) {
+		return n->read_at(n->arg, buf, len, off);
+	}
+	if (off) {
+		return -EINVAL;
+	}
+	long ret = sysfs_read(path, buf, len);
+	return ret >= 0 && (size_t)ret >= len ? -ERANGE : ret;     /* cut: never hand out part */
 }
 
 int sysfs_read(const char *path, char *buf, size_t len)

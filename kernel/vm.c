@@ -28,8 +28,14 @@ void tlb_full_flush_done(void)
 void vm_activated(struct process *p, bool flushed)
 {
 	unsigned int cpu = this_cpu_id();
-	__atomic_fetch_or(&p->tlb_cpus.bits[cpu / 64], 1ull << (cpu % 64), __ATOMIC_SEQ_CST);
-	if (flushed) {
+	uint64_t bit = 1ull << (cpu % 64);
+	uint64_t old = __atomic_fetch_or(&p->tlb_cpus.bits[cpu / 64], bit, __ATOMIC_SEQ_CST);
+	/*
+	 * The first time a CPU takes this address space it holds none of its entries: the
+	 * ASID was fenced everywhere when it was last freed (offline CPUs flush on the way
+	 * up), so whatever narrowing came before is no concern of this CPU.
+	 */
+	if (flushed || !(old & bit)) {
 		p->fenced[cpu] = tick();
 	}
 }
@@ -41,7 +47,8 @@ void vm_check_user_entry(void)
 	unsigned int cpu = this_cpu_id();
 	uint64_t gen = READ_ONCE(p->tlb_gen);
 
-	if (p->fenced[cpu] < gen && this_cpu()->tlb_flushed < gen && !p->stale_reported) {
+	if (vm_entry_may_be_stale(&p->fenced[cpu], gen, this_cpu()->tlb_flushed) &&
+	    !p->stale_reported) {
 		p->stale_reported = true;
 		pr_err("BUG: stale TLB for %d on cpu%u\n", p->pid, cpu);
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * proctest spawn|kill|orphans|bench: spawn and wait from user space. spawn runs a
- * child with arguments and checks its status and the error paths; kill ends a
+ * proctest spawn|calls|kill|orphans|bench: spawn and wait from user space. spawn runs
+ * a child with arguments and checks its status and the error paths; calls checks the
+ * error paths of the file-tree, log, console and privileged calls; kill ends a
  * spinning and a sleeping child; orphans starts children
  * and ends without waiting for them; bench prints the cost of one spawn+exit+wait of
  * a minimal program, and of a switch between two processes on one CPU.
@@ -27,8 +28,15 @@ static int spawn_checks(void)
 	int status = -1;
 	long pid = hp_spawn(args, 3);
 	expect("spawn gives a pid", pid > 0, 1);
-	expect("wait for it", hp_wait(pid, &status), 0);
+	expect("wait for it", hp_wait(pid, &status), pid);
 	expect("its status", status, 7);
+	char *slow[] = { "proctest", "napper" };
+	pid = hp_spawn(slow, 2);
+	expect("look: not ended yet", hp_wait_timeout(pid, &status, 0), 0);
+	expect("wait 10 ms: not ended yet", hp_wait_timeout(-1, &status, 10), 0);
+	expect("wait for any child", hp_wait(-1, &status), pid);
+	expect("any, with none left", hp_wait(-1, &status), -10);
+	expect("a bad spawn flag", hp_spawn_flags(args, 3, 8), -22);
 	expect("wait twice", hp_wait(pid, &status), -10);
 	expect("wait for a stranger", hp_wait(1, &status), -10);
 	char *none[] = { "nosuch" };
@@ -39,12 +47,67 @@ static int spawn_checks(void)
 	expect("a string in the kernel", hp_spawn(bad, 1), -14);
 	char *ks[] = { "fault", "kread" };
 	pid = hp_spawn(ks, 2);
-	expect("a child that faults", hp_wait(pid, &status), 0);
+	expect("a child that faults", hp_wait(pid, &status), pid);
 	expect("its status", status, 139);
 	if (failures) {
 		return 1;
 	}
 	hp_printf("proctest: spawn ok\n");
+	return 0;
+}
+
+/* What an unprivileged child gets from the privileged calls: it exits 0 if refused. */
+static int unprivileged(void)
+{
+	char *ps[] = { "ps" };
+	expect("kcmd", hp_kcmd(ps, 1), -EACCES);
+	expect("reboot", hp_reboot(REBOOT_POWEROFF), -EACCES);
+	expect("setfg", hp_setfg(0), -EACCES);
+	return failures ? 1 : 0;
+}
+
+static int calls(void)
+{
+	char buf[64], big[8192];
+	const char *kernel = (const char *)0x80200000ul;
+
+	expect("list a file", hp_sysfs_list("/bin/hello", buf, sizeof(buf)), -20);
+	expect("list nothing", hp_sysfs_list("/nosuch", buf, sizeof(buf)), -2);
+	expect("list into too little", hp_sysfs_list("/sys/kernel/commands", buf, 4), -34);
+	expect("list a kernel path", hp_sysfs_list(kernel, buf, sizeof(buf)), -14);
+	expect("list into the kernel", hp_sysfs_list("/", (char *)kernel, sizeof(buf)), -14);
+	expect("read a directory", hp_sysfs_read("/bin", buf, sizeof(buf)), -21);
+	expect("read into too little", hp_sysfs_read("/bin/hello", buf, 4), -34);
+	expect("read into nothing", hp_sysfs_read("/bin/hello", buf, 0), -34);
+	expect("read into the kernel", hp_sysfs_read("/bin/hello", (char *)kernel, 64), -14);
+	long n = hp_sysfs_read("/sys/devices/system/cpu/online", big, sizeof(big));
+	expect("read the online mask", n > 1 && big[n - 1] == '\n', 1);
+	expect("write a read-only file", hp_sysfs_write("/sys/devices/system/cpu/online", "0"), -1);
+	expect("write a kernel value", hp_sysfs_write("/sys/devices/system/cpu/cpu0/online", kernel), -14);
+	memset(big, 'a', 300);
+	big[300] = 0;
+	expect("a path too long", hp_sysfs_read(big, buf, sizeof(buf)), -22);
+	expect("a shown file from an offset", hp_sysfs_read_at("/bin/hello", buf, sizeof(buf), 1), -22);
+	expect("a stream past its end", hp_sysfs_read_at("/sys/kernel/boot/run", buf, sizeof(buf), 1ul << 40), 0);
+	expect("read the log", hp_klog_read(big, sizeof(big), 0) > 0, 1);
+	expect("read past its end", hp_klog_read(big, sizeof(big), 1ul << 40), 0);
+	expect("log into the kernel", hp_klog_read((char *)kernel, 64, 0), -14);
+	expect("read a bad fd", hp_read(3, buf, 1), -22);
+	expect("read nothing", hp_read(0, buf, 0), 0);
+	char *nokcmd[] = { "nosuchcommand" };
+	expect("no such kernel command", hp_kcmd(nokcmd, 1), -38);
+	expect("kcmd argv in the kernel", hp_kcmd((char **)kernel, 1), -14);
+	expect("kcmd with no words", hp_kcmd(nokcmd, 0), -7);
+	expect("reboot how", hp_reboot(7), -22);
+	char *child[] = { "proctest", "unprivileged" };
+	int status = -1;
+	long pid = hp_spawn_flags(child, 2, SPAWN_UNPRIVILEGED);
+	expect("an unprivileged child", hp_wait(pid, &status), pid);
+	expect("refused the privileged calls", status, 0);
+	if (failures) {
+		return 1;
+	}
+	hp_printf("proctest: calls ok\n");
 	return 0;
 }
 
@@ -61,7 +124,7 @@ static int kills(void)
 		hp_sleep(100);
 		long t0 = hp_uptime_us();
 		expect("kill a child", hp_kill(pid), 0);
-		expect("wait for it", hp_wait(pid, &status), 0);
+		expect("wait for it", hp_wait(pid, &status), pid);
 		expect("killed status", status, 137);
 		expect("ended promptly", hp_uptime_us() - t0 < 1000000, 1);
 		expect("kill it again", hp_kill(pid), -3);
@@ -101,7 +164,7 @@ static int bench(void)
 	for (int i = 0; i < 5; i++) {
 		long t0 = hp_uptime_us();
 		long pid = hp_spawn(args, 3);
-		if (pid < 0 || hp_wait(pid, &status) || status) {
+		if (pid < 0 || hp_wait(pid, &status) != pid || status) {
 			return 1;
 		}
 		long d = hp_uptime_us() - t0;
@@ -153,6 +216,16 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "spawn") == 0) {
 		return spawn_checks();
 	}
+	if (strcmp(mode, "calls") == 0) {
+		return calls();
+	}
+	if (strcmp(mode, "unprivileged") == 0) {
+		return unprivileged();
+	}
+	if (strcmp(mode, "napper") == 0) {
+		hp_sleep(100);
+		return 0;
+	}
 	if (strcmp(mode, "orphans") == 0) {
 		return orphans();
 	}
@@ -169,6 +242,6 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "yielder") == 0 && argc > 2) {
 		return yielder(argv[2]);
 	}
-	hp_printf("usage: proctest spawn|kill|orphans|bench\n");
+	hp_printf("usage: proctest spawn|calls|kill|orphans|bench\n");
 	return 2;
 }

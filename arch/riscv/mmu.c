@@ -48,6 +48,24 @@ static uint64_t giga_pte(uint64_t pa, uint64_t flags)
 	return ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V | PTE_G | PTE_A | PTE_D;
 }
 
+/*
+ * Test aid, mmu.asid_bits=N (0-16): use at most N ASID bits, as a hart that has fewer
+ * would; N = 0 is a hart without ASIDs. ASID 0 is the kernel's, so 2^N - 1 processes
+ * get one of their own and the rest flush on every switch.
+ */
+static int asid_bits_cap = -1;
+
+static int param_asid_bits(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	unsigned long v;
+	int ret = cmdline_get_uint(cl, bp->name, 0, 16, &v, err, len);
+	if (!ret) {
+		asid_bits_cap = (int)v;
+	}
+	return ret;
+}
+BOOT_PARAM("mmu.asid_bits", param_asid_bits);
+
 void arch_mmu_init(uint64_t ram_base, uint64_t ram_size)
 {
 	uint64_t first = ram_base >> GIGA_SHIFT;
@@ -71,6 +89,11 @@ void arch_mmu_init(uint64_t ram_base, uint64_t ram_size)
 	asid_bits = (unsigned int)__builtin_popcountl(got);
 	pr_info("mmu: Sv39, %u ASID bits; kernel: %llu GiB of RAM and the device gigabyte\n",
 		asid_bits, (unsigned long long)(last - first + 1));
+	if (asid_bits_cap >= 0 && (unsigned int)asid_bits_cap < asid_bits) {
+		asid_bits = (unsigned int)asid_bits_cap;
+		pr_info("mmu: using %u ASID bits (mmu.asid_bits): %u ASIDs, then flush on switch\n",
+			asid_bits, asid_bits ? (1u << asid_bits) - 1 : 0);
+	}
 }
 
 /* Test aid, mmu.skip_online_flush=1: a CPU coming online keeps its TLB (the bug). */

@@ -10,6 +10,7 @@
 #include "process.h"
 #include "vm.h"
 #include "err.h"
+#include "atomic.h"
 
 void trap_handle(struct trap_frame *f);
 
@@ -76,17 +77,35 @@ void syscall_entry(struct trap_frame *f);
  * A system call (entry.S's user_syscall, which saved only a0-a7, t0-t6, ra, gp, tp
  * and sp in @f): interrupts on while it runs, a preemption point on the way out.
  */
+/* tp is this CPU's struct cpu in the kernel; read it again after anything that may sleep. */
+static inline struct cpu *tp_cpu(void)
+{
+	struct cpu *c;
+	__asm__ __volatile__("mv %0, tp" : "=r"(c));
+	return c;
+}
+
+/*
+ * The return path's checks are asked inline here (a null system call is a few dozen
+ * instructions of C, and every call pays for them); the slow path does them again.
+ */
 void syscall_entry(struct trap_frame *f)
 {
 	f->sepc += 4;                /* past the ecall */
 	csr_set(sstatus, SSTATUS_SIE);
-	f->x[10] = (unsigned long)syscall_dispatch(f->x[17], &f->x[10]);
+	f->x[10] = (unsigned long)syscall_dispatch(f->x[17], &f->x[10], tp_cpu()->current);
 	csr_clear(sstatus, SSTATUS_SIE);
-	struct cpu *c = this_cpu();
-	if (c->need_resched && c->current->preempt_count == 0) {
+	struct cpu *c = tp_cpu();
+	if (unlikely(c->need_resched && c->current->preempt_count == 0)) {
 		schedule_preempt();
+		c = tp_cpu();
 	}
-	process_user_return();
+	struct task *t = c->current;
+	struct process *p = t->proc;
+	if (unlikely(t->killed ||
+		     vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_gen), c->tlb_flushed))) {
+		process_user_return();
+	}
 }
 
 /* A trap from user mode that is neither an interrupt nor a system call: its end. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include "internal.h"
 #include "command.h"
+#include "tty.h"
 #include "sched.h"
 #include "smp.h"
 #include "percpu.h"
@@ -124,7 +125,8 @@ static int hotplug_soak(unsigned long ops)
 	if (hotplug_load_start()) {
 		return shell_fail("hotplug", "soak", -ENOMEM);
 	}
-	for (unsigned long i = 0; i < ops; i++) {
+	unsigned long done = 0;
+	for (; done < ops && !command_interrupted(); done++) {
 		unsigned int cpu = 1 + rng() % (nr_cpu_ids - 1);
 		bool up = !cpu_online(cpu);
 		int err = up ? cpu_up(cpu, CPUHP_ONLINE) : cpu_down(cpu, CPUHP_OFFLINE);
@@ -134,9 +136,12 @@ static int hotplug_soak(unsigned long ops)
 		}
 	}
 	hotplug_load_stop(&ls);
+	if (done < ops) {
+		console_printf("soak: interrupted (Ctrl-C) after %lu of %lu operations\n", done, ops);
+	}
 	console_printf("soak: %lu operations, %lu failed; %lu cross-calls, offline IPIs %lu, raced "
 		       "offline %lu; work queued %lu, executed %lu, handed over %lu; offline CPUs not "
-		       "STOPPED %lu\n", ops, failed, ls.calls, ls.offline_ipis, ls.raced, ls.queued,
+		       "STOPPED %lu\n", done, failed, ls.calls, ls.offline_ipis, ls.raced, ls.queued,
 		       ls.executed, ls.handed_over, ls.not_stopped);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "variant.h"
 #include "command.h"
+#include "tty.h"
 #include "sched.h"
 #include "percpu.h"
 #include "alloc.h"
@@ -170,6 +171,10 @@ int hotplug_torture(unsigned long ops, unsigned long seed, bool seeded)
 	unsigned long timed = 0, stride = (ops + LAT_SAMPLES - 1) / LAT_SAMPLES;
 	uint64_t mn = ~0ull, mx = 0;
 	for (unsigned long i = 0; i < ops; i++) {
+		if (command_interrupted()) {
+			console_printf("torture: interrupted (Ctrl-C) after %lu of %lu attempts\n", i, ops);
+			break;
+		}
 		uint64_t dt = one_op(&n, targets, ntargets);
 		if (dt) {
 			mn = MIN(mn, dt);

@@ -11,7 +11,12 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NR_CPUS CONFIG_NR_CPUS
 #define __noreturn __attribute__((noreturn))
+#ifndef __noinline                  /* picolibc's sys/cdefs.h has it */
+#define __noinline __attribute__((noinline))
+#endif
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uintptr_t)(a) - 1))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

@@ -65,6 +65,9 @@ static inline void list_splice_tail_init(struct list_head *from, struct list_hea
 	list_init(from);
 }
 
+#define list_for_each(pos, head) \
+	for (pos = (head)->next; pos != (head); pos = pos->next)
+
 #define list_for_each_safe(pos, tmp, head) \
 	for (pos = (head)->next, tmp = pos->next; pos != (head); pos = tmp, tmp = pos->next)
 

@@ -7,18 +7,34 @@
 #define HP_PROCESS_H
 
 #include "sched.h"
+#include "uapi/syscall_nr.h"
 
 #define PROCESS_MAX_ARGS 16
 #define PROCESS_ARGS_BYTES 1024
 
+#define PROCESS_MAX_THREADS 16
+
+/* One user thread of a process (process.c; its fields under proc_lock). */
+struct uthread {
+	struct task *task;              /* NULL: a free slot; referenced until joined or reaped */
+	uintptr_t entry, usp, a0, a1;   /* where it starts in user mode */
+	long value;                     /* what it passed to thread_exit */
+	bool busy;                      /* taken, its task being made */
+	bool ended;
+	bool joining;                   /* a thread waits in thread_join for it */
+};
+
 struct process {
-	int pid;                        /* its thread's */
+	int pid;                        /* its first thread's */
 	char name[TASK_NAME_LEN];
 	struct arch_as *as;
-	struct task *thread;            /* referenced until the process is reaped */
 	int status;                     /* exit code, or 128 + signal when killed */
-	uintptr_t entry, usp, uargv;    /* where its thread starts in user mode */
-	int argc;
+	/* process.c, under proc_lock: its threads; slot 0 is the first */
+	struct uthread threads[PROCESS_MAX_THREADS];
+	unsigned int live;              /* threads not ended yet: the last one ends it */
+	bool exiting;                   /* exit, a fault or a kill: the others end too */
+	int exit_status;
+	struct wait_queue thread_wq;    /* woken when one of its threads ends */
 	/* vm.c: CPUs that may cache its entries; its last narrowing; each CPU's last fence */
 	struct cpumask tlb_cpus;
 	uint64_t tlb_gen;
@@ -30,7 +46,9 @@ struct process {
 	struct list_head node;          /* every process */
 	bool ended;                     /* its thread is past process_exit's report */
 	bool orphan;                    /* its parent ended first: it frees itself */
-	struct completion exited;
+	bool privileged;                /* may use the kernel-command and reboot calls */
+	struct completion exited;       /* spawned by the kernel: its end */
+	struct wait_queue child_wq;     /* woken when one of its children ends */
 };
 
 /*
@@ -38,37 +56,45 @@ struct process {
  * 0 and *out; -ENOENT, -ENOEXEC (a malformed ELF, reported in one line), -E2BIG,
  * -ENOMEM. Nothing is left behind on failure.
  */
-int process_spawn(const char *name, int argc, char *const argv[], struct process **out);
-/* Waits for it to end, frees it, and returns its status. */
+int process_spawn(const char *name, int argc, char *const argv[], unsigned int flags,
+		  struct process **out);
+/* For the kernel's own spawns (init): waits for it to end, frees it, its status. */
 int process_wait(struct process *p);
 /*
- * Asks @t's process to end (status 137, as SIGKILL): it stops sleeping and ends on its
- * way back to user mode. -EPERM for a kernel task, -ESRCH if it is ending already.
+ * Asks @t's process to end with @status (137 as SIGKILL, 130 as SIGINT): it stops
+ * sleeping and ends on its way back to user mode. -EPERM for a kernel task, -ESRCH if
+ * it is ending already.
  */
-int process_kill(struct task *t);
+int process_kill(struct task *t, int status);
 /* The kill system call: the caller's child @pid; -ESRCH if it has none of that pid. */
 int process_kill_child(int pid);
+/* Any process by pid (the console's Ctrl-C); -ESRCH if there is none. */
+int process_kill_pid(int pid, int status);
 /* On every way back to user mode (trap.c, the first entry): a kill, the TLB check. */
 void process_user_return(void);
 
-/* For the wait system call: the caller's child @pid waited for; -ECHILD if none. */
-int process_wait_child(int pid, int *status);
-/* The current user thread ends its process with @status. */
+/*
+ * For the wait system call: the caller's child @pid (-1: any) once it has ended, waiting
+ * at most @timeout_ms (WAIT_FOREVER, or 0 to only look). Its pid and *status; 0 when
+ * none ended in time; -ECHILD when the caller has no such child.
+ */
+int process_wait_child(int pid, int *status, unsigned int timeout_ms);
+/*
+ * The current user thread ends its process with @status (exit, a fault, a kill): the
+ * other threads end on their way back to user mode; the last one out ends the process.
+ */
 __noreturn void process_exit(int status);
+/* The thread calls: a new thread of the caller's process, its tid; its end; joining one. */
+long process_thread_create(uintptr_t entry, uintptr_t usp, uintptr_t a0, uintptr_t a1);
+__noreturn void process_thread_exit(long value);
+long process_thread_join(int tid, long *value);
 /* The current user thread faulted: one line, then the process ends with @status. */
 __noreturn void process_fault(const char *cause, unsigned long addr, unsigned long pc, int status);
 
-/*
- * The shell's way to a program (programs.c): runs /bin/@argv[0] and waits; a non-zero
- * status is printed. -ENOENT when there is no such program.
- */
-int program_run(int argc, char **argv);
-/* "prog args &": starts it, prints "[PID] NAME", and says "[PID] NAME: done, ..." later. */
-int program_run_background(int argc, char **argv);
 /* Checks the boot archive and lists its programs under /bin (main.c, at boot). */
 void programs_init(void);
 
-/* The system call entry (syscall.c): @nr and a0-a5; the result or -errno. */
-long syscall_dispatch(unsigned long nr, unsigned long *args);
+/* The system call entry (syscall.c): @nr and a0-a5 of @self; the result or -errno. */
+long syscall_dispatch(unsigned long nr, unsigned long *args, struct task *self);
 
 #endif

@@ -72,7 +72,9 @@ struct task {
 	unsigned int park_answered;     /* the last one the thread completed */
 	struct arch_as *as;             /* user threads: their process's address space */
 	struct process *proc;           /* user threads: their process */
-	bool killed;                    /* user threads: end on the way back to user mode */
+	int killed;                     /* user threads: the status to end with on the way
+					 * back to user mode (137 kill, 130 Ctrl-C), 0: none */
+	bool interrupted;               /* Ctrl-C while it ran a kernel command (tty.c) */
 };
 
 struct process;
@@ -198,6 +200,12 @@ bool sched_try_wake(struct task *t, int from_state);
  */
 void task_get(struct task *t);
 void task_put(struct task *t);
+/*
+ * Waits until the caller's reference is the only one left: for an ended task, until
+ * its CPU has switched away from it for good, so the caller's put frees it. Only for
+ * references held briefly by others; never call it on oneself.
+ */
+void task_wait_unreferenced(struct task *t);
 /* True if @t is a live task structure; else one BUG line naming @what. */
 bool task_check(const struct task *t, const char *what);
 

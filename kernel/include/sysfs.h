@@ -12,10 +12,20 @@ typedef int (*sysfs_show_fn)(void *arg, char *buf, size_t len);
 /* store gets the written value without its newline; 0 or -errno. */
 typedef int (*sysfs_store_fn)(void *arg, const char *value);
 
+/* A file too long for one buffer (the boot scripts): up to @len bytes from @off, 0 at its end. */
+typedef long (*sysfs_read_at_fn)(void *arg, char *buf, size_t len, size_t off);
+
 struct sysfs_node *sysfs_root(void);
 /* Creates (or finds) the directory at @path, making parents; NULL when out of memory. */
 struct sysfs_node *sysfs_mkdir(const char *path);
 int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg);
+
+int sysfs_add_stream(const char *path, sysfs_read_at_fn read_at, void *arg);
+/*
+ * A stream's bytes from @off, or a shown file's whole text (only from 0: -EINVAL
+ * otherwise; -ERANGE if it does not fit in @len); -ENOENT, -EISDIR.
+ */
+long sysfs_read_at(const char *path, char *buf, size_t len, size_t off);
 
 /* -ENOENT, -EISDIR, -EPERM (read-only), or what the file says. */
 int sysfs_read(const char *path, char *buf, size_t len);

@@ -22,6 +22,15 @@ void tlb_full_flush_done(void);
 void vm_activated(struct process *p, bool flushed);
 /* On every way back to user mode: the check above. */
 void vm_check_user_entry(void);
+/*
+ * The check's question alone, for the system-call return path, which asks it inline
+ * and takes the slow path (process_user_return) only when the answer is yes.
+ */
+static inline bool vm_entry_may_be_stale(const uint64_t *fenced, uint64_t gen,
+					 uint64_t cpu_flushed)
+{
+	return *fenced < gen && cpu_flushed < gen;
+}
 
 /* The system calls: anonymous zeroed pages at @addr (0: the kernel picks), W^X. */
 long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned int prot);

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "shell_words.h"
+#include "sh_words.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,6 +8,8 @@ its output.
 import os
 import re
 import subprocess
+import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN = os.path.join(ROOT, "tools", "run")
@@ -115,6 +117,80 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
     p = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, timeout=timeout + 30)
     b = Boot(p.returncode, p.stdout.decode("utf-8", "replace"), args)
+    if BOOTS is not None:
+        BOOTS.append(b)
+    return b
+
+
+def render(text):
+    """What a terminal shows for text: a backspace moves left, a character overwrites
+    (the line editor erases with backspace-space-backspace); trailing blanks dropped."""
+    shown = []
+    for raw in text.replace("\r", "").split("\n"):
+        cells, col = [], 0
+        for ch in raw:
+            if ch == "\b":
+                col = max(0, col - 1)
+                continue
+            if col < len(cells):
+                cells[col] = ch
+            else:
+                cells.append(ch)
+            col += 1
+        shown.append("".join(cells).rstrip())
+    return "\n".join(shown)
+
+
+def typed(config, steps, smp=2, append="", timeout=60):
+    """Boots with no script and types at the console as a person would: steps is a list
+    of (pattern, keys); each waits until the console shows pattern (a regex, searched
+    from where the previous one matched; None: no wait), then sends keys (bytes).
+    Waiting for what the screen shows, never for a time, keeps it free of races. The
+    last step should end the system (poweroff); a pattern not seen within the timeout
+    ends the run, and the Boot's `stuck` says at which step."""
+    args = [RUN, "--no-build", "--config", config, "--smp", str(smp), "--timeout", str(timeout)]
+    line = " ".join(filter(None, (EXTRA_APPEND, append)))
+    if line:
+        args += ["--append", line]
+    p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    chunks = []
+    lock = threading.Lock()
+
+    def reader():
+        for data in iter(lambda: p.stdout.read1(4096), b""):
+            with lock:
+                chunks.append(data)
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    pos, stuck, deadline = 0, None, time.monotonic() + timeout
+    for i, (pattern, keys) in enumerate(steps):
+        while pattern is not None:
+            with lock:
+                text = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
+            m = re.compile(pattern).search(text, pos)
+            if m:
+                pos = m.start()     # the next pattern may begin with what this one saw
+                break
+            if time.monotonic() > deadline or p.poll() is not None:
+                stuck = (i, pattern)
+                break
+            time.sleep(0.02)
+        if stuck:
+            break
+        p.stdin.write(keys)
+        p.stdin.flush()
+    if stuck:
+        p.kill()
+    try:
+        p.wait(timeout=timeout + 30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    t.join(timeout=5)
+    b = Boot(p.returncode, render(b"".join(chunks).decode("utf-8", "replace")), args)
+    b.stuck = stuck
     if BOOTS is not None:
         BOOTS.append(b)
     return b

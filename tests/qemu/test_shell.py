@@ -27,9 +27,9 @@ def test_commands(config):
              ["core_id", "thread_siblings_list"], "topology dir")
     b.expect(b.output_of(f"cat {CPU}/online {CPU}/present").split() == ["0-3", "0-3"], "cat 2")
     b.expect(b.output_of("echo hello world").strip() == "hello world", "echo")
-    ps = b.output_of("ps")
-    for name in ("idle/0", "idle/3", "shell"):
-        b.expect(name in ps, f"ps lacks {name}")
+    ps = [r.split() for r in b.output_of("ps").splitlines()[1:]]
+    for name, mode in (("idle/0", "kernel"), ("idle/3", "kernel"), ("init", "user"), ("sh", "user")):
+        b.expect([mode, name] in [r[-2:] for r in ps], f"ps lacks {name} in {mode} mode: {ps}")
     b.expect("smp: Brought up 4 of 4 CPUs" in b.output_of("dmesg", raw=True), "dmesg")
     b.expect("live objects" in b.output_of("meminfo"), "meminfo")
     # QEMU's cpu-map lists hart N as core N; CPU1 is whichever hart follows the boot hart.

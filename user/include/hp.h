@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "syscall_nr.h"
+#include "err.h"
 
 
 static inline long hp_syscall3(long n, long a0, long a1, long a2)
@@ -18,6 +19,18 @@ static inline long hp_syscall3(long n, long a0, long a1, long a2)
 	register long r_a2 __asm__("a2") = a2;
 	register long r_a7 __asm__("a7") = n;
 	__asm__ __volatile__("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a2), "r"(r_a7) : "memory");
+	return r_a0;
+}
+
+static inline long hp_syscall4(long n, long a0, long a1, long a2, long a3)
+{
+	register long r_a0 __asm__("a0") = a0;
+	register long r_a1 __asm__("a1") = a1;
+	register long r_a2 __asm__("a2") = a2;
+	register long r_a3 __asm__("a3") = a3;
+	register long r_a7 __asm__("a7") = n;
+	__asm__ __volatile__("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a7)
+			     : "memory");
 	return r_a0;
 }
 
@@ -63,10 +76,65 @@ static inline long hp_spawn(char *const argv[], int argc)
 {
 	return hp_syscall3(SYS_spawn, (long)argv, argc, 0);
 }
-/* Waits for the child @pid; 0 and *status, or -ECHILD. */
+/* hp_spawn with SPAWN_ flags (SPAWN_UNPRIVILEGED). */
+static inline long hp_spawn_flags(char *const argv[], int argc, int flags)
+{
+	return hp_syscall3(SYS_spawn, (long)argv, argc, flags);
+}
+/* Waits for the child @pid (-1: any); its pid and *status, or -ECHILD. */
 static inline long hp_wait(long pid, int *status)
 {
-	return hp_syscall3(SYS_wait, pid, (long)status, 0);
+	return hp_syscall3(SYS_wait, pid, (long)status, (long)WAIT_FOREVER);
+}
+/* hp_wait for at most @ms milliseconds (0: only look); 0 when none ended. */
+static inline long hp_wait_timeout(long pid, int *status, unsigned int ms)
+{
+	return hp_syscall3(SYS_wait, pid, (long)status, (long)ms);
+}
+
+/* The console: at least one byte (blocks), or -EINTR. */
+static inline long hp_read(int fd, void *buf, size_t len)
+{
+	return hp_syscall3(SYS_read, fd, (long)buf, (long)len);
+}
+/* The file tree (/sys, /bin): entries "name\n" or "dir/\n"; a file's whole text (-ERANGE if
+ * it does not fit). */
+static inline long hp_sysfs_list(const char *path, char *buf, size_t len)
+{
+	return hp_syscall3(SYS_sysfs_list, (long)path, (long)buf, (long)len);
+}
+static inline long hp_sysfs_read(const char *path, char *buf, size_t len)
+{
+	return hp_syscall4(SYS_sysfs_read, (long)path, (long)buf, (long)len, 0);
+}
+/* A stream file (the boot scripts) from byte @off: a part of it, 0 at its end. */
+static inline long hp_sysfs_read_at(const char *path, char *buf, size_t len, size_t off)
+{
+	return hp_syscall4(SYS_sysfs_read, (long)path, (long)buf, (long)len, (long)off);
+}
+static inline long hp_sysfs_write(const char *path, const char *value)
+{
+	return hp_syscall3(SYS_sysfs_write, (long)path, (long)value, 0);
+}
+/* The kernel log from byte @offset; 0 at its end. */
+static inline long hp_klog_read(char *buf, size_t len, size_t offset)
+{
+	return hp_syscall3(SYS_klog_read, (long)buf, (long)len, (long)offset);
+}
+/* Privileged (init and what it starts): REBOOT_POWEROFF / REBOOT_RESTART. */
+static inline long hp_reboot(int how)
+{
+	return hp_syscall3(SYS_reboot, how, 0, 0);
+}
+/* Privileged: runs the kernel command argv[0]; -ENOSYS when there is none of that name. */
+static inline long hp_kcmd(char *const argv[], int argc)
+{
+	return hp_syscall3(SYS_kcmd, (long)argv, argc, 0);
+}
+/* Privileged: Ctrl-C on the console ends process @pid (0: Ctrl-C is read as input). */
+static inline long hp_setfg(long pid)
+{
+	return hp_syscall3(SYS_setfg, pid, 0, 0);
 }
 
 /* Ends the child @pid (status 137); -ESRCH if the caller has no such child. */
@@ -75,8 +143,24 @@ static inline long hp_kill(long pid)
 	return hp_syscall3(SYS_kill, pid, 0, 0);
 }
 
+/*
+ * Threads: @fn(@arg) runs in a new thread of this process on the stack that ends at
+ * @stack_top (16-byte aligned; the caller maps it), with the caller's affinity; what
+ * it returns is its thread_exit value. The new thread's tid, or -errno.
+ */
+long hp_thread_create(long (*fn)(void *), void *arg, void *stack_top);
+__attribute__((noreturn)) void hp_thread_exit(long value);
+/* Waits for thread @tid of this process to end: 0 and *value; -ESRCH, -EINTR. */
+static inline long hp_thread_join(long tid, long *value)
+{
+	return hp_syscall3(SYS_thread_join, tid, (long)value, 0);
+}
+
 /* printf to the console (fd 1) through one write; at most 256 bytes a call. */
 __attribute__((format(printf, 1, 2))) int hp_printf(const char *fmt, ...);
+/* The error's name and text (err.c, shared with the kernel): "ENOENT", "No such ...". */
+const char *err_name(int err);
+const char *err_text(int err);
 
 static inline uint64_t hp_instret(void)
 {

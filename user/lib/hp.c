@@ -11,6 +11,22 @@ void hp_exit(int code)
 	}
 }
 
+void hp_thread_exit(long value)
+{
+	for (;;) {
+		hp_syscall3(SYS_thread_exit, value, 0, 0);
+	}
+}
+
+/* crt0.S: a new thread starts there with a0 = arg, a1 = fn. */
+void hp_thread_start(void);
+
+long hp_thread_create(long (*fn)(void *), void *arg, void *stack_top)
+{
+	return hp_syscall4(SYS_thread_create, (long)hp_thread_start, (long)stack_top, (long)arg,
+			   (long)fn);
+}
+
 long hp_write(int fd, const void *buf, size_t len)
 {
 	return hp_syscall3(SYS_write, fd, (long)buf, (long)len);

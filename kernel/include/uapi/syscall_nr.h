@@ -21,6 +21,27 @@
 #define SYS_spawn       12
 #define SYS_wait        13
 #define SYS_kill        14
+#define SYS_read        15
+#define SYS_sysfs_list  16
+#define SYS_sysfs_read  17
+#define SYS_sysfs_write 18
+#define SYS_klog_read   19
+#define SYS_reboot      20
+#define SYS_kcmd        21
+#define SYS_setfg       22
+#define SYS_thread_create 23
+#define SYS_thread_exit 24
+#define SYS_thread_join 25
+
+/* spawn flags */
+#define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
+
+/* wait: the timeout meaning "until one ends"; 0 only looks */
+#define WAIT_FOREVER 0xffffffffu
+
+/* reboot */
+#define REBOOT_POWEROFF 0
+#define REBOOT_RESTART  1
 
 /* map/protect */
 #define PROT_R 1

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Splitting a shell line (kernel/shell_words.c): pure C, shared with the host tests and
+ * Splitting a shell line (user/sh_words.c): pure C, shared with the host tests and
  * the fuzzer. The line is cut in place; the results point into it.
  */
 #ifndef HP_SHELL_WORDS_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Splitting a shell line into words, or the one redirect the shell knows. */
 #include <string.h>
-#include "shell_words.h"
+#include "sh_words.h"
 
 char *shell_trim(char *s)
 {
