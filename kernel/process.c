@@ -185,6 +185,7 @@ int process_spawn(const char *name, int argc, char *const argv[], unsigned int f
 	t->as = p->as;
 	t->proc = p;
 	p->pid = t->pid;
+	t->tgid = p->pid;
 	p->parent = current_task()->proc;     /* NULL when the kernel spawns it */
 	/* Privilege only narrows: init has it, and what it starts unless told otherwise. */
 	p->privileged = !(flags & SPAWN_UNPRIVILEGED) && (!p->parent || p->parent->privileged);
@@ -351,6 +352,7 @@ long process_thread_create(uintptr_t entry, uintptr_t usp, uintptr_t a0, uintptr
 	u->ended = false;
 	t->as = p->as;
 	t->proc = p;
+	t->tgid = p->pid;
 	t->allowed = self->allowed;
 	task_get(t);                         /* the slot's: until joined or reaped */
 	flags = spin_lock_irqsave(&proc_lock);

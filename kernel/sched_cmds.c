@@ -22,16 +22,20 @@ static void print_task(struct task *t, void *arg)
 	if (cpulist_format(aff, sizeof(aff), &t->allowed) < 0) {
 		snprintf(aff, sizeof(aff), "(many)");
 	}
-	console_printf("%5d %4u  %s  %-12s %9llu  %-6s %s\n", t->pid, t->cpu,
-		       task_state_name(t->state), aff, (unsigned long long)t->switches,
-		       t->proc ? "user" : "kernel", t->name);
+	char proc[12] = "-";
+	if (t->tgid) {
+		snprintf(proc, sizeof(proc), "%d", t->tgid);   /* a user thread's process */
+	}
+	console_printf("%5d %4u  %s  %-12s %9llu %5s  %-6s %s\n", t->pid, t->cpu,
+		       task_state_name(t->state), aff, (unsigned long long)t->switches, proc,
+		       t->tgid ? "user" : "kernel", t->name);
 }
 
 static int cmd_ps(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	console_printf("  PID  CPU  ST AFFINITY      SWITCHES  MODE   NAME\n");
+	console_printf("  PID  CPU  ST AFFINITY      SWITCHES  PROC  MODE   NAME\n");
 	sched_for_each_task(print_task, NULL);
 	return 0;
 }

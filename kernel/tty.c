@@ -3,11 +3,12 @@
  * Console input for user space: the read system call, and Ctrl-C for the foreground.
  *
  * The console has no input interrupt here (SBI getchar), so one kernel thread polls it,
- * but only while input matters: a reader is waiting, or a foreground program or kernel
- * command could be interrupted. Otherwise it sleeps on an event and costs nothing, so
- * scripted runs and benchmarks see no polling. Bytes go into a small ring the readers
- * drain; Ctrl-C is not queued while something can be interrupted: it ends the
- * foreground program (status 130, as SIGINT) or stops the running kernel command.
+ * but only while input matters: a reader is waiting, or a foreground process is set
+ * (the interactive shell sets one; a scripted run does not). Otherwise it sleeps on an
+ * event and costs nothing, so scripted runs and benchmarks see no polling. Bytes go into
+ * a small ring the readers drain; Ctrl-C is not queued while there is a foreground: it
+ * ends the foreground program (status 130, as SIGINT), or, when the foreground is the
+ * process running a kernel command (the shell names itself), stops that command.
  */
 #include "tty.h"
 #include "process.h"
@@ -27,13 +28,14 @@ static char ring[TTY_RING];
 static unsigned int head, tail;        /* under tty_lock; head == tail: empty */
 static unsigned int readers;           /* blocked in tty_read */
 static int fg_pid;                     /* the foreground program, 0: none */
+static bool fg_commands;               /* fg_pid named itself: only its commands stop */
 static struct task *fg_command;        /* a task running a kernel command, or NULL */
 static struct wait_queue input_wq;     /* readers: a byte arrived */
 static struct wait_queue wanted_wq;    /* the poller: input matters again */
 
 static bool wanted_locked(void)
 {
-	return readers > 0 || fg_pid > 0 || fg_command;
+	return readers > 0 || fg_pid > 0;
 }
 
 static bool wanted(void)
@@ -48,8 +50,8 @@ static bool wanted(void)
 static bool interrupt(void)
 {
 	unsigned long flags = spin_lock_irqsave(&tty_lock);
-	int pid = fg_pid;
-	struct task *cmd = fg_command;
+	int pid = fg_commands ? 0 : fg_pid;
+	struct task *cmd = fg_commands && fg_command && fg_command->tgid == fg_pid ? fg_command : NULL;
 	if (cmd) {
 		WRITE_ONCE(cmd->interrupted, true);
 		task_get(cmd);
@@ -155,7 +157,8 @@ int tty_set_foreground(int pid)
 {
 	unsigned long flags = spin_lock_irqsave(&tty_lock);
 	fg_pid = pid;
-	bool pending = pid > 0 && take_pending_interrupt();
+	fg_commands = pid > 0 && pid == current_task()->tgid;
+	bool pending = pid > 0 && !fg_commands && take_pending_interrupt();
 	spin_unlock_irqrestore(&tty_lock, flags);
 	want_changed();
 	if (pending) {
@@ -169,9 +172,8 @@ void tty_command_begin(void)
 	struct task *t = current_task();
 	unsigned long flags = spin_lock_irqsave(&tty_lock);
 	fg_command = t;
-	WRITE_ONCE(t->interrupted, take_pending_interrupt());
+	WRITE_ONCE(t->interrupted, fg_commands && fg_pid == t->tgid && take_pending_interrupt());
 	spin_unlock_irqrestore(&tty_lock, flags);
-	want_changed();
 }
 
 void tty_command_end(void)

@@ -99,6 +99,18 @@ static int calls(void)
 	expect("kcmd argv in the kernel", hp_kcmd((char **)kernel, 1), -14);
 	expect("kcmd with no words", hp_kcmd(nokcmd, 0), -7);
 	expect("reboot how", hp_reboot(7), -22);
+	expect("write to fd 0", hp_write(0, "x", 1), -22);
+	expect("write too much", hp_write(1, big, 4097), -22);
+	expect("write from the kernel", hp_write(1, kernel, 4), -14);
+	expect("sleep too long", hp_sleep(60001), -22);
+	uint64_t mask[3] = { 0, 0, 0 };
+	expect("affinity: no words", hp_setaffinity(mask, 0), -22);
+	expect("affinity: three words", hp_setaffinity(mask, 3), -22);
+	expect("affinity: no CPU", hp_setaffinity(mask, 2), -22);
+	expect("affinity: kernel mask", hp_setaffinity((const uint64_t *)kernel, 1), -14);
+	expect("affinity: read into the kernel", hp_getaffinity((uint64_t *)kernel, 1), -14);
+	expect("affinity: read three words", hp_getaffinity(mask, 3), -22);
+	expect("wait: a timeout past the limit", hp_syscall3(SYS_wait, -1, 0, 1l << 33), -22);
 	char *child[] = { "proctest", "unprivileged" };
 	int status = -1;
 	long pid = hp_spawn_flags(child, 2, SPAWN_UNPRIVILEGED);

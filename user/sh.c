@@ -348,7 +348,13 @@ static int execute(char *line)
 		return b->run(sl.argc, argv);
 	}
 	if (is_kernel_command(argv[0])) {
+		if (interactive) {
+			hp_setfg(hp_getpid());      /* Ctrl-C: stop this kernel command */
+		}
 		long err = hp_kcmd(argv, sl.argc);
+		if (interactive) {
+			hp_setfg(0);
+		}
 		if (err == -EACCES) {       /* the command's own errors it prints itself */
 			hp_printf("sh: %s: kernel commands are for init and what it starts (EACCES)\n",
 				  argv[0]);

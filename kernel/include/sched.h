@@ -72,6 +72,7 @@ struct task {
 	unsigned int park_answered;     /* the last one the thread completed */
 	struct arch_as *as;             /* user threads: their process's address space */
 	struct process *proc;           /* user threads: their process */
+	int tgid;                       /* user threads: their process's pid (for ps) */
 	int killed;                     /* user threads: the status to end with on the way
 					 * back to user mode (137 kill, 130 Ctrl-C), 0: none */
 	bool interrupted;               /* Ctrl-C while it ran a kernel command (tty.c) */

@@ -8,9 +8,12 @@
 void tty_init(void);
 /* The read system call on the console: waits for at least one byte; -EINTR if killed. */
 long tty_read(unsigned long ubuf, size_t len);
-/* Ctrl-C ends process @pid from now on (0: nobody; the byte is read as input). */
+/*
+ * Ctrl-C ends process @pid from now on (0: nobody; the byte is read as input); when @pid
+ * is the caller, it stops the caller's kernel commands instead.
+ */
 int tty_set_foreground(int pid);
-/* Around a kernel command: Ctrl-C meanwhile sets the running task's interrupted flag. */
+/* Around a kernel command: Ctrl-C meanwhile (see above) sets the task's interrupted flag. */
 void tty_command_begin(void);
 void tty_command_end(void);
 /* For long kernel commands' loops: Ctrl-C was typed; stop and return -EINTR. */

@@ -220,7 +220,7 @@ def test_threads(config):
     the process outlives its first thread and ends with its last; a kill ends every
     thread (137); nothing leaks."""
     cmds = ["meminfo", "threadtest basic", "threadtest exit", "threadtest last", "threadtest kill",
-            "threadtest spin 300", "ps", "meminfo"]
+            "threadtest spin 1500 &", "sleep 300", "ps", "sleep 2500", "ps", "meminfo"]
     b = boot(config, cmds, smp=4)
     b.expect_clean()
     b.expect(b.output_of("threadtest basic").strip().startswith("threadtest: basic ok"),
@@ -231,9 +231,13 @@ def test_threads(config):
     b.expect(b.output_of("threadtest kill").strip().endswith("threadtest: kill ok"),
              b.output_of("threadtest kill"))
     b.expect(len(b.lines(r"threadtest\[\d+\]: killed")) == 1, "one line for a killed process")
-    b.expect(b.output_of("threadtest spin 300").strip().startswith("threadtest: spin ok"),
-             b.output_of("threadtest spin 300"))
-    b.expect(not [r for r in b.output_of("ps").splitlines() if r.endswith(" threadtest")],
+    b.expect(b.lines(r"^threadtest: spin ok: 4 threads"), "the spinners: " + "; ".join(b.lines("threadtest")))
+    b.expect(b.lines(r"^\[\d+\] threadtest: done, exit status 0$"), "the spinners' process ended badly")
+    rows = [r.split() for r in b.output_of("ps").splitlines()[1:] if r.endswith(" threadtest")]
+    b.expect(len(rows) == 5 and len({r[-3] for r in rows}) == 1 and {r[-2] for r in rows} == {"user"},
+             f"ps: the first thread and its four, of one process: {rows}")
+    b.expect(rows[0][-3] in [r[0] for r in rows], f"the process is its first thread's pid: {rows}")
+    b.expect(not [r for r in b.output_of("ps", 1).splitlines() if r.endswith(" threadtest")],
              "a thread left behind")
     before, after = pages_and_objects(b.output_of("meminfo")), pages_and_objects(b.output_of("meminfo", 1))
     b.expect(before == after, f"before {before}, after {after}")
