@@ -130,6 +130,12 @@ static void user_thread(void *arg)
 int process_spawn(const char *name, int argc, char *const argv[], unsigned int flags,
 		  struct process **out)
 {
+	return process_spawn_with(name, argc, argv, flags & ~(unsigned int)SPAWN_HANDLE, -1, out);
+}
+
+int process_spawn_with(const char *name, int argc, char *const argv[], unsigned int flags,
+		       long h, struct process **out)
+{
 	const void *img;
 	size_t len, args = 0;
 	char why[80];
@@ -162,6 +168,7 @@ int process_spawn(const char *name, int argc, char *const argv[], unsigned int f
 	completion_init(&p->exited);
 	wait_queue_init(&p->child_wq);
 	wait_queue_init(&p->thread_wq);
+	spin_lock_init(&p->handle_lock);
 	p->as = arch_as_create();
 	struct uthread *u = &p->threads[0];
 	u->entry = elf.entry;
@@ -171,11 +178,17 @@ int process_spawn(const char *name, int argc, char *const argv[], unsigned int f
 	} else if (!(err = load_segments(p->as, img, &elf))) {
 		err = build_stack(p->as, argc, argv, &u->usp, &u->a1);
 	}
+	if (!err && (flags & SPAWN_HANDLE)) {
+		struct process *self = current_task()->proc;
+		err = self ? handle_copy(self, h, p) : -EBADF;
+		err = err < 0 ? err : 0;         /* the child's first handle: number 0 */
+	}
 	if (!err) {
 		u->task = kthread_create(user_thread, u, p->name);
 		err = u->task ? 0 : -ENOMEM;
 	}
 	if (err) {
+		handle_close_all(p);
 		arch_as_destroy(p->as);
 		kfree(p);
 		return err;
@@ -293,6 +306,7 @@ static __noreturn void thread_end(long value)
 	struct task *t = current_task();
 	struct process *p = t->proc;
 
+	ipc_thread_end(t);
 	leave_address_space(t);
 	arch_irq_disable();
 	raw_spin_lock(&proc_lock);
@@ -441,6 +455,8 @@ static __noreturn void process_finish(struct process *p, struct task *t)
 
 	p->status = p->exiting ? p->exit_status : 0;
 	tty_process_ended(p->pid);
+	/* Its endpoints lose a receiver: callers queued on them get -EPIPE now. */
+	handle_close_all(p);
 	unsigned long flags;
 	/*
 	 * Our children: the ended ones we free, the others free themselves when they end.

@@ -20,6 +20,7 @@
 #include "tty.h"
 #include "kcmd.h"
 #include "reboot.h"
+#include "ipc.h"
 
 
 #define WRITE_MAX 4096
@@ -132,12 +133,13 @@ static int copy_argv(unsigned long uargv, unsigned long argc, char **argv, char 
 }
 
 /* spawn(argv, argc, flags): runs the program argv[0] names with those arguments; its pid. */
-static __noinline long sys_spawn(unsigned long uargv, unsigned long argc, unsigned long flags)
+static __noinline long sys_spawn(unsigned long uargv, unsigned long argc, unsigned long flags,
+				 unsigned long h)
 {
 	char *argv[PROCESS_MAX_ARGS];
 	long ret;
 
-	if (flags & ~(unsigned long)SPAWN_UNPRIVILEGED) {
+	if (flags & ~(unsigned long)(SPAWN_UNPRIVILEGED | SPAWN_HANDLE)) {
 		return -EINVAL;
 	}
 	char *buf = kmalloc(PROCESS_ARGS_BYTES);
@@ -147,7 +149,7 @@ static __noinline long sys_spawn(unsigned long uargv, unsigned long argc, unsign
 	ret = copy_argv(uargv, argc, argv, buf);
 	if (ret >= 0) {
 		struct process *p;
-		ret = process_spawn(argv[0], (int)argc, argv, (unsigned int)flags, &p);
+		ret = process_spawn_with(argv[0], (int)argc, argv, (unsigned int)flags, (long)h, &p);
 		if (!ret) {
 			ret = p->pid;
 		}
@@ -369,6 +371,54 @@ static __noinline long sys_thread_join(unsigned long tid, unsigned long uvalue)
 	return uvalue ? arch_copy_to_user(uvalue, &value, sizeof(value)) : 0;
 }
 
+/*
+ * IPC (ipc.c, docs/ipc.md): a0 the handle, a1-a4 the message words, a5 the timeout in
+ * ms; the result in a0, the words received in a1-a4 and a receive's badge in a5.
+ */
+static __noinline long sys_ipc(unsigned long nr, unsigned long *a, struct task *self)
+{
+	struct endpoint *ep;
+	unsigned long badge, msg[IPC_WORDS];
+	bool receive = nr == SYS_ipc_recv || nr == SYS_ipc_reply_recv;
+	unsigned long timeout = a[5];
+	long err;
+
+	if (timeout > WAIT_FOREVER) {
+		return -EINVAL;
+	}
+	err = handle_get(self->proc, (long)a[0], receive ? IPC_RIGHT_RECV : IPC_RIGHT_SEND, &ep, &badge);
+	if (err) {
+		return err;
+	}
+	memcpy(msg, &a[1], sizeof(msg));
+	if (receive) {
+		err = ipc_recv(ep, nr == SYS_ipc_reply_recv ? msg : NULL, msg, &badge,
+			       (unsigned int)timeout);
+		if (!err) {
+			a[5] = badge;
+		}
+	} else {
+		err = ipc_send(ep, badge, msg, nr == SYS_ipc_call, (unsigned int)timeout);
+	}
+	if (!err && nr != SYS_ipc_send) {
+		memcpy(&a[1], msg, sizeof(msg));
+	}
+	endpoint_put(ep, 0);
+	return err;
+}
+
+static __noinline long sys_ep_create(struct task *self)
+{
+	struct endpoint *ep = endpoint_create();
+	if (!ep) {
+		return -ENOMEM;
+	}
+	endpoint_get(ep, 0);                 /* ours while we install it */
+	long h = handle_install(self->proc, ep, IPC_RIGHT_SEND | IPC_RIGHT_RECV, 0);
+	endpoint_put(ep, 0);                 /* frees it if nothing took it */
+	return h;
+}
+
 static __noinline long sys_setfg(unsigned long pid)
 {
 	if (!privileged()) {
@@ -410,7 +460,7 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 	case SYS_protect:
 		return vm_protect(current_task()->proc, a[0], a[1], (unsigned int)a[2]);
 	case SYS_spawn:
-		return sys_spawn(a[0], a[1], a[2]);
+		return sys_spawn(a[0], a[1], a[2], a[3]);
 	case SYS_wait:
 		return sys_wait(a[0], a[1], a[2]);
 	case SYS_kill:
@@ -437,6 +487,17 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 		process_thread_exit((long)a[0]);
 	case SYS_thread_join:
 		return sys_thread_join(a[0], a[1]);
+	case SYS_ep_create:
+		return sys_ep_create(self);
+	case SYS_handle_dup:
+		return handle_dup(self->proc, (long)a[0], self->proc, (unsigned int)a[1], a[2]);
+	case SYS_handle_close:
+		return handle_close(self->proc, (long)a[0]);
+	case SYS_ipc_call:
+	case SYS_ipc_send:
+	case SYS_ipc_recv:
+	case SYS_ipc_reply_recv:
+		return sys_ipc(nr, a, self);
 	default:
 		return -ENOSYS;
 	}

@@ -154,6 +154,24 @@ def user():
                instructions=int(m1.group(1)) * 1000)
 
 
+def ipc():
+    """IPC under -icount (one nanosecond of virtual time per guest instruction): a
+    call+reply round trip between two address spaces on one CPU (target <= 500) and
+    across two CPUs (the receiver woken by an IPI)."""
+    for config in harness.CONFIGS:
+        b = harness.boot(config, ["ipctest bench"], smp=4, icount=True, timeout=240)
+        got = dict(re.findall(r"call\+reply (same cpu|cross cpu) (\d+) ns", b.out))
+        if len(got) != 2:
+            figure(f"ipc [{config}, icount]", f"did not run (exit {b.rc})", error=b.rc)
+            continue
+        figure(f"ipc call+reply same cpu [{config}, icount]", f"{got['same cpu']} instructions a round "
+               "trip (four words each way, two address spaces), target <= 500",
+               instructions=int(got["same cpu"]), target_instructions=500)
+        figure(f"ipc call+reply cross cpu [{config}, icount]", f"{got['cross cpu']} instructions of "
+               "virtual time a round trip (client and server on two CPUs)",
+               instructions=int(got["cross cpu"]))
+
+
 def fuzz(seconds):
     """libFuzzer on each parser (tools/fuzz): executions and crashes. The goal is at
     least 10 million executions each with none crashing (hours, so not in CI)."""
@@ -171,12 +189,12 @@ def fuzz(seconds):
 def main():
     ap = argparse.ArgumentParser(prog="tools/bench", description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--only", default="", help="image|boot|hotplug|user|soak|torture|fuzz")
+    ap.add_argument("--only", default="", help="image|boot|hotplug|user|ipc|soak|torture|fuzz")
     ap.add_argument("--soak", type=int, default=10000, help="operations of the soak (10000)")
     ap.add_argument("--fuzz", type=int, default=0, metavar="SECONDS",
                     help="also fuzz each parser this long (tools/fuzz); not run otherwise")
     args = ap.parse_args()
-    benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench, "user": user,
+    benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench, "user": user, "ipc": ipc,
                "soak": lambda: soak(args.soak),
                "torture": lambda: torture([(4, 100000), (8, 10000), (16, 10000)])}
     if not 1 <= args.soak <= 100000:

@@ -8,6 +8,7 @@
 
 #include "sched.h"
 #include "uapi/syscall_nr.h"
+#include "ipc.h"
 
 #define PROCESS_MAX_ARGS 16
 #define PROCESS_ARGS_BYTES 1024
@@ -35,6 +36,8 @@ struct process {
 	bool exiting;                   /* exit, a fault or a kill: the others end too */
 	int exit_status;
 	struct wait_queue thread_wq;    /* woken when one of its threads ends */
+	spinlock_t handle_lock;
+	struct handle handles[HANDLES_MAX];
 	/* vm.c: CPUs that may cache its entries; its last narrowing; each CPU's last fence */
 	struct cpumask tlb_cpus;
 	uint64_t tlb_gen;
@@ -58,6 +61,9 @@ struct process {
  */
 int process_spawn(const char *name, int argc, char *const argv[], unsigned int flags,
 		  struct process **out);
+/* spawn with SPAWN_HANDLE: @h of the caller becomes the child's handle 0, before it runs. */
+int process_spawn_with(const char *name, int argc, char *const argv[], unsigned int flags,
+		       long h, struct process **out);
 /* For the kernel's own spawns (init): waits for it to end, frees it, its status. */
 int process_wait(struct process *p);
 /*

@@ -8,6 +8,7 @@
 #define HP_SCHED_H
 
 #include "kernel.h"
+#include "ipc.h"
 #include "list.h"
 #include "cpumask.h"
 #include "spinlock.h"
@@ -76,6 +77,7 @@ struct task {
 	int killed;                     /* user threads: the status to end with on the way
 					 * back to user mode (137 kill, 130 Ctrl-C), 0: none */
 	bool interrupted;               /* Ctrl-C while it ran a kernel command (tty.c) */
+	struct ipc_thread ipc;          /* user threads: IPC (ipc.c) */
 };
 
 struct process;

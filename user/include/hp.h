@@ -156,6 +156,61 @@ static inline long hp_thread_join(long tid, long *value)
 	return hp_syscall3(SYS_thread_join, tid, (long)value, 0);
 }
 
+/*
+ * IPC (docs/ipc.md). A message is four words; a receive also learns the badge of the
+ * sender's handle. @ms: WAIT_FOREVER, or a timeout (0: only if a partner waits).
+ */
+struct hp_msg {
+	unsigned long w[4];
+	unsigned long badge;
+};
+
+static inline long hp_ipc(long n, long h, struct hp_msg *m, unsigned int ms)
+{
+	register long r_a0 __asm__("a0") = h;
+	register long r_a1 __asm__("a1") = (long)m->w[0];
+	register long r_a2 __asm__("a2") = (long)m->w[1];
+	register long r_a3 __asm__("a3") = (long)m->w[2];
+	register long r_a4 __asm__("a4") = (long)m->w[3];
+	register long r_a5 __asm__("a5") = (long)ms;
+	register long r_a7 __asm__("a7") = n;
+	__asm__ __volatile__("ecall"
+			     : "+r"(r_a0), "+r"(r_a1), "+r"(r_a2), "+r"(r_a3), "+r"(r_a4), "+r"(r_a5)
+			     : "r"(r_a7)
+			     : "memory");
+	if (r_a0 == 0 && n != SYS_ipc_send) {
+		m->w[0] = (unsigned long)r_a1;
+		m->w[1] = (unsigned long)r_a2;
+		m->w[2] = (unsigned long)r_a3;
+		m->w[3] = (unsigned long)r_a4;
+		if (n != SYS_ipc_call) {
+			m->badge = (unsigned long)r_a5;
+		}
+	}
+	return r_a0;
+}
+static inline long hp_call(long h, struct hp_msg *m, unsigned int ms) { return hp_ipc(SYS_ipc_call, h, m, ms); }
+static inline long hp_send(long h, struct hp_msg *m, unsigned int ms) { return hp_ipc(SYS_ipc_send, h, m, ms); }
+static inline long hp_recv(long h, struct hp_msg *m, unsigned int ms) { return hp_ipc(SYS_ipc_recv, h, m, ms); }
+/* Answers the last caller with @m, then waits for the next message into @m. */
+static inline long hp_reply_recv(long h, struct hp_msg *m, unsigned int ms)
+{
+	return hp_ipc(SYS_ipc_reply_recv, h, m, ms);
+}
+/* A new endpoint: a handle with IPC_RIGHT_SEND | IPC_RIGHT_RECV. */
+static inline long hp_ep_create(void) { return hp_syscall0(SYS_ep_create); }
+/* A copy of @h with fewer @rights and a @badge (0: keep its own). */
+static inline long hp_handle_dup(long h, int rights, unsigned long badge)
+{
+	return hp_syscall3(SYS_handle_dup, h, rights, (long)badge);
+}
+static inline long hp_handle_close(long h) { return hp_syscall3(SYS_handle_close, h, 0, 0); }
+/* spawn, and the caller's handle @h becomes the child's handle 0. */
+static inline long hp_spawn_handle(char *const argv[], int argc, int flags, long h)
+{
+	return hp_syscall4(SYS_spawn, (long)argv, argc, flags | SPAWN_HANDLE, h);
+}
+
 /* printf to the console (fd 1) through one write; at most 256 bytes a call. */
 __attribute__((format(printf, 1, 2))) int hp_printf(const char *fmt, ...);
 /* The error's name and text (err.c, shared with the kernel): "ENOENT", "No such ...". */

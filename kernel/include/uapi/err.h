@@ -14,6 +14,7 @@
 #define ENXIO       6
 #define E2BIG       7
 #define ENOEXEC     8
+#define EBADF       9
 #define ECHILD     10
 #define EAGAIN     11
 #define ENOMEM     12
@@ -26,6 +27,7 @@
 #define EISDIR     21
 #define EINVAL     22
 #define ENOSPC     28
+#define EPIPE      32
 #define ERANGE     34
 #define ENOSYS     38
 #define ETIMEDOUT 110

@@ -32,9 +32,21 @@
 #define SYS_thread_create 23
 #define SYS_thread_exit 24
 #define SYS_thread_join 25
+#define SYS_ep_create   26
+#define SYS_handle_dup  27
+#define SYS_handle_close 28
+#define SYS_ipc_call    29
+#define SYS_ipc_send    30
+#define SYS_ipc_recv    31
+#define SYS_ipc_reply_recv 32
 
 /* spawn flags */
 #define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
+#define SPAWN_HANDLE       2     /* the 4th argument: a handle, copied as the child's handle 0 */
+
+/* handle rights */
+#define IPC_RIGHT_SEND 1
+#define IPC_RIGHT_RECV 2
 
 /* wait: the timeout meaning "until one ends"; 0 only looks */
 #define WAIT_FOREVER 0xffffffffu

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Endpoints and synchronous IPC (ipc.c), and the handles that name them (handle.c). */
+#ifndef HP_IPC_H
+#define HP_IPC_H
+
+#include "kernel.h"
+#include "list.h"
+#include "uapi/syscall_nr.h"
+
+#define IPC_WORDS 4
+
+struct endpoint;
+struct task;
+struct process;
+
+/* A thread's side of IPC, in its struct task; fields under the endpoint's lock. */
+struct ipc_thread {
+	struct list_head node;          /* on an endpoint's senders or waiting list */
+	struct endpoint *queued;        /* the endpoint it is queued on, or NULL */
+	int status;                     /* its wait: pending, done, or -errno */
+	bool is_call;                   /* queued to call (not send) */
+	int awaiting_reply;             /* a receiver took its call: exchanged once (int: amoswap) */
+	unsigned long msg[IPC_WORDS];
+	unsigned long badge;
+	struct task *caller;            /* received a call: whom to reply to (referenced) */
+};
+
+struct endpoint *endpoint_create(void);
+/* References from handles; @rights: IPC_RIGHT_RECV ones are counted as receivers. */
+void endpoint_get(struct endpoint *ep, unsigned int rights);
+void endpoint_put(struct endpoint *ep, unsigned int rights);
+
+/*
+ * send/call: @msg to a receiver of @ep with @badge; a call waits for the reply, which
+ * comes back in @msg. 0, -ETIMEDOUT (no receiver or no reply in time; 0 ms: only if
+ * one waits), -EPIPE (nobody can receive, or the server ended first), -EINTR (killed).
+ */
+long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool call,
+	      unsigned int timeout_ms);
+/* recv (after answering the last caller with @reply, if not NULL): a message and badge. */
+long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *msg,
+	      unsigned long *badge, unsigned int timeout_ms);
+/* A thread ends: a call it took and did not answer gets -EPIPE. */
+void ipc_thread_end(struct task *t);
+
+/* Handles (handle.c): the process's table; a handle names an endpoint with rights. */
+#define HANDLES_MAX 32
+struct handle {
+	struct endpoint *ep;            /* NULL: free */
+	unsigned int rights;
+	unsigned long badge;
+};
+/* A new handle in @p's table: its number, or -ENOSPC. */
+int handle_install(struct process *p, struct endpoint *ep, unsigned int rights, unsigned long badge);
+/*
+ * Handle @h of @p with all of @need: its endpoint, referenced for the caller (who drops
+ * it with endpoint_put(ep, 0)), and its badge. -EBADF, -EPERM (a right missing).
+ */
+int handle_get(struct process *p, long h, unsigned int need, struct endpoint **ep,
+	       unsigned long *badge);
+/* A copy of @h with @rights (a subset) and @badge (0: keep; a badged handle keeps its own). */
+int handle_dup(struct process *from, long h, struct process *to, unsigned int rights,
+	       unsigned long badge);
+/* The same handle, rights and badge, in @to's table (spawn with SPAWN_HANDLE). */
+int handle_copy(struct process *from, long h, struct process *to);
+int handle_close(struct process *p, long h);
+void handle_close_all(struct process *p);
+
+#endif

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Synchronous IPC through endpoints, in the L4/seL4 shape (docs/ipc.md): call sends and
+ * waits for the reply, recv waits for a message, reply_recv answers the last caller and
+ * waits again, send is one-way but still waits for a receiver to take it. A message is
+ * IPC_WORDS machine words, carried in registers both ways; the receiver learns the
+ * badge of the handle the sender used.
+ *
+ * Every wait is a thread's own: it sleeps until its ipc.status leaves IPC_PENDING (set
+ * by the partner under the endpoint's lock, then a wake-up), a timeout passes, or it is
+ * killed. So a waiter may sleep on any CPU and move with its CPU's hotplug like any
+ * sleeping task: nothing of the wait is per CPU. A partner that ends answers -EPIPE
+ * instead: a caller whose server dies, a sender queued on an endpoint that has lost
+ * its last receive handle.
+ */
+#include <string.h>
+#include "ipc.h"
+#include "process.h"
+#include "alloc.h"
+#include "spinlock.h"
+#include "atomic.h"
+#include "log.h"
+#include "err.h"
+#include "arch.h"
+
+enum { IPC_IDLE, IPC_PENDING, IPC_DONE };
+
+struct endpoint {
+	spinlock_t lock;
+	int refs;                       /* handles naming it */
+	int receivers;                  /* of those, the ones with IPC_RIGHT_RECV */
+	struct list_head senders;       /* tasks queued to send (their ipc.node) */
+	struct list_head waiting;       /* tasks queued to receive */
+};
+
+struct endpoint *endpoint_create(void)
+{
+	struct endpoint *ep = kzalloc(sizeof(*ep));
+	if (!ep) {
+		return NULL;
+	}
+	spin_lock_init(&ep->lock);
+	list_init(&ep->senders);
+	list_init(&ep->waiting);
+	return ep;
+}
+
+void endpoint_get(struct endpoint *ep, unsigned int rights)
+{
+	unsigned long flags = spin_lock_irqsave(&ep->lock);
+	ep->refs++;
+	ep->receivers += (rights & IPC_RIGHT_RECV) ? 1 : 0;
+	spin_unlock_irqrestore(&ep->lock, flags);
+}
+
+/* Under ep->lock: @t's wait ends with @status (a message, or an error). */
+static void finish_locked(struct task *t, int status)
+{
+	list_del(&t->ipc.node);
+	t->ipc.queued = NULL;
+	store_release(&t->ipc.status, status == 0 ? IPC_DONE : status);
+}
+
+void endpoint_put(struct endpoint *ep, unsigned int rights)
+{
+	struct task *wake[16];
+	unsigned int n;
+	bool last;
+
+	do {
+		n = 0;
+		unsigned long flags = spin_lock_irqsave(&ep->lock);
+		if (rights & IPC_RIGHT_RECV) {
+			ep->receivers--;
+			rights &= ~IPC_RIGHT_RECV;
+		}
+		/* Nobody can receive any more: the senders would wait for ever. */
+		while (ep->receivers == 0 && !list_empty(&ep->senders) && n < ARRAY_SIZE(wake)) {
+			struct task *s = list_entry(ep->senders.next, struct task, ipc.node);
+			finish_locked(s, -EPIPE);
+			task_get(s);
+			wake[n++] = s;
+		}
+		last = n < ARRAY_SIZE(wake) && --ep->refs == 0;
+		spin_unlock_irqrestore(&ep->lock, flags);
+		for (unsigned int i = 0; i < n; i++) {
+			sched_try_wake(wake[i], TASK_SLEEPING);
+			task_put(wake[i]);
+		}
+	} while (n == ARRAY_SIZE(wake));
+	if (last) {
+		/* No handle names it, so no thread can be queued on it: a queued one holds one. */
+		kfree(ep);
+	}
+}
+
+/*
+ * Sleeps until the wait set up under the lock ends: 0 with a message (or, for a call,
+ * once a receiver has taken it and the reply is awaited), or an error. A timeout or a
+ * kill takes the thread off the endpoint, unless the partner got there first.
+ */
+static int wait_ipc(struct task *self, struct endpoint *ep, uint64_t deadline)
+{
+	for (;;) {
+		__atomic_store_n(&self->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		int st = load_acquire(&self->ipc.status);
+		if (st != IPC_PENDING) {
+			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+			return st == IPC_DONE ? 0 : st;
+		}
+		bool late = arch_time_now() >= deadline, killed = READ_ONCE(self->killed);
+		if (late || killed) {
+			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+			bool taken = false;
+			unsigned long flags = spin_lock_irqsave(&ep->lock);
+			if (self->ipc.status == IPC_PENDING && self->ipc.queued == ep) {
+				finish_locked(self, killed ? -EINTR : -ETIMEDOUT);
+			} else if (self->ipc.status == IPC_PENDING) {
+				taken = true;        /* a call a receiver took: its reply is next */
+			}
+			spin_unlock_irqrestore(&ep->lock, flags);
+			if (taken) {
+				return 0;
+			}
+			continue;                /* the status says how it ended */
+		}
+		if (deadline == ~0ull) {
+			schedule();
+		} else {
+			schedule_until(deadline);
+		}
+	}
+}
+
+static uint64_t deadline_of(unsigned int timeout_ms)
+{
+	return timeout_ms == WAIT_FOREVER ? ~0ull
+					  : arch_time_now() + (uint64_t)timeout_ms * log_timebase() / 1000;
+}
+
+/* Delivers @self's message to the receiver @r (under ep->lock). */
+static void deliver_locked(struct task *self, struct task *r, const unsigned long *msg,
+			   unsigned long badge, bool call)
+{
+	memcpy(r->ipc.msg, msg, sizeof(r->ipc.msg));
+	r->ipc.badge = badge;
+	if (call) {
+		task_get(self);
+		r->ipc.caller = self;        /* its reply goes there */
+		self->ipc.status = IPC_PENDING;
+		self->ipc.awaiting_reply = 1;
+	}
+	finish_locked(r, 0);
+}
+
+long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool call,
+	      unsigned int timeout_ms)
+{
+	struct task *self = current_task();
+	struct task *r = NULL;
+
+	unsigned long flags = spin_lock_irqsave(&ep->lock);
+	if (ep->receivers == 0) {
+		spin_unlock_irqrestore(&ep->lock, flags);
+		return -EPIPE;
+	}
+	if (!list_empty(&ep->waiting)) {
+		r = list_entry(ep->waiting.next, struct task, ipc.node);
+		deliver_locked(self, r, msg, badge, call);
+		task_get(r);
+	} else if (timeout_ms == 0) {
+		spin_unlock_irqrestore(&ep->lock, flags);
+		return -ETIMEDOUT;
+	} else {
+		memcpy(self->ipc.msg, msg, sizeof(self->ipc.msg));
+		self->ipc.badge = badge;
+		self->ipc.is_call = call;
+		self->ipc.status = IPC_PENDING;
+		self->ipc.queued = ep;
+		list_add_tail(&self->ipc.node, &ep->senders);
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+	uint64_t deadline = deadline_of(timeout_ms);
+	int err = 0;
+	if (r) {
+		sched_try_wake(r, TASK_SLEEPING);
+		task_put(r);
+	} else {
+		err = wait_ipc(self, ep, deadline);
+	}
+	if (err || !call) {
+		return err;
+	}
+	/* Taken by a receiver: now the reply (or the server's end), within the same time. */
+	for (;;) {
+		__atomic_store_n(&self->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		int st = load_acquire(&self->ipc.status);
+		if (st != IPC_PENDING) {
+			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+			if (st == IPC_DONE) {
+				memcpy(msg, self->ipc.msg, sizeof(self->ipc.msg));
+				return 0;
+			}
+			return st;
+		}
+		if (arch_time_now() >= deadline || READ_ONCE(self->killed)) {
+			/*
+			 * The server holds our reply slot: tell it we left. Whoever clears
+			 * awaiting_reply first decides; a late reply is dropped.
+			 */
+			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+			if (__atomic_exchange_n(&self->ipc.awaiting_reply, 0, __ATOMIC_ACQ_REL)) {
+				return READ_ONCE(self->killed) ? -EINTR : -ETIMEDOUT;
+			}
+			continue;                /* the reply is on its way: take it */
+		}
+		if (deadline == ~0ull) {
+			schedule();
+		} else {
+			schedule_until(deadline);
+		}
+	}
+}
+
+/* Answers the caller @self holds, if any: @msg, or an error status. */
+static void reply_to_caller(struct task *self, const unsigned long *msg, int status)
+{
+	struct task *c = self->ipc.caller;
+	if (!c) {
+		return;
+	}
+	self->ipc.caller = NULL;
+	if (__atomic_exchange_n(&c->ipc.awaiting_reply, 0, __ATOMIC_ACQ_REL)) {
+		if (msg) {
+			memcpy(c->ipc.msg, msg, sizeof(c->ipc.msg));
+		}
+		store_release(&c->ipc.status, status == 0 ? IPC_DONE : status);
+		sched_try_wake(c, TASK_SLEEPING);
+	}
+	task_put(c);
+}
+
+long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *msg,
+	      unsigned long *badge, unsigned int timeout_ms)
+{
+	struct task *self = current_task();
+	struct task *s = NULL;
+	bool woke_sender = false;
+
+	if (reply) {
+		reply_to_caller(self, reply, 0);
+	} else if (self->ipc.caller) {
+		reply_to_caller(self, NULL, -EPIPE);     /* a new recv drops an unanswered call */
+	}
+	unsigned long flags = spin_lock_irqsave(&ep->lock);
+	if (!list_empty(&ep->senders)) {
+		s = list_entry(ep->senders.next, struct task, ipc.node);
+		memcpy(self->ipc.msg, s->ipc.msg, sizeof(self->ipc.msg));
+		self->ipc.badge = s->ipc.badge;
+		if (s->ipc.is_call) {
+			task_get(s);
+			self->ipc.caller = s;
+			s->ipc.awaiting_reply = 1;
+			list_del(&s->ipc.node);
+			s->ipc.queued = NULL;    /* still pending: now for the reply */
+		} else {
+			finish_locked(s, 0);
+			task_get(s);
+			woke_sender = true;
+		}
+	} else if (timeout_ms == 0) {
+		spin_unlock_irqrestore(&ep->lock, flags);
+		return -ETIMEDOUT;
+	} else {
+		self->ipc.status = IPC_PENDING;
+		self->ipc.queued = ep;
+		list_add_tail(&self->ipc.node, &ep->waiting);
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+	int err = 0;
+	if (woke_sender) {
+		sched_try_wake(s, TASK_SLEEPING);
+		task_put(s);
+	} else if (!s) {
+		err = wait_ipc(self, ep, deadline_of(timeout_ms));
+	}
+	if (err) {
+		return err;
+	}
+	memcpy(msg, self->ipc.msg, sizeof(self->ipc.msg));
+	*badge = self->ipc.badge;
+	return 0;
+}
+
+void ipc_thread_end(struct task *t)
+{
+	reply_to_caller(t, NULL, -EPIPE);
+}

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""IPC between processes (issue 12, first slice): endpoints, handles and rights,
+call/reply/send/recv with timeouts, peers that end; sequenced call/reply pairs, also
+through a soak that takes their CPUs down and up."""
+import re
+
+from harness import boot, only, soak_counts
+
+PAIRS = r"ipctest: pairs (\d+): calls (\d+), lost (\d+), duplicated (\d+), timeouts (\d+), errors (\d+)"
+
+
+def pages(text):
+    m = re.search(r"pages (\d+) free of (\d+)", text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def test_ipc_semantics(config):
+    """call and reply with a server process; a badge reaches the server; a copy of a
+    handle can only narrow its rights and keep its badge; bad handles are EBADF, a
+    missing right EPERM; a receive with nobody sending times out; a caller whose server
+    ends holding its call, or whose endpoint loses its last receiver, gets EPIPE; all
+    pages come back."""
+    b = boot(config, ["meminfo", "ipctest basic", "meminfo"], smp=2)
+    b.expect_clean()
+    out = b.output_of("ipctest basic")
+    b.expect(out.strip() == "ipctest: basic ok", out)
+    b.expect(pages(b.output_of("meminfo")) == pages(b.output_of("meminfo", 1)), "pages leaked")
+
+
+def check_pairs(b, n):
+    m = re.search(PAIRS, b.out)
+    b.expect(m, "no pairs report: " + "; ".join(b.lines("ipctest")))
+    got = [int(x) for x in m.groups()]
+    b.expect(got[0] == n and got[1] > 0 and got[2:] == [0, 0, 0, 0], f"pairs: {m.group(0)}")
+
+
+def test_ipc_pairs(config):
+    """Four client threads, each calling its own server process with a sequence number
+    for a second: every reply is the next number."""
+    b = boot(config, ["ipctest pairs 4 1000"], smp=4)
+    b.expect_clean()
+    check_pairs(b, 4)
+
+
+@only("hotplug")
+def test_ipc_pairs_through_a_soak(config):
+    """The pairs while a 1,000-operation soak takes CPUs down and up: servers and
+    clients sleeping in IPC move with their CPUs and wake where they are; none of the
+    calls is lost, answered twice or timed out; the soak fails nothing and hotplug
+    check is clean."""
+    cmds = ["meminfo", "ipctest pairs 4 5000 &", "hotplug soak 1000", "sleep 6000", "hotplug check",
+            "meminfo"]
+    b = boot(config, cmds, smp=4, timeout=150)
+    b.expect_clean()
+    check_pairs(b, 4)
+    b.expect(b.lines(r"^\[\d+\] ipctest: done, exit status 0$"), "the pairs' exit status")
+    n = soak_counts(b.out)
+    b.expect(n and n["failed"] == 0 and n["offline_ipis"] == 0, f"soak: {n}")
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+             b.output_of("hotplug check"))
+    b.expect(pages(b.output_of("meminfo")) == pages(b.output_of("meminfo", 1)), "pages leaked")

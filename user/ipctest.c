@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ipctest basic|bench|pairs N MS: endpoints and synchronous IPC between processes.
+ *   basic   call/reply with a server, badges, rights that only narrow, bad handles,
+ *           timeouts, a server that ends holding a call (-EPIPE) and one that ends
+ *           while a caller waits for a receiver (-EPIPE);
+ *   bench   call+reply round trips between two address spaces on one CPU and on two
+ *           (under --icount a nanosecond is a guest instruction);
+ *   pairs   N client threads each call its own server process with a sequence number
+ *           for MS ms; every reply must be the next number: none lost, none twice.
+ * The server side: "ipctest server [CPU]" answers on its handle 0.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include "hp.h"
+
+#define QUIT 0xdead0001ul             /* w0 meaning "end now"; never a sequence number here */
+#define STACK 16384
+
+static int failures;
+
+static void expect(const char *what, long got, long want)
+{
+	if (got != want) {
+		hp_printf("ipctest: %s: got %ld, expected %ld\n", what, got, want);
+		failures++;
+	}
+}
+
+static bool pin(long cpu)
+{
+	uint64_t mask[2] = { 0, 0 };
+	mask[cpu / 64] = 1ull << (cpu % 64);
+	return hp_setaffinity(mask, 2) == 0;
+}
+
+/* Replies { sum of the words, the badge, its CPU, the first word + 1 }. */
+static int server(long cpu)
+{
+	struct hp_msg m;
+	if (cpu >= 0 && !pin(cpu)) {
+		return 1;
+	}
+	long err = hp_recv(0, &m, WAIT_FOREVER);
+	while (err == 0) {
+		if (m.w[0] == QUIT) {
+			return 0;                /* ends holding the call: its caller gets EPIPE */
+		}
+		unsigned long sum = m.w[0] + m.w[1] + m.w[2] + m.w[3];
+		m.w[1] = m.badge;
+		m.w[2] = (unsigned long)hp_getcpu();
+		m.w[3] = m.w[0] + 1;
+		m.w[0] = sum;
+		err = hp_reply_recv(0, &m, WAIT_FOREVER);
+	}
+	hp_printf("ipctest: server: %ld\n", err);
+	return 1;
+}
+
+static long spawn_server(long h, long cpu)
+{
+	char num[16];
+	snprintf(num, sizeof(num), "%ld", cpu);
+	char *argv[] = { "ipctest", "server", num };
+	return hp_spawn_handle(argv, 3, 0, h);
+}
+
+static int basic(void)
+{
+	struct hp_msg m = { { 1, 2, 3, 4 }, 0 };
+	int status;
+	long ep = hp_ep_create();
+	expect("create an endpoint", ep >= 0, 1);
+	long pid = spawn_server(ep, -1);
+	expect("spawn the server", pid > 0, 1);
+	expect("call", hp_call(ep, &m, WAIT_FOREVER), 0);
+	expect("the reply", m.w[0], 10);
+	expect("no badge on the first handle", m.w[1], 0);
+	long h = hp_handle_dup(ep, IPC_RIGHT_SEND, 42);
+	expect("a send-only copy with a badge", h > 0, 1);
+	m = (struct hp_msg){ { 5, 0, 0, 0 }, 0 };
+	expect("call through it", hp_call(h, &m, WAIT_FOREVER), 0);
+	expect("the server saw the badge", m.w[1], 42);
+	expect("recv without the right", hp_recv(h, &m, 0), -EPERM);
+	expect("more rights than it has", hp_handle_dup(h, IPC_RIGHT_SEND | IPC_RIGHT_RECV, 0), -EPERM);
+	expect("another badge", hp_handle_dup(h, IPC_RIGHT_SEND, 7), -EPERM);
+	expect("a right that does not exist", hp_handle_dup(ep, 8, 0), -EINVAL);
+	expect("no such handle", hp_call(31, &m, 0), -EBADF);
+	expect("a negative handle", hp_call(-1, &m, 0), -EBADF);
+	expect("past the table", hp_call(1000, &m, 0), -EBADF);
+	expect("close a copy", hp_handle_close(h), 0);
+	expect("close it again", hp_handle_close(h), -EBADF);
+	/* Our own endpoint, nobody sending: a receive times out. */
+	long mine = hp_ep_create();
+	long t0 = hp_uptime_us();
+	expect("recv times out", hp_recv(mine, &m, 30), -ETIMEDOUT);
+	expect("after about 30 ms", hp_uptime_us() - t0 >= 30000, 1);
+	expect("send with nobody waiting, 0 ms", hp_send(mine, &m, 0), -ETIMEDOUT);
+	long only_send = hp_handle_dup(mine, IPC_RIGHT_SEND, 0);
+	expect("close the last receive handle", hp_handle_close(mine), 0);
+	expect("nobody can receive", hp_call(only_send, &m, WAIT_FOREVER), -EPIPE);
+	hp_handle_close(only_send);
+	/* The server ends holding our call. */
+	m = (struct hp_msg){ { QUIT, 0, 0, 0 }, 0 };
+	expect("a server that ends holding the call", hp_call(ep, &m, WAIT_FOREVER), -EPIPE);
+	expect("it ended", hp_wait(pid, &status), pid);
+	/* A caller queued for a receiver that ends: give away the only receive handle. */
+	long sender = hp_handle_dup(ep, IPC_RIGHT_SEND, 0);
+	char *idle[] = { "ipctest", "idle" };
+	pid = hp_spawn_handle(idle, 2, 0, ep);
+	expect("spawn an idler", pid > 0, 1);
+	hp_handle_close(ep);
+	expect("its receiver ends", hp_call(sender, &m, WAIT_FOREVER), -EPIPE);
+	expect("it ended", hp_wait(pid, &status), pid);
+	expect("and well", status, 0);
+	hp_handle_close(sender);
+	if (failures) {
+		return 1;
+	}
+	hp_printf("ipctest: basic ok\n");
+	return 0;
+}
+
+static long round_trips(long ep, long rounds)
+{
+	struct hp_msg m = { { 1, 0, 0, 0 }, 0 };
+	for (int i = 0; i < 100; i++) {
+		hp_call(ep, &m, WAIT_FOREVER);        /* the server is in place */
+	}
+	long t0 = hp_uptime_us();
+	for (long i = 0; i < rounds; i++) {
+		if (hp_call(ep, &m, WAIT_FOREVER)) {
+			return -1;
+		}
+	}
+	return (hp_uptime_us() - t0) * 1000 / rounds;
+}
+
+static int bench(void)
+{
+	const long rounds = 2000;
+	long cpu = hp_getcpu(), other = cpu == 0 ? 1 : 0;
+	int status;
+	if (!pin(cpu)) {
+		return 1;
+	}
+	const char *where[] = { "same cpu", "cross cpu" };
+	for (int k = 0; k < 2; k++) {
+		long ep = hp_ep_create();
+		long pid = spawn_server(ep, k == 0 ? cpu : other);
+		if (ep < 0 || pid < 0) {
+			return 1;
+		}
+		long ns = round_trips(ep, rounds);
+		struct hp_msg quit = { { QUIT, 0, 0, 0 }, 0 };
+		hp_call(ep, &quit, WAIT_FOREVER);
+		hp_wait(pid, &status);
+		hp_handle_close(ep);
+		if (ns < 0) {
+			return 1;
+		}
+		hp_printf("ipctest: call+reply %s %ld ns (%ld rounds, two address spaces)\n", where[k], ns,
+			  rounds);
+	}
+	return 0;
+}
+
+struct pair {
+	long ep, pid, until_us;
+	unsigned long calls, lost, dup, timeouts, other;
+};
+
+static long client(void *arg)
+{
+	struct pair *p = arg;
+	unsigned long seq = 1;
+	while (hp_uptime_us() < p->until_us) {
+		struct hp_msg m = { { seq, 0, 0, 0 }, 0 };
+		long err = hp_call(p->ep, &m, 2000);
+		if (err == -ETIMEDOUT) {
+			p->timeouts++;
+			continue;
+		}
+		if (err) {
+			p->other++;
+			break;
+		}
+		p->calls++;
+		if (m.w[3] != seq + 1) {
+			if (m.w[3] < seq + 1) {
+				p->dup++;
+			} else {
+				p->lost++;
+			}
+		}
+		seq++;
+	}
+	return 0;
+}
+
+static int pairs(long n, long ms)
+{
+	static struct pair ps[8];
+	long tids[8], value;
+	int status;
+	if (n < 1 || n > 8) {
+		hp_printf("usage: ipctest pairs N(1-8) MS\n");
+		return 2;
+	}
+	long stacks = hp_map(0, (size_t)n * STACK, PROT_R | PROT_W);
+	if (stacks < 0) {
+		return 1;
+	}
+	for (long i = 0; i < n; i++) {
+		ps[i].ep = hp_ep_create();
+		ps[i].pid = spawn_server(ps[i].ep, -1);
+		ps[i].until_us = hp_uptime_us() + ms * 1000;
+		if (ps[i].ep < 0 || ps[i].pid < 0) {
+			return 1;
+		}
+		tids[i] = hp_thread_create(client, &ps[i], (void *)(stacks + (i + 1) * STACK));
+		if (tids[i] < 0) {
+			return 1;
+		}
+	}
+	unsigned long calls = 0, lost = 0, dup = 0, timeouts = 0, other = 0;
+	for (long i = 0; i < n; i++) {
+		hp_thread_join(tids[i], &value);
+		struct hp_msg quit = { { QUIT, 0, 0, 0 }, 0 };
+		hp_call(ps[i].ep, &quit, WAIT_FOREVER);
+		hp_wait(ps[i].pid, &status);
+		calls += ps[i].calls;
+		lost += ps[i].lost;
+		dup += ps[i].dup;
+		timeouts += ps[i].timeouts;
+		other += ps[i].other;
+	}
+	hp_printf("ipctest: pairs %ld: calls %lu, lost %lu, duplicated %lu, timeouts %lu, errors %lu\n", n,
+		  calls, lost, dup, timeouts, other);
+	return lost || dup || timeouts || other || !calls ? 1 : 0;
+}
+
+static long number(const char *s)
+{
+	long v = 0;
+	for (; *s >= '0' && *s <= '9' && v < 10000000; s++) {
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "basic";
+	if (strcmp(mode, "basic") == 0) {
+		return basic();
+	}
+	if (strcmp(mode, "server") == 0) {
+		return server(argc > 2 && argv[2][0] != '-' ? number(argv[2]) : -1);
+	}
+	if (strcmp(mode, "idle") == 0) {
+		hp_sleep(200);
+		return 0;
+	}
+	if (strcmp(mode, "bench") == 0) {
+		return bench();
+	}
+	if (strcmp(mode, "pairs") == 0 && argc > 3) {
+		return pairs(number(argv[2]), number(argv[3]));
+	}
+	hp_printf("usage: ipctest basic|bench|pairs N MS\n");
+	return 2;
+}
