@@ -9,11 +9,26 @@
 #include "process.h"
 #include "spinlock.h"
 #include "err.h"
+#include "arch.h"
+
+/* Short holds with interrupts off, no preemption count: the IPC path takes it each call. */
+static unsigned long table_lock(struct process *p)
+{
+	unsigned long flags = arch_irq_save();
+	raw_spin_lock(&p->handle_lock);
+	return flags;
+}
+
+static void table_unlock(struct process *p, unsigned long flags)
+{
+	raw_spin_unlock(&p->handle_lock);
+	arch_irq_restore(flags);
+}
 
 int handle_install(struct process *p, struct endpoint *ep, unsigned int rights, unsigned long badge)
 {
 	int ret = -ENOSPC;
-	unsigned long flags = spin_lock_irqsave(&p->handle_lock);
+	unsigned long flags = table_lock(p);
 	for (int i = 0; i < HANDLES_MAX; i++) {
 		if (!p->handles[i].ep) {
 			p->handles[i] = (struct handle){ .ep = ep, .rights = rights, .badge = badge };
@@ -22,7 +37,7 @@ int handle_install(struct process *p, struct endpoint *ep, unsigned int rights, 
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&p->handle_lock, flags);
+	table_unlock(p, flags);
 	return ret;
 }
 
@@ -33,7 +48,7 @@ int handle_get(struct process *p, long h, unsigned int need, struct endpoint **e
 	if (h < 0 || h >= HANDLES_MAX) {
 		return -EBADF;
 	}
-	unsigned long flags = spin_lock_irqsave(&p->handle_lock);
+	unsigned long flags = table_lock(p);
 	struct handle *e = &p->handles[h];
 	if (!e->ep) {
 		ret = -EBADF;
@@ -44,7 +59,7 @@ int handle_get(struct process *p, long h, unsigned int need, struct endpoint **e
 		*badge = e->badge;
 		endpoint_get(e->ep, 0);
 	}
-	spin_unlock_irqrestore(&p->handle_lock, flags);
+	table_unlock(p, flags);
 	return ret;
 }
 
@@ -74,12 +89,12 @@ int handle_copy(struct process *from, long h, struct process *to)
 	if (h < 0 || h >= HANDLES_MAX) {
 		return -EBADF;
 	}
-	unsigned long flags = spin_lock_irqsave(&from->handle_lock);
+	unsigned long flags = table_lock(from);
 	struct handle e = from->handles[h];
 	if (e.ep) {
 		endpoint_get(e.ep, 0);
 	}
-	spin_unlock_irqrestore(&from->handle_lock, flags);
+	table_unlock(from, flags);
 	if (!e.ep) {
 		return -EBADF;
 	}
@@ -93,10 +108,10 @@ int handle_close(struct process *p, long h)
 	if (h < 0 || h >= HANDLES_MAX) {
 		return -EBADF;
 	}
-	unsigned long flags = spin_lock_irqsave(&p->handle_lock);
+	unsigned long flags = table_lock(p);
 	struct handle e = p->handles[h];
 	p->handles[h].ep = NULL;
-	spin_unlock_irqrestore(&p->handle_lock, flags);
+	table_unlock(p, flags);
 	if (!e.ep) {
 		return -EBADF;
 	}

@@ -27,8 +27,8 @@ enum { IPC_IDLE, IPC_PENDING, IPC_DONE };
 
 struct endpoint {
 	spinlock_t lock;
-	int refs;                       /* handles naming it */
-	int receivers;                  /* of those, the ones with IPC_RIGHT_RECV */
+	int refs;                       /* handles naming it, IPCs in progress: atomic */
+	int receivers;                  /* handles with IPC_RIGHT_RECV; under the lock */
 	struct list_head senders;       /* tasks queued to send (their ipc.node) */
 	struct list_head waiting;       /* tasks queued to receive */
 };
@@ -45,12 +45,31 @@ struct endpoint *endpoint_create(void)
 	return ep;
 }
 
+/*
+ * The lock is taken with interrupts off and no preemption count: every hold is a few
+ * dozen instructions, and the IPC path takes it once a call.
+ */
+static unsigned long ep_lock(struct endpoint *ep)
+{
+	unsigned long flags = arch_irq_save();
+	raw_spin_lock(&ep->lock);
+	return flags;
+}
+
+static void ep_unlock(struct endpoint *ep, unsigned long flags)
+{
+	raw_spin_unlock(&ep->lock);
+	arch_irq_restore(flags);
+}
+
 void endpoint_get(struct endpoint *ep, unsigned int rights)
 {
-	unsigned long flags = spin_lock_irqsave(&ep->lock);
-	ep->refs++;
-	ep->receivers += (rights & IPC_RIGHT_RECV) ? 1 : 0;
-	spin_unlock_irqrestore(&ep->lock, flags);
+	atomic_add(&ep->refs, 1);
+	if (rights & IPC_RIGHT_RECV) {
+		unsigned long flags = ep_lock(ep);
+		ep->receivers++;
+		ep_unlock(ep, flags);
+	}
 }
 
 /* Under ep->lock: @t's wait ends with @status (a message, or an error). */
@@ -65,33 +84,39 @@ void endpoint_put(struct endpoint *ep, unsigned int rights)
 {
 	struct task *wake[16];
 	unsigned int n;
-	bool last;
 
-	do {
-		n = 0;
-		unsigned long flags = spin_lock_irqsave(&ep->lock);
-		if (rights & IPC_RIGHT_RECV) {
-			ep->receivers--;
-			rights &= ~IPC_RIGHT_RECV;
-		}
-		/* Nobody can receive any more: the senders would wait for ever. */
-		while (ep->receivers == 0 && !list_empty(&ep->senders) && n < ARRAY_SIZE(wake)) {
-			struct task *s = list_entry(ep->senders.next, struct task, ipc.node);
-			finish_locked(s, -EPIPE);
-			task_get(s);
-			wake[n++] = s;
-		}
-		last = n < ARRAY_SIZE(wake) && --ep->refs == 0;
-		spin_unlock_irqrestore(&ep->lock, flags);
-		for (unsigned int i = 0; i < n; i++) {
-			sched_try_wake(wake[i], TASK_SLEEPING);
-			task_put(wake[i]);
-		}
-	} while (n == ARRAY_SIZE(wake));
-	if (last) {
-		/* No handle names it, so no thread can be queued on it: a queued one holds one. */
+	if (rights & IPC_RIGHT_RECV) {
+		do {
+			n = 0;
+			unsigned long flags = ep_lock(ep);
+			if (rights & IPC_RIGHT_RECV) {
+				ep->receivers--;
+				rights &= ~IPC_RIGHT_RECV;
+			}
+			/* Nobody can receive any more: the senders would wait for ever. */
+			while (ep->receivers == 0 && !list_empty(&ep->senders) && n < ARRAY_SIZE(wake)) {
+				struct task *s = list_entry(ep->senders.next, struct task, ipc.node);
+				finish_locked(s, -EPIPE);
+				task_get(s);
+				wake[n++] = s;
+			}
+			ep_unlock(ep, flags);
+			for (unsigned int i = 0; i < n; i++) {
+				sched_try_wake(wake[i], TASK_SLEEPING);
+				task_put(wake[i]);
+			}
+		} while (n == ARRAY_SIZE(wake));
+	}
+	if (atomic_sub(&ep->refs, 1) == 0) {
+		/* Nothing names it and no IPC is on it (each holds a reference): none queued. */
 		kfree(ep);
 	}
+}
+
+/* Reading the time costs a trap to the firmware on some harts: not for "for ever". */
+static bool past(uint64_t deadline)
+{
+	return deadline != ~0ull && arch_time_now() >= deadline;
 }
 
 /*
@@ -108,17 +133,17 @@ static int wait_ipc(struct task *self, struct endpoint *ep, uint64_t deadline)
 			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 			return st == IPC_DONE ? 0 : st;
 		}
-		bool late = arch_time_now() >= deadline, killed = READ_ONCE(self->killed);
+		bool late = past(deadline), killed = READ_ONCE(self->killed);
 		if (late || killed) {
 			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 			bool taken = false;
-			unsigned long flags = spin_lock_irqsave(&ep->lock);
+			unsigned long flags = ep_lock(ep);
 			if (self->ipc.status == IPC_PENDING && self->ipc.queued == ep) {
 				finish_locked(self, killed ? -EINTR : -ETIMEDOUT);
 			} else if (self->ipc.status == IPC_PENDING) {
 				taken = true;        /* a call a receiver took: its reply is next */
 			}
-			spin_unlock_irqrestore(&ep->lock, flags);
+			ep_unlock(ep, flags);
 			if (taken) {
 				return 0;
 			}
@@ -159,9 +184,9 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 	struct task *self = current_task();
 	struct task *r = NULL;
 
-	unsigned long flags = spin_lock_irqsave(&ep->lock);
+	unsigned long flags = ep_lock(ep);
 	if (ep->receivers == 0) {
-		spin_unlock_irqrestore(&ep->lock, flags);
+		ep_unlock(ep, flags);
 		return -EPIPE;
 	}
 	if (!list_empty(&ep->waiting)) {
@@ -169,7 +194,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 		deliver_locked(self, r, msg, badge, call);
 		task_get(r);
 	} else if (timeout_ms == 0) {
-		spin_unlock_irqrestore(&ep->lock, flags);
+		ep_unlock(ep, flags);
 		return -ETIMEDOUT;
 	} else {
 		memcpy(self->ipc.msg, msg, sizeof(self->ipc.msg));
@@ -179,7 +204,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 		self->ipc.queued = ep;
 		list_add_tail(&self->ipc.node, &ep->senders);
 	}
-	spin_unlock_irqrestore(&ep->lock, flags);
+	ep_unlock(ep, flags);
 	uint64_t deadline = deadline_of(timeout_ms);
 	int err = 0;
 	if (r) {
@@ -203,7 +228,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 			}
 			return st;
 		}
-		if (arch_time_now() >= deadline || READ_ONCE(self->killed)) {
+		if (past(deadline) || READ_ONCE(self->killed)) {
 			/*
 			 * The server holds our reply slot: tell it we left. Whoever clears
 			 * awaiting_reply first decides; a late reply is dropped.
@@ -252,7 +277,7 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 	} else if (self->ipc.caller) {
 		reply_to_caller(self, NULL, -EPIPE);     /* a new recv drops an unanswered call */
 	}
-	unsigned long flags = spin_lock_irqsave(&ep->lock);
+	unsigned long flags = ep_lock(ep);
 	if (!list_empty(&ep->senders)) {
 		s = list_entry(ep->senders.next, struct task, ipc.node);
 		memcpy(self->ipc.msg, s->ipc.msg, sizeof(self->ipc.msg));
@@ -269,14 +294,14 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 			woke_sender = true;
 		}
 	} else if (timeout_ms == 0) {
-		spin_unlock_irqrestore(&ep->lock, flags);
+		ep_unlock(ep, flags);
 		return -ETIMEDOUT;
 	} else {
 		self->ipc.status = IPC_PENDING;
 		self->ipc.queued = ep;
 		list_add_tail(&self->ipc.node, &ep->waiting);
 	}
-	spin_unlock_irqrestore(&ep->lock, flags);
+	ep_unlock(ep, flags);
 	int err = 0;
 	if (woke_sender) {
 		sched_try_wake(s, TASK_SLEEPING);
