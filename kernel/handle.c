@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Handle tables: what a process can reach. A handle names an endpoint with rights
- * (send, receive) and a badge the receiver sees; a copy may only narrow them. The
- * table has its own lock; an endpoint lives while a handle (or an IPC in progress,
- * which holds a reference) names it.
+ * Handle tables: what a process can reach. A handle names an object (an endpoint or a
+ * notification) with rights (send, receive, signal) and a badge a receiver sees; a copy
+ * may only narrow them. The table has its own lock; an object lives while a handle (or
+ * an operation in progress, which holds a reference) names it.
  */
 #include "ipc.h"
 #include "process.h"
@@ -25,14 +25,16 @@ static void table_unlock(struct process *p, unsigned long flags)
 	arch_irq_restore(flags);
 }
 
-int handle_install(struct process *p, struct endpoint *ep, unsigned int rights, unsigned long badge)
+int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
+		   unsigned int rights, unsigned long badge)
 {
 	int ret = -ENOSPC;
 	unsigned long flags = table_lock(p);
 	for (int i = 0; i < HANDLES_MAX; i++) {
-		if (!p->handles[i].ep) {
-			p->handles[i] = (struct handle){ .ep = ep, .rights = rights, .badge = badge };
-			endpoint_get(ep, rights);
+		if (!p->handles[i].obj) {
+			p->handles[i] = (struct handle){ .obj = obj, .kind = kind, .rights = rights,
+							 .badge = badge };
+			kind->get(obj, rights);
 			ret = i;
 			break;
 		}
@@ -41,65 +43,69 @@ int handle_install(struct process *p, struct endpoint *ep, unsigned int rights, 
 	return ret;
 }
 
-int handle_get(struct process *p, long h, unsigned int need, struct endpoint **ep,
-	       unsigned long *badge)
+/* Under the table lock: entry @h, referenced for the caller, or -EBADF. */
+static int take_locked(struct process *p, long h, struct handle *out)
 {
-	int ret = 0;
-	if (h < 0 || h >= HANDLES_MAX) {
+	if (h < 0 || h >= HANDLES_MAX || !p->handles[h].obj) {
 		return -EBADF;
 	}
+	*out = p->handles[h];
+	out->kind->get(out->obj, 0);
+	return 0;
+}
+
+int handle_get(struct process *p, long h, const struct handle_kind *kind, unsigned int need,
+	       void **obj, unsigned long *badge)
+{
+	struct handle e;
 	unsigned long flags = table_lock(p);
-	struct handle *e = &p->handles[h];
-	if (!e->ep) {
-		ret = -EBADF;
-	} else if ((e->rights & need) != need) {
-		ret = -EPERM;
-	} else {
-		*ep = e->ep;
-		*badge = e->badge;
-		endpoint_get(e->ep, 0);
-	}
+	int ret = take_locked(p, h, &e);
 	table_unlock(p, flags);
-	return ret;
+	if (ret) {
+		return ret;
+	}
+	if (e.kind != kind || (e.rights & need) != need) {
+		e.kind->put(e.obj, 0);
+		return e.kind != kind ? -EINVAL : -EPERM;
+	}
+	*obj = e.obj;
+	*badge = e.badge;
+	return 0;
 }
 
 int handle_dup(struct process *from, long h, struct process *to, unsigned int rights,
 	       unsigned long badge)
 {
-	struct endpoint *ep;
-	unsigned long old;
-	if (rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV)) {
+	struct handle e;
+	if (rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL)) {
 		return -EINVAL;
 	}
-	int err = handle_get(from, h, rights, &ep, &old);
+	unsigned long flags = table_lock(from);
+	int err = take_locked(from, h, &e);
+	table_unlock(from, flags);
 	if (err) {
 		return err;
 	}
-	if (old && badge && badge != old) {
-		err = -EPERM;                /* a badge, once given, stays */
+	if ((e.rights & rights) != rights || (e.badge && badge && badge != e.badge)) {
+		err = -EPERM;                /* rights only narrow; a badge, once given, stays */
 	} else {
-		err = handle_install(to, ep, rights, badge ? badge : old);
+		err = handle_install(to, e.kind, e.obj, rights, badge ? badge : e.badge);
 	}
-	endpoint_put(ep, 0);
+	e.kind->put(e.obj, 0);
 	return err;
 }
 
 int handle_copy(struct process *from, long h, struct process *to)
 {
-	if (h < 0 || h >= HANDLES_MAX) {
-		return -EBADF;
-	}
+	struct handle e;
 	unsigned long flags = table_lock(from);
-	struct handle e = from->handles[h];
-	if (e.ep) {
-		endpoint_get(e.ep, 0);
-	}
+	int ret = take_locked(from, h, &e);
 	table_unlock(from, flags);
-	if (!e.ep) {
-		return -EBADF;
+	if (ret) {
+		return ret;
 	}
-	int ret = handle_install(to, e.ep, e.rights, e.badge);
-	endpoint_put(e.ep, 0);
+	ret = handle_install(to, e.kind, e.obj, e.rights, e.badge);
+	e.kind->put(e.obj, 0);
 	return ret;
 }
 
@@ -110,18 +116,20 @@ int handle_close(struct process *p, long h)
 	}
 	unsigned long flags = table_lock(p);
 	struct handle e = p->handles[h];
-	p->handles[h].ep = NULL;
+	p->handles[h].obj = NULL;
 	table_unlock(p, flags);
-	if (!e.ep) {
+	if (!e.obj) {
 		return -EBADF;
 	}
-	endpoint_put(e.ep, e.rights);
+	e.kind->put(e.obj, e.rights);
 	return 0;
 }
 
 void handle_close_all(struct process *p)
 {
 	for (int i = 0; i < HANDLES_MAX; i++) {
-		handle_close(p, i);
+		if (p->handles[i].obj) {
+			handle_close(p, i);
+		}
 	}
 }

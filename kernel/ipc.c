@@ -72,6 +72,20 @@ void endpoint_get(struct endpoint *ep, unsigned int rights)
 	}
 }
 
+static void endpoint_kind_get(void *obj, unsigned int rights)
+{
+	endpoint_get(obj, rights);
+}
+
+static void endpoint_kind_put(void *obj, unsigned int rights)
+{
+	endpoint_put(obj, rights);
+}
+
+const struct handle_kind endpoint_kind = {
+	.name = "endpoint", .get = endpoint_kind_get, .put = endpoint_kind_put,
+};
+
 /* Under ep->lock: @t's wait ends with @status (a message, or an error). */
 static void finish_locked(struct task *t, int status)
 {

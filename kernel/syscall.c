@@ -386,10 +386,13 @@ static __noinline long sys_ipc(unsigned long nr, unsigned long *a, struct task *
 	if (timeout > WAIT_FOREVER) {
 		return -EINVAL;
 	}
-	err = handle_get(self->proc, (long)a[0], receive ? IPC_RIGHT_RECV : IPC_RIGHT_SEND, &ep, &badge);
+	void *obj;
+	err = handle_get(self->proc, (long)a[0], &endpoint_kind,
+			 receive ? IPC_RIGHT_RECV : IPC_RIGHT_SEND, &obj, &badge);
 	if (err) {
 		return err;
 	}
+	ep = obj;
 	memcpy(msg, &a[1], sizeof(msg));
 	if (receive) {
 		err = ipc_recv(ep, nr == SYS_ipc_reply_recv ? msg : NULL, msg, &badge,
@@ -414,9 +417,40 @@ static __noinline long sys_ep_create(struct task *self)
 		return -ENOMEM;
 	}
 	endpoint_get(ep, 0);                 /* ours while we install it */
-	long h = handle_install(self->proc, ep, IPC_RIGHT_SEND | IPC_RIGHT_RECV, 0);
+	long h = handle_install(self->proc, &endpoint_kind, ep, IPC_RIGHT_SEND | IPC_RIGHT_RECV, 0);
 	endpoint_put(ep, 0);                 /* frees it if nothing took it */
 	return h;
+}
+
+/* notify_create(), notify_signal(h, bits), notify_wait(h, timeout): notify.c. */
+static __noinline long sys_notify(unsigned long nr, unsigned long *a, struct task *self)
+{
+	void *obj;
+	unsigned long badge;
+	long ret;
+
+	if (nr == SYS_notify_create) {
+		struct notification *n = notification_create();
+		if (!n) {
+			return -ENOMEM;
+		}
+		notification_kind.get(n, 0);
+		ret = handle_install(self->proc, &notification_kind, n, IPC_RIGHT_SIGNAL | IPC_RIGHT_RECV, 0);
+		notification_kind.put(n, 0);
+		return ret;
+	}
+	if (nr == SYS_notify_wait && a[1] > WAIT_FOREVER) {
+		return -EINVAL;
+	}
+	ret = handle_get(self->proc, (long)a[0], &notification_kind,
+			 nr == SYS_notify_signal ? IPC_RIGHT_SIGNAL : IPC_RIGHT_RECV, &obj, &badge);
+	if (ret) {
+		return ret;
+	}
+	ret = nr == SYS_notify_signal ? notification_signal(obj, a[1])
+				      : notification_wait(obj, (unsigned int)a[1]);
+	notification_kind.put(obj, 0);
+	return ret;
 }
 
 static __noinline long sys_setfg(unsigned long pid)
@@ -498,6 +532,10 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 	case SYS_ipc_recv:
 	case SYS_ipc_reply_recv:
 		return sys_ipc(nr, a, self);
+	case SYS_notify_create:
+	case SYS_notify_signal:
+	case SYS_notify_wait:
+		return sys_notify(nr, a, self);
 	default:
 		return -ENOSYS;
 	}

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * ipctest basic|bench|pairs N MS: endpoints and synchronous IPC between processes.
+ * ipctest basic|notify|bench|pairs N MS: endpoints, notifications and IPC between
+ * processes.
  *   basic   call/reply with a server, badges, rights that only narrow, bad handles,
  *           timeouts, a server that ends holding a call (-EPIPE) and one that ends
  *           while a caller waits for a receiver (-EPIPE);
+ *   notify  bits signalled by another process and by a thread are taken, none lost;
+ *           polling, timeouts, rights and the kind of a handle are checked;
  *   bench   call+reply round trips between two address spaces on one CPU and on two
  *           (under --icount a nanosecond is a guest instruction);
  *   pairs   N client threads each call its own server process with a sequence number
@@ -119,6 +122,75 @@ static int basic(void)
 		return 1;
 	}
 	hp_printf("ipctest: basic ok\n");
+	return 0;
+}
+
+/* The signaller: sets bit 1, then bit 2 a little later, on its handle 0. */
+static int signaller(void)
+{
+	long a = hp_notify_signal(0, 1ul << 1);
+	hp_sleep(20);
+	long b = hp_notify_signal(0, 1ul << 2);
+	return a || b ? 1 : 0;
+}
+
+static long thread_signal(void *arg)
+{
+	hp_sleep(20);
+	return hp_notify_signal((long)arg, 1ul << 5);
+}
+
+static int notify(void)
+{
+	struct hp_msg m = { { 0, 0, 0, 0 }, 0 };
+	int status;
+	long n = hp_notify_create();
+	expect("create a notification", n >= 0, 1);
+	expect("nothing set yet: poll", hp_notify_wait(n, 0), -ETIMEDOUT);
+	expect("signal", hp_notify_signal(n, 1ul << 0 | 1ul << 3), 0);
+	expect("signal again, before anyone takes them", hp_notify_signal(n, 1ul << 3), 0);
+	expect("take them", hp_notify_wait(n, 0), (1l << 0) | (1l << 3));
+	expect("taken: nothing left", hp_notify_wait(n, 0), -ETIMEDOUT);
+	long t0 = hp_uptime_us();
+	expect("a wait times out", hp_notify_wait(n, 30), -ETIMEDOUT);
+	expect("after about 30 ms", hp_uptime_us() - t0 >= 30000, 1);
+	expect("no bits", hp_notify_signal(n, 0), -EINVAL);
+	expect("bit 63", hp_notify_signal(n, 1ul << 63), -EINVAL);
+	long sig = hp_handle_dup(n, IPC_RIGHT_SIGNAL, 0);
+	expect("a signal-only copy", sig > 0, 1);
+	expect("wait without the right", hp_notify_wait(sig, 0), -EPERM);
+	expect("an endpoint call on it", hp_call(n, &m, 0), -EINVAL);
+	long ep = hp_ep_create();
+	expect("a notification wait on an endpoint", hp_notify_wait(ep, 0), -EINVAL);
+	hp_handle_close(ep);
+	/* Another process signals through its copy: both bits arrive, none lost. */
+	char *argv[] = { "ipctest", "signaller" };
+	long pid = hp_spawn_handle(argv, 2, 0, sig);
+	expect("spawn the signaller", pid > 0, 1);
+	unsigned long got = 0;
+	while (got != (1ul << 1 | 1ul << 2)) {
+		long b = hp_notify_wait(n, 2000);
+		if (b < 0) {
+			expect("wait for the signaller", b, 0);
+			break;
+		}
+		got |= (unsigned long)b;
+	}
+	expect("it ended", hp_wait(pid, &status), pid);
+	expect("and signalled both", status, 0);
+	/* A thread of ours signals while we sleep in the wait. */
+	long stack = hp_map(0, 16384, PROT_R | PROT_W);
+	long tid = hp_thread_create(thread_signal, (void *)sig, (void *)(stack + 16384));
+	expect("a thread wakes the wait", hp_notify_wait(n, WAIT_FOREVER), 1l << 5);
+	long value = -1;
+	expect("join it", hp_thread_join(tid, &value), 0);
+	expect("its signal went through", value, 0);
+	hp_handle_close(sig);
+	hp_handle_close(n);
+	if (failures) {
+		return 1;
+	}
+	hp_printf("ipctest: notify ok\n");
 	return 0;
 }
 
@@ -259,6 +331,12 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "server") == 0) {
 		return server(argc > 2 && argv[2][0] != '-' ? number(argv[2]) : -1);
 	}
+	if (strcmp(mode, "notify") == 0) {
+		return notify();
+	}
+	if (strcmp(mode, "signaller") == 0) {
+		return signaller();
+	}
 	if (strcmp(mode, "idle") == 0) {
 		hp_sleep(200);
 		return 0;
@@ -269,6 +347,6 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "pairs") == 0 && argc > 3) {
 		return pairs(number(argv[2]), number(argv[3]));
 	}
-	hp_printf("usage: ipctest basic|bench|pairs N MS\n");
+	hp_printf("usage: ipctest basic|notify|bench|pairs N MS\n");
 	return 2;
 }

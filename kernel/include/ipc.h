@@ -43,21 +43,35 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 /* A thread ends: a call it took and did not answer gets -EPIPE. */
 void ipc_thread_end(struct task *t);
 
-/* Handles (handle.c): the process's table; a handle names an endpoint with rights. */
+/*
+ * Handles (handle.c): the process's table; a handle names an object (an endpoint, a
+ * notification) with rights and a badge. Each kind of object says how a handle holds
+ * it: get and put with the handle's rights.
+ */
 #define HANDLES_MAX 32
+struct handle_kind {
+	const char *name;
+	void (*get)(void *obj, unsigned int rights);
+	void (*put)(void *obj, unsigned int rights);
+};
+extern const struct handle_kind endpoint_kind, notification_kind;
+
 struct handle {
-	struct endpoint *ep;            /* NULL: free */
+	void *obj;                      /* NULL: free */
+	const struct handle_kind *kind;
 	unsigned int rights;
 	unsigned long badge;
 };
 /* A new handle in @p's table: its number, or -ENOSPC. */
-int handle_install(struct process *p, struct endpoint *ep, unsigned int rights, unsigned long badge);
+int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
+		   unsigned int rights, unsigned long badge);
 /*
- * Handle @h of @p with all of @need: its endpoint, referenced for the caller (who drops
- * it with endpoint_put(ep, 0)), and its badge. -EBADF, -EPERM (a right missing).
+ * Handle @h of @p, of @kind, with all of @need: its object, referenced for the caller
+ * (who drops it with kind->put(obj, 0)), and its badge. -EBADF, -EINVAL (another
+ * kind of object), -EPERM (a right missing).
  */
-int handle_get(struct process *p, long h, unsigned int need, struct endpoint **ep,
-	       unsigned long *badge);
+int handle_get(struct process *p, long h, const struct handle_kind *kind, unsigned int need,
+	       void **obj, unsigned long *badge);
 /* A copy of @h with @rights (a subset) and @badge (0: keep; a badged handle keeps its own). */
 int handle_dup(struct process *from, long h, struct process *to, unsigned int rights,
 	       unsigned long badge);
@@ -65,5 +79,12 @@ int handle_dup(struct process *from, long h, struct process *to, unsigned int ri
 int handle_copy(struct process *from, long h, struct process *to);
 int handle_close(struct process *p, long h);
 void handle_close_all(struct process *p);
+
+/* Notifications (notify.c): a word of event bits; signal sets, wait takes them all. */
+struct notification;
+struct notification *notification_create(void);
+long notification_signal(struct notification *n, unsigned long bits);
+/* The bits set, cleared as they are taken; waits up to @timeout_ms (0: only looks). */
+long notification_wait(struct notification *n, unsigned int timeout_ms);
 
 #endif

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """IPC between processes (issue 12, first slice): endpoints, handles and rights,
-call/reply/send/recv with timeouts, peers that end; sequenced call/reply pairs, also
-through a soak that takes their CPUs down and up."""
+call/reply/send/recv with timeouts, peers that end, notifications; sequenced call/reply
+pairs, also through a soak that takes their CPUs down and up."""
 import re
 
 from harness import boot, only, soak_counts
@@ -24,6 +24,17 @@ def test_ipc_semantics(config):
     b.expect_clean()
     out = b.output_of("ipctest basic")
     b.expect(out.strip() == "ipctest: basic ok", out)
+    b.expect(pages(b.output_of("meminfo")) == pages(b.output_of("meminfo", 1)), "pages leaked")
+
+
+def test_notifications(config):
+    """Notification bits: signals before anyone waits are kept and taken at once,
+    polling and a timeout, bits from another process and from a thread wake the wait,
+    rights and the kind of a handle are checked; all pages come back."""
+    b = boot(config, ["meminfo", "ipctest notify", "meminfo"], smp=2)
+    b.expect_clean()
+    out = b.output_of("ipctest notify")
+    b.expect(out.strip() == "ipctest: notify ok", out)
     b.expect(pages(b.output_of("meminfo")) == pages(b.output_of("meminfo", 1)), "pages leaked")
 
 

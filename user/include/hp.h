@@ -205,6 +205,18 @@ static inline long hp_handle_dup(long h, int rights, unsigned long badge)
 	return hp_syscall3(SYS_handle_dup, h, rights, (long)badge);
 }
 static inline long hp_handle_close(long h) { return hp_syscall3(SYS_handle_close, h, 0, 0); }
+/* Notifications: a word of event bits (bit 63 kept clear). */
+static inline long hp_notify_create(void) { return hp_syscall0(SYS_notify_create); }
+static inline long hp_notify_signal(long h, unsigned long bits)
+{
+	return hp_syscall3(SYS_notify_signal, h, (long)bits, 0);
+}
+/* Takes every bit set, waiting up to @ms for one (0: only look); the bits, or -errno. */
+static inline long hp_notify_wait(long h, unsigned int ms)
+{
+	return hp_syscall3(SYS_notify_wait, h, (long)ms, 0);
+}
+
 /* spawn, and the caller's handle @h becomes the child's handle 0. */
 static inline long hp_spawn_handle(char *const argv[], int argc, int flags, long h)
 {

@@ -39,6 +39,9 @@
 #define SYS_ipc_send    30
 #define SYS_ipc_recv    31
 #define SYS_ipc_reply_recv 32
+#define SYS_notify_create 33
+#define SYS_notify_signal 34
+#define SYS_notify_wait 35
 
 /* spawn flags */
 #define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
@@ -47,6 +50,7 @@
 /* handle rights */
 #define IPC_RIGHT_SEND 1
 #define IPC_RIGHT_RECV 2
+#define IPC_RIGHT_SIGNAL 4
 
 /* wait: the timeout meaning "until one ends"; 0 only looks */
 #define WAIT_FOREVER 0xffffffffu
