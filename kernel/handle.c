@@ -2,34 +2,20 @@
 /*
  * Handle tables: what a process can reach. A handle names an object (an endpoint or a
  * notification) with rights (send, receive, signal) and a badge a receiver sees; a copy
- * may only narrow them. The table has its own lock; an object lives while a handle (or
+ * may only narrow them. The table has its own lock (held briefly, with interrupts off:
+ * every IPC takes it); an object lives while a handle (or
  * an operation in progress, which holds a reference) names it.
  */
 #include "ipc.h"
 #include "process.h"
 #include "spinlock.h"
 #include "err.h"
-#include "arch.h"
-
-/* Short holds with interrupts off, no preemption count: the IPC path takes it each call. */
-static unsigned long table_lock(struct process *p)
-{
-	unsigned long flags = arch_irq_save();
-	raw_spin_lock(&p->handle_lock);
-	return flags;
-}
-
-static void table_unlock(struct process *p, unsigned long flags)
-{
-	raw_spin_unlock(&p->handle_lock);
-	arch_irq_restore(flags);
-}
 
 int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
 		   unsigned int rights, unsigned long badge)
 {
 	int ret = -ENOSPC;
-	unsigned long flags = table_lock(p);
+	unsigned long flags = raw_spin_lock_irqsave(&p->handle_lock);
 	for (int i = 0; i < HANDLES_MAX; i++) {
 		if (!p->handles[i].obj) {
 			p->handles[i] = (struct handle){ .obj = obj, .kind = kind, .rights = rights,
@@ -39,7 +25,7 @@ int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
 			break;
 		}
 	}
-	table_unlock(p, flags);
+	raw_spin_unlock_irqrestore(&p->handle_lock, flags);
 	return ret;
 }
 
@@ -58,9 +44,9 @@ int handle_get(struct process *p, long h, const struct handle_kind *kind, unsign
 	       void **obj, unsigned long *badge)
 {
 	struct handle e;
-	unsigned long flags = table_lock(p);
+	unsigned long flags = raw_spin_lock_irqsave(&p->handle_lock);
 	int ret = take_locked(p, h, &e);
-	table_unlock(p, flags);
+	raw_spin_unlock_irqrestore(&p->handle_lock, flags);
 	if (ret) {
 		return ret;
 	}
@@ -80,9 +66,9 @@ int handle_dup(struct process *from, long h, struct process *to, unsigned int ri
 	if (rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL)) {
 		return -EINVAL;
 	}
-	unsigned long flags = table_lock(from);
+	unsigned long flags = raw_spin_lock_irqsave(&from->handle_lock);
 	int err = take_locked(from, h, &e);
-	table_unlock(from, flags);
+	raw_spin_unlock_irqrestore(&from->handle_lock, flags);
 	if (err) {
 		return err;
 	}
@@ -98,9 +84,9 @@ int handle_dup(struct process *from, long h, struct process *to, unsigned int ri
 int handle_copy(struct process *from, long h, struct process *to)
 {
 	struct handle e;
-	unsigned long flags = table_lock(from);
+	unsigned long flags = raw_spin_lock_irqsave(&from->handle_lock);
 	int ret = take_locked(from, h, &e);
-	table_unlock(from, flags);
+	raw_spin_unlock_irqrestore(&from->handle_lock, flags);
 	if (ret) {
 		return ret;
 	}
@@ -114,10 +100,10 @@ int handle_close(struct process *p, long h)
 	if (h < 0 || h >= HANDLES_MAX) {
 		return -EBADF;
 	}
-	unsigned long flags = table_lock(p);
+	unsigned long flags = raw_spin_lock_irqsave(&p->handle_lock);
 	struct handle e = p->handles[h];
 	p->handles[h].obj = NULL;
-	table_unlock(p, flags);
+	raw_spin_unlock_irqrestore(&p->handle_lock, flags);
 	if (!e.obj) {
 		return -EBADF;
 	}

@@ -45,30 +45,13 @@ struct endpoint *endpoint_create(void)
 	return ep;
 }
 
-/*
- * The lock is taken with interrupts off and no preemption count: every hold is a few
- * dozen instructions, and the IPC path takes it once a call.
- */
-static unsigned long ep_lock(struct endpoint *ep)
-{
-	unsigned long flags = arch_irq_save();
-	raw_spin_lock(&ep->lock);
-	return flags;
-}
-
-static void ep_unlock(struct endpoint *ep, unsigned long flags)
-{
-	raw_spin_unlock(&ep->lock);
-	arch_irq_restore(flags);
-}
-
 void endpoint_get(struct endpoint *ep, unsigned int rights)
 {
 	atomic_add(&ep->refs, 1);
 	if (rights & IPC_RIGHT_RECV) {
-		unsigned long flags = ep_lock(ep);
+		unsigned long flags = raw_spin_lock_irqsave(&ep->lock);
 		ep->receivers++;
-		ep_unlock(ep, flags);
+		raw_spin_unlock_irqrestore(&ep->lock, flags);
 	}
 }
 
@@ -102,7 +85,7 @@ void endpoint_put(struct endpoint *ep, unsigned int rights)
 	if (rights & IPC_RIGHT_RECV) {
 		do {
 			n = 0;
-			unsigned long flags = ep_lock(ep);
+			unsigned long flags = raw_spin_lock_irqsave(&ep->lock);
 			if (rights & IPC_RIGHT_RECV) {
 				ep->receivers--;
 				rights &= ~IPC_RIGHT_RECV;
@@ -114,7 +97,7 @@ void endpoint_put(struct endpoint *ep, unsigned int rights)
 				task_get(s);
 				wake[n++] = s;
 			}
-			ep_unlock(ep, flags);
+			raw_spin_unlock_irqrestore(&ep->lock, flags);
 			for (unsigned int i = 0; i < n; i++) {
 				sched_try_wake(wake[i], TASK_SLEEPING);
 				task_put(wake[i]);
@@ -151,13 +134,13 @@ static int wait_ipc(struct task *self, struct endpoint *ep, uint64_t deadline)
 		if (late || killed) {
 			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 			bool taken = false;
-			unsigned long flags = ep_lock(ep);
+			unsigned long flags = raw_spin_lock_irqsave(&ep->lock);
 			if (self->ipc.status == IPC_PENDING && self->ipc.queued == ep) {
 				finish_locked(self, killed ? -EINTR : -ETIMEDOUT);
 			} else if (self->ipc.status == IPC_PENDING) {
 				taken = true;        /* a call a receiver took: its reply is next */
 			}
-			ep_unlock(ep, flags);
+			raw_spin_unlock_irqrestore(&ep->lock, flags);
 			if (taken) {
 				return 0;
 			}
@@ -198,9 +181,9 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 	struct task *self = current_task();
 	struct task *r = NULL;
 
-	unsigned long flags = ep_lock(ep);
+	unsigned long flags = raw_spin_lock_irqsave(&ep->lock);
 	if (ep->receivers == 0) {
-		ep_unlock(ep, flags);
+		raw_spin_unlock_irqrestore(&ep->lock, flags);
 		return -EPIPE;
 	}
 	if (!list_empty(&ep->waiting)) {
@@ -208,7 +191,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 		deliver_locked(self, r, msg, badge, call);
 		task_get(r);
 	} else if (timeout_ms == 0) {
-		ep_unlock(ep, flags);
+		raw_spin_unlock_irqrestore(&ep->lock, flags);
 		return -ETIMEDOUT;
 	} else {
 		memcpy(self->ipc.msg, msg, sizeof(self->ipc.msg));
@@ -218,7 +201,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 		self->ipc.queued = ep;
 		list_add_tail(&self->ipc.node, &ep->senders);
 	}
-	ep_unlock(ep, flags);
+	raw_spin_unlock_irqrestore(&ep->lock, flags);
 	uint64_t deadline = deadline_of(timeout_ms);
 	int err = 0;
 	if (r) {
@@ -291,7 +274,7 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 	} else if (self->ipc.caller) {
 		reply_to_caller(self, NULL, -EPIPE);     /* a new recv drops an unanswered call */
 	}
-	unsigned long flags = ep_lock(ep);
+	unsigned long flags = raw_spin_lock_irqsave(&ep->lock);
 	if (!list_empty(&ep->senders)) {
 		s = list_entry(ep->senders.next, struct task, ipc.node);
 		memcpy(self->ipc.msg, s->ipc.msg, sizeof(self->ipc.msg));
@@ -308,14 +291,14 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 			woke_sender = true;
 		}
 	} else if (timeout_ms == 0) {
-		ep_unlock(ep, flags);
+		raw_spin_unlock_irqrestore(&ep->lock, flags);
 		return -ETIMEDOUT;
 	} else {
 		self->ipc.status = IPC_PENDING;
 		self->ipc.queued = ep;
 		list_add_tail(&self->ipc.node, &ep->waiting);
 	}
-	ep_unlock(ep, flags);
+	raw_spin_unlock_irqrestore(&ep->lock, flags);
 	int err = 0;
 	if (woke_sender) {
 		sched_try_wake(s, TASK_SLEEPING);

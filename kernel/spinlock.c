@@ -60,6 +60,19 @@ unsigned long spin_lock_irqsave(spinlock_t *l)
 	return flags;
 }
 
+unsigned long raw_spin_lock_irqsave(spinlock_t *l)
+{
+	unsigned long flags = arch_irq_save();
+	raw_spin_lock(l);
+	return flags;
+}
+
+void raw_spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+	raw_spin_unlock(l);
+	arch_irq_restore(flags);
+}
+
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 {
 	spin_unlock(l);

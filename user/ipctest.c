@@ -23,13 +23,7 @@
 
 static int failures;
 
-static void expect(const char *what, long got, long want)
-{
-	if (got != want) {
-		hp_printf("ipctest: %s: got %ld, expected %ld\n", what, got, want);
-		failures++;
-	}
-}
+#define expect(what, got, want) hp_expect("ipctest", &failures, what, got, want)
 
 static bool pin(long cpu)
 {

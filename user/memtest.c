@@ -11,13 +11,7 @@
 
 static int failures;
 
-static void expect(const char *what, long got, long want)
-{
-	if (got != want) {
-		hp_printf("memtest: %s: got %ld, expected %ld\n", what, got, want);
-		failures++;
-	}
-}
+#define expect(what, got, want) hp_expect("memtest", &failures, what, got, want)
 
 int main(int argc, char **argv)
 {

@@ -14,13 +14,7 @@
 
 static int failures;
 
-static void expect(const char *what, long got, long want)
-{
-	if (got != want) {
-		hp_printf("proctest: %s: got %ld, expected %ld\n", what, got, want);
-		failures++;
-	}
-}
+#define expect(what, got, want) hp_expect("proctest", &failures, what, got, want)
 
 static int spawn_checks(void)
 {

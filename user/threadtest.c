@@ -20,13 +20,7 @@
 
 static int failures;
 
-static void expect(const char *what, long got, long want)
-{
-	if (got != want) {
-		hp_printf("threadtest: %s: got %ld, expected %ld\n", what, got, want);
-		failures++;
-	}
-}
+#define expect(what, got, want) hp_expect("threadtest", &failures, what, got, want)
 
 static char *stacks;
 

@@ -3,7 +3,9 @@
  * Spinlocks. spin_lock() disables preemption; spin_lock_irqsave() also disables local
  * interrupts and must be used for any lock also taken from interrupt context.
  * raw_spin_lock() does neither: it is for the scheduler's own locks, taken with
- * interrupts already off. Waiting halts in arch_wait_brief() after a short spin (see
+ * interrupts already off. raw_spin_lock_irqsave() turns interrupts off itself but
+ * keeps no preemption count (none can happen with interrupts off): for short holds on
+ * hot paths such as IPC. Waiting halts in arch_wait_brief() after a short spin (see
  * arch.h for why a waiter must never spin for long).
  */
 #ifndef HP_SPINLOCK_H
@@ -24,6 +26,8 @@ void raw_spin_unlock(spinlock_t *l);
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
 unsigned long spin_lock_irqsave(spinlock_t *l);
+unsigned long raw_spin_lock_irqsave(spinlock_t *l);
+void raw_spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
 /* True if the calling CPU holds @l. */
 bool spin_holding(const spinlock_t *l);

@@ -225,6 +225,8 @@ static inline long hp_spawn_handle(char *const argv[], int argc, int flags, long
 
 /* printf to the console (fd 1) through one write; at most 256 bytes a call. */
 __attribute__((format(printf, 1, 2))) int hp_printf(const char *fmt, ...);
+/* Test programs: one line "PROG: WHAT: got G, expected W" and a count, if @got is not @want. */
+void hp_expect(const char *prog, int *failures, const char *what, long got, long want);
 /* The error's name and text (err.c, shared with the kernel): "ENOENT", "No such ...". */
 const char *err_name(int err);
 const char *err_text(int err);

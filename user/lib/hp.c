@@ -46,3 +46,11 @@ int hp_printf(const char *fmt, ...)
 	size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 	return (int)hp_write(1, buf, len);
 }
+
+void hp_expect(const char *prog, int *failures, const char *what, long got, long want)
+{
+	if (got != want) {
+		hp_printf("%s: %s: got %ld, expected %ld\n", prog, what, got, want);
+		(*failures)++;
+	}
+}
