@@ -171,6 +171,18 @@ def test_stale_tlb_check_across_offline(config):
             b.expect(not stale, f"stale TLB reported: {stale}")
 
 
+def test_stale_tlb_check_on_a_first_run(config):
+    """A process unmaps a page on CPU1, then runs on CPU2 for the first time: CPU2
+    holds none of its entries, so entering user mode there is not stale (the check once
+    said it was)."""
+    b = boot(config, ["tlbtest first 1 2", "tlbtest first 2 1"], smp=4)
+    b.expect_clean()
+    for a, c in ((1, 2), (2, 1)):
+        b.expect(b.output_of(f"tlbtest first {a} {c}").strip() ==
+                 f"tlbtest: unmapped on cpu{a}, then first ran on cpu{c}", b.output_of(f"tlbtest first {a} {c}"))
+    b.expect(not b.lines("BUG: stale TLB"), "a false stale-TLB report")
+
+
 def test_spawn_and_wait_from_user_space(config):
     """spawn/wait system calls: a child's status comes back, waiting twice or for a
     stranger is ECHILD, bad names and pointers are refused; children left behind by a
