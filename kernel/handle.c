@@ -63,7 +63,8 @@ int handle_dup(struct process *from, long h, struct process *to, unsigned int ri
 	       unsigned long badge)
 {
 	struct handle e;
-	if (rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL)) {
+	if (rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL |
+		       IPC_RIGHT_CONTROL)) {
 		return -EINVAL;
 	}
 	unsigned long flags = raw_spin_lock_irqsave(&from->handle_lock);
@@ -118,4 +119,39 @@ void handle_close_all(struct process *p)
 			handle_close(p, i);
 		}
 	}
+}
+
+/*
+ * CPU control: one object, no state; holding a handle to it with IPC_RIGHT_CONTROL is
+ * the right to change CPUs (docs/ipc.md). The kernel gives init the first one.
+ */
+static void cpu_control_get(void *obj, unsigned int rights)
+{
+	(void)obj;
+	(void)rights;
+}
+
+const struct handle_kind cpu_control_kind = {
+	.name = "cpu control", .get = cpu_control_get, .put = cpu_control_get,
+};
+static int cpu_control_object;
+
+int handle_install_cpu_control(struct process *p)
+{
+	return handle_install(p, &cpu_control_kind, &cpu_control_object, IPC_RIGHT_CONTROL, 0);
+}
+
+bool handle_holds_cpu_control(struct process *p)
+{
+	bool held = false;
+	if (!p) {
+		return false;
+	}
+	unsigned long flags = raw_spin_lock_irqsave(&p->handle_lock);
+	for (int i = 0; i < HANDLES_MAX && !held; i++) {
+		held = p->handles[i].kind == &cpu_control_kind && p->handles[i].obj &&
+		       (p->handles[i].rights & IPC_RIGHT_CONTROL);
+	}
+	raw_spin_unlock_irqrestore(&p->handle_lock, flags);
+	return held;
 }

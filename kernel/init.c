@@ -66,7 +66,8 @@ __noreturn void init_run(const char *script, size_t len)
 	sysfs_add_stream("/sys/kernel/boot/run", read_run, NULL);
 	sysfs_add_stream("/sys/kernel/boot/script", read_script, NULL);
 	kcmd_init();
-	int err = process_spawn("init", 1, argv, 0, &p);
+	/* init holds the CPU-control right (its handle 0) and hands it to the shell. */
+	int err = process_spawn("init", 1, argv, PROCESS_CPU_CONTROL, &p);
 	if (err) {
 		pr_err("init: cannot start /bin/init: %s (%s); powering off\n", err_text(err),
 			 err_name(err));

@@ -40,6 +40,11 @@ int shell_usage(const char *cmd)
 	return -EINVAL;
 }
 
+bool kcmd_exists(const char *name)
+{
+	return find_command(name) != NULL;
+}
+
 int kcmd_run(int argc, char **argv)
 {
 	const struct shell_command *c = argc > 0 ? find_command(argv[0]) : NULL;

@@ -178,6 +178,10 @@ int process_spawn_with(const char *name, int argc, char *const argv[], unsigned 
 	} else if (!(err = load_segments(p->as, img, &elf))) {
 		err = build_stack(p->as, argc, argv, &u->usp, &u->a1);
 	}
+	if (!err && (flags & PROCESS_CPU_CONTROL)) {
+		err = handle_install_cpu_control(p);
+		err = err < 0 ? err : 0;
+	}
 	if (!err && (flags & SPAWN_HANDLE)) {
 		struct process *self = current_task()->proc;
 		err = self ? handle_copy(self, h, p) : -EBADF;

@@ -187,9 +187,6 @@ static __noinline long sys_kcmd(unsigned long uargv, unsigned long argc)
 {
 	char *argv[PROCESS_MAX_ARGS + 1];
 
-	if (!privileged()) {
-		return -EACCES;
-	}
 	char *buf = kmalloc(PROCESS_ARGS_BYTES);
 	if (!buf) {
 		return -ENOMEM;
@@ -197,7 +194,14 @@ static __noinline long sys_kcmd(unsigned long uargv, unsigned long argc)
 	long ret = copy_argv(uargv, argc, argv, buf);
 	if (ret >= 0) {
 		argv[argc] = NULL;
-		ret = kcmd_run((int)argc, argv);
+		/* The diagnostic commands change CPUs: they need the CPU-control right. */
+		if (!kcmd_exists(argv[0])) {
+			ret = -ENOSYS;
+		} else if (!handle_holds_cpu_control(current_task()->proc)) {
+			ret = -EPERM;
+		} else {
+			ret = kcmd_run((int)argc, argv);
+		}
 	}
 	kfree(buf);
 	return ret;
@@ -301,6 +305,9 @@ static __noinline long sys_sysfs_write(unsigned long upath, unsigned long uvalue
 	err = copy_string(value, uvalue, sizeof(value));
 	if (err < 0) {
 		return err == -E2BIG ? -EINVAL : err;
+	}
+	if (sysfs_needs_cpu_control(path) && !handle_holds_cpu_control(current_task()->proc)) {
+		return -EPERM;
 	}
 	return sysfs_write(path, value);
 }

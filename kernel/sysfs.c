@@ -15,6 +15,7 @@ struct sysfs_node {
 	sysfs_store_fn store;
 	sysfs_read_at_fn read_at;
 	void *arg;
+	bool cpu_control;            /* writing it needs the CPU-control right */
 };
 
 static struct sysfs_node root = { .name = "", .is_dir = true };
@@ -178,6 +179,21 @@ int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, v
 	f->store = store;
 	f->arg = arg;
 	return 0;
+}
+
+int sysfs_add_control_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
+{
+	int err = sysfs_add_file(path, show, store, arg);
+	if (!err) {
+		lookup(path)->cpu_control = true;
+	}
+	return err;
+}
+
+bool sysfs_needs_cpu_control(const char *path)
+{
+	struct sysfs_node *n = lookup(path);
+	return n && n->cpu_control;
 }
 
 int sysfs_add_stream(const char *path, sysfs_read_at_fn read_at, void *arg)

@@ -54,7 +54,7 @@ static int spawn_checks(void)
 static int unprivileged(void)
 {
 	char *ps[] = { "ps" };
-	expect("kcmd", hp_kcmd(ps, 1), -EACCES);
+	expect("kcmd without CPU control", hp_kcmd(ps, 1), -EPERM);
 	expect("reboot", hp_reboot(REBOOT_POWEROFF), -EACCES);
 	expect("setfg", hp_setfg(0), -EACCES);
 	return failures ? 1 : 0;
@@ -63,6 +63,7 @@ static int unprivileged(void)
 static int calls(void)
 {
 	char buf[64], big[8192];
+	char *ps_argv[] = { "ps" };
 	const char *kernel = (const char *)0x80200000ul;
 
 	expect("list a file", hp_sysfs_list("/bin/hello", buf, sizeof(buf)), -20);
@@ -88,6 +89,10 @@ static int calls(void)
 	expect("log into the kernel", hp_klog_read((char *)kernel, 64, 0), -14);
 	expect("read a bad fd", hp_read(3, buf, 1), -22);
 	expect("read nothing", hp_read(0, buf, 0), 0);
+	expect("kcmd without CPU control", hp_kcmd(ps_argv, 1), -EPERM);
+	expect("hotplug without CPU control", hp_sysfs_write("/sys/devices/system/cpu/cpu1/online", "0"), -EPERM);
+	expect("smt control without CPU control", hp_sysfs_write("/sys/devices/system/cpu/smt/control", "off"), -EPERM);
+	expect("reading stays open", hp_sysfs_read("/sys/devices/system/cpu/cpu1/online", buf, sizeof(buf)), 2);
 	char *nokcmd[] = { "nosuchcommand" };
 	expect("no such kernel command", hp_kcmd(nokcmd, 1), -38);
 	expect("kcmd argv in the kernel", hp_kcmd((char **)kernel, 1), -14);

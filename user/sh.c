@@ -20,6 +20,8 @@
 #define LIST_MAX 8192
 
 static bool interactive;
+/* Whether we hold the CPU-control right (init gives it as our handle 0). */
+static bool cpu_control;
 
 struct job {
 	long pid;
@@ -348,6 +350,10 @@ static int execute(char *line)
 		return b->run(sl.argc, argv);
 	}
 	if (is_kernel_command(argv[0])) {
+		if (!cpu_control) {
+			hp_printf("sh: %s: kernel commands need the CPU-control right (EPERM)\n", argv[0]);
+			return 1;
+		}
 		if (interactive) {
 			hp_setfg(hp_getpid());      /* Ctrl-C: stop this kernel command */
 		}
@@ -355,11 +361,7 @@ static int execute(char *line)
 		if (interactive) {
 			hp_setfg(0);
 		}
-		if (err == -EACCES) {       /* the command's own errors it prints itself */
-			hp_printf("sh: %s: kernel commands are for init and what it starts (EACCES)\n",
-				  argv[0]);
-		}
-		return err ? 1 : 0;
+		return err ? 1 : 0;         /* the command printed its own errors */
 	}
 	return run_program(sl.argc, argv);
 }
@@ -553,6 +555,12 @@ static void interact(void)
 
 int main(int argc, char **argv)
 {
+	/* A copy with the control right can be made only from a handle that has it. */
+	long probe = hp_handle_dup(0, IPC_RIGHT_CONTROL, 0);
+	cpu_control = probe >= 0;
+	if (cpu_control) {
+		hp_handle_close(probe);
+	}
 	if (argc > 1 && strcmp(argv[1], "--boot") == 0) {
 		run_boot_script("run", ";");
 		run_boot_script("script", "\n");

@@ -155,7 +155,7 @@ static int show_active(void *arg, char *buf, size_t len)
 
 void cpu_smt_sysfs_init(void)
 {
-	int err = sysfs_add_file(SMT_DIR "/control", show_control, store_control, NULL);
+	int err = sysfs_add_control_file(SMT_DIR "/control", show_control, store_control, NULL);
 	err |= sysfs_add_file(SMT_DIR "/active", show_active, NULL, NULL);
 	if (err) {
 		pr_err("sysfs: could not create the smt files\n");

@@ -112,13 +112,13 @@ void cpuhp_sysfs_init(void)
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		void *arg = (void *)(uintptr_t)cpu;
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/online", cpu);
-		err |= sysfs_add_file(path, show_online, store_online, arg);
+		err |= sysfs_add_control_file(path, show_online, store_online, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/state", cpu);
 		err |= sysfs_add_file(path, show_state, NULL, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/target", cpu);
-		err |= sysfs_add_file(path, show_target, store_target, arg);
+		err |= sysfs_add_control_file(path, show_target, store_target, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/fail", cpu);
-		err |= sysfs_add_file(path, show_fail, store_fail, arg);
+		err |= sysfs_add_control_file(path, show_fail, store_fail, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/unusable", cpu);
 		err |= sysfs_add_file(path, show_unusable, NULL, arg);
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hsm_status", cpu);

@@ -54,7 +54,7 @@ struct handle_kind {
 	void (*get)(void *obj, unsigned int rights);
 	void (*put)(void *obj, unsigned int rights);
 };
-extern const struct handle_kind endpoint_kind, notification_kind;
+extern const struct handle_kind endpoint_kind, notification_kind, cpu_control_kind;
 
 struct handle {
 	void *obj;                      /* NULL: free */
@@ -79,6 +79,9 @@ int handle_dup(struct process *from, long h, struct process *to, unsigned int ri
 int handle_copy(struct process *from, long h, struct process *to);
 int handle_close(struct process *p, long h);
 void handle_close_all(struct process *p);
+/* The CPU-control right: a handle to it for @p (init, at spawn); whether @p holds one. */
+int handle_install_cpu_control(struct process *p);
+bool handle_holds_cpu_control(struct process *p);
 
 /* Notifications (notify.c): a word of event bits; signal sets, wait takes them all. */
 struct notification;

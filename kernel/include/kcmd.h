@@ -5,6 +5,7 @@
 
 #include "kernel.h"
 
+bool kcmd_exists(const char *name);
 /* Runs the kernel command argv[0]; its result, or -ENOSYS when there is no such command. */
 int kcmd_run(int argc, char **argv);
 /* Lists the commands under /sys/kernel/commands. */

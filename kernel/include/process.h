@@ -61,7 +61,11 @@ struct process {
  */
 int process_spawn(const char *name, int argc, char *const argv[], unsigned int flags,
 		  struct process **out);
-/* spawn with SPAWN_HANDLE: @h of the caller becomes the child's handle 0, before it runs. */
+/*
+ * spawn with SPAWN_HANDLE: @h of the caller becomes the child's handle 0, before it
+ * runs; with PROCESS_CPU_CONTROL (the kernel's, for init) the CPU-control handle does.
+ */
+#define PROCESS_CPU_CONTROL (1u << 16)
 int process_spawn_with(const char *name, int argc, char *const argv[], unsigned int flags,
 		       long h, struct process **out);
 /* For the kernel's own spawns (init): waits for it to end, frees it, its status. */

@@ -22,6 +22,12 @@ int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, v
 
 int sysfs_add_stream(const char *path, sysfs_read_at_fn read_at, void *arg);
 /*
+ * A file whose writes control CPUs (online, hotplug target and fail, smt control): the
+ * write system call asks for the CPU-control right (docs/ipc.md). Reads stay open.
+ */
+int sysfs_add_control_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg);
+bool sysfs_needs_cpu_control(const char *path);
+/*
  * A stream's bytes from @off, or a shown file's whole text (only from 0: -EINVAL
  * otherwise; -ERANGE if it does not fit in @len); -ENOENT, -EISDIR.
  */

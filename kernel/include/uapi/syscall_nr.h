@@ -51,6 +51,7 @@
 #define IPC_RIGHT_SEND 1
 #define IPC_RIGHT_RECV 2
 #define IPC_RIGHT_SIGNAL 4
+#define IPC_RIGHT_CONTROL 8     /* the CPU-control handle: hotplug writes and kcmd */
 
 /* wait: the timeout meaning "until one ends"; 0 only looks */
 #define WAIT_FOREVER 0xffffffffu
