@@ -82,7 +82,8 @@ static int basic(void)
 	expect("recv without the right", hp_recv(h, &m, 0), -EPERM);
 	expect("more rights than it has", hp_handle_dup(h, IPC_RIGHT_SEND | IPC_RIGHT_RECV, 0), -EPERM);
 	expect("another badge", hp_handle_dup(h, IPC_RIGHT_SEND, 7), -EPERM);
-	expect("a right that does not exist", hp_handle_dup(ep, 8, 0), -EINVAL);
+	expect("a right that does not exist", hp_handle_dup(ep, 16, 0), -EINVAL);
+	expect("a right an endpoint handle lacks", hp_handle_dup(ep, IPC_RIGHT_CONTROL, 0), -EPERM);
 	expect("no such handle", hp_call(31, &m, 0), -EBADF);
 	expect("a negative handle", hp_call(-1, &m, 0), -EBADF);
 	expect("past the table", hp_call(1000, &m, 0), -EBADF);
