@@ -110,12 +110,6 @@ void endpoint_put(struct endpoint *ep, unsigned int rights)
 	}
 }
 
-/* Reading the time costs a trap to the firmware on some harts: not for "for ever". */
-static bool past(uint64_t deadline)
-{
-	return deadline != ~0ull && arch_time_now() >= deadline;
-}
-
 /*
  * Sleeps until the wait set up under the lock ends: 0 with a message (or, for a call,
  * once a receiver has taken it and the reply is awaited), or an error. A timeout or a
@@ -130,7 +124,7 @@ static int wait_ipc(struct task *self, struct endpoint *ep, uint64_t deadline)
 			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 			return st == IPC_DONE ? 0 : st;
 		}
-		bool late = past(deadline), killed = READ_ONCE(self->killed);
+		bool late = deadline_passed(deadline), killed = READ_ONCE(self->killed);
 		if (late || killed) {
 			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 			bool taken = false;
@@ -146,18 +140,8 @@ static int wait_ipc(struct task *self, struct endpoint *ep, uint64_t deadline)
 			}
 			continue;                /* the status says how it ended */
 		}
-		if (deadline == ~0ull) {
-			schedule();
-		} else {
-			schedule_until(deadline);
-		}
+		schedule_until(deadline);
 	}
-}
-
-static uint64_t deadline_of(unsigned int timeout_ms)
-{
-	return timeout_ms == WAIT_FOREVER ? ~0ull
-					  : arch_time_now() + (uint64_t)timeout_ms * log_timebase() / 1000;
 }
 
 /* Delivers @self's message to the receiver @r (under ep->lock). */
@@ -202,7 +186,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 		list_add_tail(&self->ipc.node, &ep->senders);
 	}
 	raw_spin_unlock_irqrestore(&ep->lock, flags);
-	uint64_t deadline = deadline_of(timeout_ms);
+	uint64_t deadline = deadline_after_ms(timeout_ms);
 	int err = 0;
 	if (r) {
 		sched_try_wake(r, TASK_SLEEPING);
@@ -225,7 +209,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 			}
 			return st;
 		}
-		if (past(deadline) || READ_ONCE(self->killed)) {
+		if (deadline_passed(deadline) || READ_ONCE(self->killed)) {
 			/*
 			 * The server holds our reply slot: tell it we left. Whoever clears
 			 * awaiting_reply first decides; a late reply is dropped.
@@ -236,11 +220,7 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 			}
 			continue;                /* the reply is on its way: take it */
 		}
-		if (deadline == ~0ull) {
-			schedule();
-		} else {
-			schedule_until(deadline);
-		}
+		schedule_until(deadline);
 	}
 }
 
@@ -304,7 +284,7 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 		sched_try_wake(s, TASK_SLEEPING);
 		task_put(s);
 	} else if (!s) {
-		err = wait_ipc(self, ep, deadline_of(timeout_ms));
+		err = wait_ipc(self, ep, deadline_after_ms(timeout_ms));
 	}
 	if (err) {
 		return err;

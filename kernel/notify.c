@@ -76,21 +76,16 @@ long notification_wait(struct notification *n, unsigned int timeout_ms)
 {
 	struct task *self = current_task();
 	struct waiter w = { .queued = false };
-	uint64_t deadline = timeout_ms == WAIT_FOREVER ? ~0ull :
-			    arch_time_now() + (uint64_t)timeout_ms * log_timebase() / 1000;
+	uint64_t deadline = deadline_after_ms(timeout_ms);
 	unsigned long b;
 
 	for (;;) {
 		prepare_to_wait(&n->waiters, &w);
 		b = take(n);
-		if (b || READ_ONCE(self->killed) || (deadline != ~0ull && arch_time_now() >= deadline)) {
+		if (b || READ_ONCE(self->killed) || deadline_passed(deadline)) {
 			break;
 		}
-		if (deadline == ~0ull) {
-			schedule();
-		} else {
-			schedule_until(deadline);
-		}
+		schedule_until(deadline);
 	}
 	finish_wait(&n->waiters, &w);
 	if (b) {

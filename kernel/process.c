@@ -531,8 +531,7 @@ int process_wait_child(int pid, int *status, unsigned int timeout_ms)
 	struct process *self = current_task()->proc, *found = NULL;
 	struct list_head *pos;
 	struct waiter w = { .queued = false };
-	uint64_t deadline = timeout_ms == WAIT_FOREVER ? ~0ull :
-			    arch_time_now() + (uint64_t)timeout_ms * log_timebase() / 1000;
+	uint64_t deadline = deadline_after_ms(timeout_ms);
 	bool any;
 
 	if (!self) {
@@ -554,14 +553,10 @@ int process_wait_child(int pid, int *status, unsigned int timeout_ms)
 			}
 		}
 		spin_unlock_irqrestore(&proc_lock, flags);
-		if (found || !any || arch_time_now() >= deadline || READ_ONCE(current_task()->killed)) {
+		if (found || !any || deadline_passed(deadline) || READ_ONCE(current_task()->killed)) {
 			break;
 		}
-		if (deadline == ~0ull) {
-			schedule();
-		} else {
-			schedule_until(deadline);
-		}
+		schedule_until(deadline);
 	}
 	finish_wait(&self->child_wq, &w);
 	if (!any) {

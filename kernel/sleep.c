@@ -14,8 +14,22 @@
  * Sleeps until woken or until @deadline (timebase ticks). The caller has set its state
  * (TASK_SLEEPING) and queued itself wherever a waker will look, or not at all.
  */
+uint64_t deadline_after_ms(unsigned int ms)
+{
+	return ms == 0xffffffffu ? DEADLINE_NEVER : arch_time_now() + (uint64_t)ms * log_timebase() / 1000;
+}
+
+bool deadline_passed(uint64_t deadline)
+{
+	return deadline != DEADLINE_NEVER && arch_time_now() >= deadline;
+}
+
 void schedule_until(uint64_t deadline)
 {
+	if (deadline == DEADLINE_NEVER) {
+		schedule();              /* no timer to arm: only a wake-up ends it */
+		return;
+	}
 	struct task *t = current_task();
 	unsigned long flags = arch_irq_save();
 	struct cpu *c = this_cpu();

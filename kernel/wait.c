@@ -70,7 +70,7 @@ void complete(struct completion *c)
 	spin_unlock_irqrestore(&c->wq.lock, flags);
 }
 
-/* Takes one completion; 0, or -ETIMEDOUT once @deadline passes (~0: never). */
+/* Takes one completion; 0, or -ETIMEDOUT once @deadline passes (DEADLINE_NEVER: never). */
 static int wait_completion_until(struct completion *c, uint64_t deadline)
 {
 	struct waiter w = { .queued = false };
@@ -85,14 +85,10 @@ static int wait_completion_until(struct completion *c, uint64_t deadline)
 			ret = 0;
 		}
 		spin_unlock_irqrestore(&c->wq.lock, flags);
-		if (ret == 0 || arch_time_now() >= deadline) {
+		if (ret == 0 || deadline_passed(deadline)) {
 			break;
 		}
-		if (deadline == ~0ull) {
-			schedule();
-		} else {
-			schedule_until(deadline);
-		}
+		schedule_until(deadline);
 	}
 	finish_wait(&c->wq, &w);
 	return ret;
@@ -100,7 +96,7 @@ static int wait_completion_until(struct completion *c, uint64_t deadline)
 
 void wait_for_completion(struct completion *c)
 {
-	wait_completion_until(c, ~0ull);
+	wait_completion_until(c, DEADLINE_NEVER);
 }
 
 int wait_for_completion_timeout(struct completion *c, unsigned int ms)

@@ -125,7 +125,12 @@ void yield(void);
 /* Sleeps at least @ms milliseconds; may only be called where sleeping is allowed. */
 void msleep(unsigned int ms);
 /* Sleeps until woken or @deadline (timebase ticks); the caller set TASK_SLEEPING. */
+/* Sleeps until woken or @deadline passes; DEADLINE_NEVER: until woken. */
 void schedule_until(uint64_t deadline);
+#define DEADLINE_NEVER (~0ull)
+/* The deadline @ms milliseconds from now; 0xffffffff (the ABI's WAIT_FOREVER): never. */
+uint64_t deadline_after_ms(unsigned int ms);
+bool deadline_passed(uint64_t deadline);     /* never reads the clock for NEVER */
 /* Changes the CPUs @t may run on, moving it if it is now on a disallowed CPU. */
 int sched_set_affinity(struct task *t, const struct cpumask *mask);
 
