@@ -63,9 +63,9 @@ int handle_dup(struct process *from, long h, struct process *to, unsigned int ri
 	       unsigned long badge)
 {
 	struct handle e;
-	if (rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL |
-		       IPC_RIGHT_CONTROL)) {
-		return -EINVAL;
+	if ((rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL |
+				      IPC_RIGHT_CONTROL)) || (badge & HPSTATE_BADGE)) {
+		return -EINVAL;         /* that badge bit says "the kernel calls" */
 	}
 	unsigned long flags = raw_spin_lock_irqsave(&from->handle_lock);
 	int err = take_locked(from, h, &e);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdio.h>
 #include "process.h"
+#include "user_states.h"
 #include "archive.h"
 #include "elf_load.h"
 #include "page_alloc.h"
@@ -459,8 +460,13 @@ static __noreturn void process_finish(struct process *p, struct task *t)
 
 	p->status = p->exiting ? p->exit_status : 0;
 	tty_process_ended(p->pid);
-	/* Its endpoints lose a receiver: callers queued on them get -EPIPE now. */
+	/*
+	 * Its hotplug states are skipped from now on, then its endpoints lose a receiver
+	 * (callers queued on them get -EPIPE now), then the states go (user_states.c).
+	 */
+	user_states_owner_ending(p);
 	handle_close_all(p);
+	user_states_owner_ended(p);
 	unsigned long flags;
 	/*
 	 * Our children: the ended ones we free, the others free themselves when they end.

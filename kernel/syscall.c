@@ -21,6 +21,7 @@
 #include "kcmd.h"
 #include "reboot.h"
 #include "ipc.h"
+#include "user_states.h"
 
 
 #define WRITE_MAX 4096
@@ -429,6 +430,61 @@ static __noinline long sys_ep_create(struct task *self)
 	return h;
 }
 
+/*
+ * User-space hotplug states (user_states.c), all for holders of CPU control:
+ * hpstate_add(name, endpoint, flags, timeout_ms), hpstate_remove(state, flags),
+ * hpstate_instance_add(state, endpoint, flags), hpstate_instance_remove(state, id, flags).
+ * The kernel calls the endpoint, so a handle to it needs the send right.
+ */
+static __noinline long sys_hpstate(unsigned long nr, unsigned long *a, struct task *self)
+{
+	struct process *p = self->proc;
+	char name[HPSTATE_NAME_MAX + 1];
+	void *ep = NULL;
+	unsigned long badge;
+	long ret;
+
+	if (!handle_holds_cpu_control(p)) {
+		return -EPERM;
+	}
+	/* Flags and timeouts are 32-bit; a state number that does not fit names none. */
+	unsigned long flags = nr == SYS_hpstate_remove ? a[1] : a[2];
+	if (flags > 0xffffffffu || (nr == SYS_hpstate_add && a[3] > 0xffffffffu)) {
+		return -EINVAL;
+	}
+	if (nr != SYS_hpstate_add && a[0] > 0x7fffffff) {
+		return -ENOENT;
+	}
+	if (nr == SYS_hpstate_remove) {
+		return user_state_remove(p, (int)a[0], (unsigned int)flags);
+	}
+	if (nr == SYS_hpstate_instance_remove) {
+		return user_state_instance_remove(p, (int)a[0], (long)a[1], (unsigned int)flags);
+	}
+	if (nr == SYS_hpstate_add) {
+		ret = copy_string(name, a[0], sizeof(name));
+		if (ret < 0) {
+			return ret == -E2BIG ? -EINVAL : ret;
+		}
+	}
+	bool multi = nr == SYS_hpstate_add && (flags & HPSTATE_MULTI);
+	if (!multi) {
+		ret = handle_get(p, (long)a[1], &endpoint_kind, IPC_RIGHT_SEND, &ep, &badge);
+		if (ret) {
+			return ret;
+		}
+	}
+	if (nr == SYS_hpstate_add) {
+		ret = user_state_add(p, name, ep, (unsigned int)flags, (unsigned int)a[3]);
+	} else {
+		ret = user_state_instance_add(p, (int)a[0], ep, (unsigned int)flags);
+	}
+	if (ep) {
+		endpoint_put(ep, 0);
+	}
+	return ret;
+}
+
 /* notify_create(), notify_signal(h, bits), notify_wait(h, timeout): notify.c. */
 static __noinline long sys_notify(unsigned long nr, unsigned long *a, struct task *self)
 {
@@ -543,6 +599,11 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 	case SYS_notify_signal:
 	case SYS_notify_wait:
 		return sys_notify(nr, a, self);
+	case SYS_hpstate_add:
+	case SYS_hpstate_remove:
+	case SYS_hpstate_instance_add:
+	case SYS_hpstate_instance_remove:
+		return sys_hpstate(nr, a, self);
 	default:
 		return -ENOSYS;
 	}

@@ -271,12 +271,14 @@ static int b_help(int argc, char **argv)
 		}
 	}
 	hp_printf("  PROGRAM [ARGS] [&]  (ls /bin)\n");
+	hp_printf("  grant PROGRAM [ARGS] [&]  (the program holds the CPU-control right)\n");
 	return 0;
 }
 
 /* ---- programs ---- */
 
-static int run_program(int argc, char **argv)
+/* @grant: the program gets a copy of our CPU-control handle, as its handle 0. */
+static int run_program(int argc, char **argv, bool grant)
 {
 	bool background = argc > 1 && strcmp(argv[argc - 1], "&") == 0;
 	if (background) {
@@ -286,7 +288,7 @@ static int run_program(int argc, char **argv)
 			return 1;
 		}
 	}
-	long pid = hp_spawn(argv, argc);
+	long pid = grant ? hp_spawn_handle(argv, argc, 0, 0) : hp_spawn(argv, argc);
 	if (pid == -ENOENT) {
 		hp_printf("sh: %s: command not found (try 'help' or 'ls /bin')\n", argv[0]);
 		return 127;
@@ -345,6 +347,17 @@ static int execute(char *line)
 		break;
 	}
 	argv[sl.argc] = NULL;
+	if (strcmp(argv[0], "grant") == 0) {
+		if (sl.argc < 2) {
+			hp_printf("usage: grant PROGRAM [ARGS] [&]  (runs it with the CPU-control right)\n");
+			return 1;
+		}
+		if (!cpu_control) {
+			hp_printf("sh: grant: this shell does not hold the CPU-control right (EPERM)\n");
+			return 1;
+		}
+		return run_program(sl.argc - 1, argv + 1, true);
+	}
 	const struct builtin *b = find_builtin(argv[0]);
 	if (b) {
 		return b->run(sl.argc, argv);
@@ -363,7 +376,7 @@ static int execute(char *line)
 		}
 		return err ? 1 : 0;         /* the command printed its own errors */
 	}
-	return run_program(sl.argc, argv);
+	return run_program(sl.argc, argv, false);
 }
 
 /* ---- scripts ---- */

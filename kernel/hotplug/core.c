@@ -22,6 +22,7 @@
 struct cpuhp_cpu_state cpuhp_state[NR_CPUS];
 struct mutex cpu_add_remove_lock = MUTEX_INIT(cpu_add_remove_lock);
 int cpu_hotplug_disabled;
+spinlock_t cpuhp_names_lock = SPINLOCK_INIT;
 bool cpuhp_unsafe_rollback;
 static bool trace_on;
 
@@ -172,6 +173,15 @@ void cpuhp_trace_hsm(unsigned int cpu, const char *what)
 
 /* ---- the single call site ---- */
 
+static int call_plain(const struct cpuhp_step *step, unsigned int cpu, int state, bool bringup)
+{
+	if (bringup) {
+		return step->startup_data ? step->startup_data(cpu, state, step->data)
+					  : step->startup(cpu);
+	}
+	return step->teardown_data ? step->teardown_data(cpu, state, step->data) : step->teardown(cpu);
+}
+
 /*
  * Every state callback runs here: the step loops, the rollbacks, and registration's
  * calls (issue_call() below). @only names one instance of a multi-instance state (an
@@ -206,7 +216,7 @@ static int invoke(unsigned int cpu, int state, bool bringup, struct cpuhp_instan
 	}
 	if (!step->multi) {
 		trace_enter(cpu, st->target, state, false, name);
-		ret = bringup ? step->startup(cpu) : step->teardown(cpu);
+		ret = call_plain(step, cpu, state, bringup);
 		/*
 		 * As Linux, the exit line shows the CPU's state: the step (or the one below it)
 		 * for most, but where the CPU got to by itself for BRINGUP_CPU and TEARDOWN_CPU.
@@ -479,6 +489,18 @@ static int claim_state(int state)
 	return -EBUSY;
 }
 
+/* Fills slot @s with @fill, or frees it (NULL); the maps lock is held. */
+static void set_step(int s, const struct cpuhp_step *fill)
+{
+	unsigned long flags = spin_lock_irqsave(&cpuhp_names_lock);
+	if (fill) {
+		cpuhp_steps[s] = *fill;
+	} else {
+		memset(&cpuhp_steps[s], 0, sizeof(cpuhp_steps[s]));
+	}
+	spin_unlock_irqrestore(&cpuhp_names_lock, flags);
+}
+
 /*
  * Installs @fill in the slot @state names and, if @invoke, runs its startup on every
  * CPU already past it (undone on failure, the slot freed again). Linux's return: the
@@ -495,10 +517,10 @@ static int setup_step(int state, const struct cpuhp_step *fill, bool invoke)
 		cpu_maps_unlock();
 		return s;
 	}
-	cpuhp_steps[s] = *fill;
-	int ret = invoke && fill->startup ? issue_on_all(s, NULL) : 0;
+	set_step(s, fill);
+	int ret = invoke && !cpuhp_step_empty(true, fill) ? issue_on_all(s, NULL) : 0;
 	if (ret) {
-		memset(&cpuhp_steps[s], 0, sizeof(cpuhp_steps[s]));
+		set_step(s, NULL);
 	}
 	cpu_maps_unlock();
 	return ret ? ret : is_dyn_request(state) ? s : 0;
@@ -508,6 +530,15 @@ int __cpuhp_setup_state(int state, const char *name, cpuhp_fn startup, const cha
 			cpuhp_fn teardown, const char *tname, bool invoke)
 {
 	const struct cpuhp_step fill = { .name = name, .startup = startup, .teardown = teardown,
+					 .startup_name = sname, .teardown_name = tname };
+	return setup_step(state, &fill, invoke);
+}
+
+int cpuhp_setup_state_data(int state, const char *name, cpuhp_data_fn startup, const char *sname,
+			   cpuhp_data_fn teardown, const char *tname, void *data, bool invoke)
+{
+	const struct cpuhp_step fill = { .name = name, .startup_data = startup,
+					 .teardown_data = teardown, .data = data,
 					 .startup_name = sname, .teardown_name = tname };
 	return setup_step(state, &fill, invoke);
 }
@@ -535,10 +566,10 @@ static int remove_state(int state, bool invoke)
 		cpu_maps_unlock();
 		return -EBUSY;     /* remove the instances first */
 	}
-	if (invoke && step->teardown) {
+	if (invoke && !cpuhp_step_empty(false, step)) {
 		teardown_on_all(state, NULL);
 	}
-	memset(step, 0, sizeof(*step));
+	set_step(state, NULL);
 	cpu_maps_unlock();
 	return 0;
 }
@@ -553,14 +584,14 @@ int cpuhp_remove_state_nocalls(int state)
 	return remove_state(state, false);
 }
 
-int cpuhp_state_add_instance(int state, struct cpuhp_instance *inst)
+static int add_instance(int state, struct cpuhp_instance *inst, bool invoke)
 {
 	if (state < 0 || state >= CPUHP_STATE_COUNT || !cpuhp_steps[state].multi) {
 		return -EINVAL;
 	}
 	cpu_maps_lock();
 	struct cpuhp_step *step = &cpuhp_steps[state];
-	int ret = step->startup_multi ? issue_on_all(state, inst) : 0;
+	int ret = invoke && step->startup_multi ? issue_on_all(state, inst) : 0;
 	if (!ret) {
 		inst->next = step->instances;
 		step->instances = inst;
@@ -569,7 +600,17 @@ int cpuhp_state_add_instance(int state, struct cpuhp_instance *inst)
 	return ret;
 }
 
-int cpuhp_state_remove_instance(int state, struct cpuhp_instance *inst)
+int cpuhp_state_add_instance(int state, struct cpuhp_instance *inst)
+{
+	return add_instance(state, inst, true);
+}
+
+int cpuhp_state_add_instance_nocalls(int state, struct cpuhp_instance *inst)
+{
+	return add_instance(state, inst, false);
+}
+
+static int remove_instance(int state, struct cpuhp_instance *inst, bool invoke)
 {
 	if (state < 0 || state >= CPUHP_STATE_COUNT || !cpuhp_steps[state].multi) {
 		return -EINVAL;
@@ -583,10 +624,20 @@ int cpuhp_state_remove_instance(int state, struct cpuhp_instance *inst)
 	int ret = *pp ? 0 : -ENOENT;
 	if (*pp) {
 		*pp = inst->next;
-		if (step->teardown_multi) {
+		if (invoke && step->teardown_multi) {
 			teardown_on_all(state, inst);
 		}
 	}
 	cpu_maps_unlock();
 	return ret;
+}
+
+int cpuhp_state_remove_instance(int state, struct cpuhp_instance *inst)
+{
+	return remove_instance(state, inst, true);
+}
+
+int cpuhp_state_remove_instance_nocalls(int state, struct cpuhp_instance *inst)
+{
+	return remove_instance(state, inst, false);
 }

@@ -6,11 +6,13 @@
 #include "cpuhp.h"
 #include "sched.h"
 #include "mutex.h"
+#include "spinlock.h"
 
 /**
  * struct cpuhp_step - one state of the table
  * @name:      "subsys:phase", as logs and tools print it; NULL = free dynamic slot
  * @startup/@teardown: callbacks; @startup_atomic/@teardown_atomic for STARTING states
+ * @startup_data/@teardown_data: callbacks given @data (instead of @startup/@teardown)
  * @*_name:    the callbacks' function names, for trace lines (Linux prints %ps)
  * @cant_stop: a target may not stop here (BRINGUP_CPU, TEARDOWN_CPU)
  * @multi:     multi-instance state: callbacks run once per instance
@@ -20,6 +22,8 @@ struct cpuhp_step {
 	cpuhp_fn startup, teardown;
 	cpuhp_atomic_fn startup_atomic, teardown_atomic;
 	cpuhp_multi_fn startup_multi, teardown_multi;
+	cpuhp_data_fn startup_data, teardown_data;
+	void *data;
 	const char *startup_name, *teardown_name;
 	bool cant_stop;
 	bool multi;
@@ -85,7 +89,8 @@ static inline bool cpuhp_step_empty(bool bringup, const struct cpuhp_step *s)
 	if (s->multi) {
 		return bringup ? !s->startup_multi : !s->teardown_multi;
 	}
-	return bringup ? !s->startup && !s->startup_atomic : !s->teardown && !s->teardown_atomic;
+	return bringup ? !s->startup && !s->startup_atomic && !s->startup_data
+		       : !s->teardown && !s->teardown_atomic && !s->teardown_data;
 }
 
 /* The single call site of state callbacks (core.c); _single: one instance only. */
@@ -116,6 +121,8 @@ void cpu_maps_unlock(void);
 extern struct mutex cpu_add_remove_lock;
 #define lockdep_assert_cpus_held() lockdep_assert_held(&cpu_add_remove_lock)
 extern int cpu_hotplug_disabled;
+/* Taken (besides the maps lock) to fill or free a slot: readers of names need only it. */
+extern spinlock_t cpuhp_names_lock;
 /* cpuhp.unsafe_rollback=1 (hotplug=false only): the minimal rollback runs DEAD steps. */
 extern bool cpuhp_unsafe_rollback;
 

@@ -20,11 +20,17 @@ static int show_states(void *arg, char *buf, size_t len)
 {
 	size_t n = 0;
 	(void)arg;
+	/*
+	 * User-space states come and go at run time (user_states.c), their names with them.
+	 * Not the maps lock: a server may read this while a hotplug operation calls it.
+	 */
+	unsigned long flags = spin_lock_irqsave(&cpuhp_names_lock);
 	for (int s = 0; s < CPUHP_STATE_COUNT; s++) {
 		if (cpuhp_steps[s].name && n < len) {
 			n += (size_t)snprintf(buf + n, len - n, "%3d: %s\n", s, cpuhp_steps[s].name);
 		}
 	}
+	spin_unlock_irqrestore(&cpuhp_names_lock, flags);
 	return (int)MIN(n, len - 1);
 }
 

@@ -63,6 +63,7 @@ typedef int (*cpuhp_fn)(unsigned int cpu);
 typedef void (*cpuhp_atomic_fn)(unsigned int cpu);
 struct cpuhp_instance;
 typedef int (*cpuhp_multi_fn)(unsigned int cpu, struct cpuhp_instance *inst);
+typedef int (*cpuhp_data_fn)(unsigned int cpu, int state, void *data);
 
 /* An instance of a multi-instance state; embed it in the caller's own struct. */
 struct cpuhp_instance {
@@ -86,11 +87,20 @@ int __cpuhp_setup_state(int state, const char *name, cpuhp_fn startup, const cha
 			cpuhp_fn teardown, const char *tname, bool invoke);
 int __cpuhp_setup_state_multi(int state, const char *name, cpuhp_multi_fn startup,
 			      const char *sname, cpuhp_multi_fn teardown, const char *tname);
+/*
+ * As cpuhp_setup_state(), for callbacks that need to know which state called them
+ * (one function serving many states: user-space states, kernel/hotplug/user_states.c).
+ * @name, @sname and @tname must live as long as the state.
+ */
+int cpuhp_setup_state_data(int state, const char *name, cpuhp_data_fn startup, const char *sname,
+			   cpuhp_data_fn teardown, const char *tname, void *data, bool invoke);
 /* Runs @teardown for every CPU past @state and frees the state. */
 int cpuhp_remove_state(int state);
 int cpuhp_remove_state_nocalls(int state);
 int cpuhp_state_add_instance(int state, struct cpuhp_instance *inst);
+int cpuhp_state_add_instance_nocalls(int state, struct cpuhp_instance *inst);
 int cpuhp_state_remove_instance(int state, struct cpuhp_instance *inst);
+int cpuhp_state_remove_instance_nocalls(int state, struct cpuhp_instance *inst);
 
 /* Moves @cpu to @target; serialized; -EBUSY while hotplug is disabled. */
 int cpu_up(unsigned int cpu, int target);

@@ -70,17 +70,20 @@ def test_ctrl_c_stops_a_kernel_command(config):
 
 def test_a_shell_without_cpu_control(config):
     """CPU control is a right: init hands its handle to the first shell only. A shell
-    started from it holds none: its kernel commands and hotplug writes are refused with
-    EPERM, reads stay open; back in the first shell both work."""
+    started from it holds none: its kernel commands, hotplug writes and grant are refused
+    with EPERM, reads stay open; back in the first shell both work, and a program it
+    runs without grant holds no control either."""
     cpu1 = "/sys/devices/system/cpu/cpu1/online"
     steps = [
         (PROMPT_SHOWN, b"sh\r"),
         (r"hartplug# sh\n" + PROMPT_SHOWN, b"ps\r"),
         (r"\n" + PROMPT_SHOWN, f"echo 0 > {cpu1}\r".encode()),
         (r"\n" + PROMPT_SHOWN, f"cat {cpu1}\r".encode()),
-        (r"\n1\n" + PROMPT_SHOWN, b"exit\r"),
+        (r"\n1\n" + PROMPT_SHOWN, b"grant hello\r"),
+        (r"\n" + PROMPT_SHOWN, b"exit\r"),
         (r"hartplug# exit\n" + PROMPT_SHOWN, b"ps\r"),
-        (r"  PID[^\n]*\n(.*\n)*" + PROMPT_SHOWN, b"poweroff\r"),
+        (r"  PID[^\n]*\n(.*\n)*" + PROMPT_SHOWN, b"hpstate selftest\r"),
+        (r"\n" + PROMPT_SHOWN, b"poweroff\r"),
     ]
     b = typed(config, steps, smp=2)
     b.expect(b.stuck is None, f"waited in vain at step {b.stuck}")
@@ -91,3 +94,9 @@ def test_a_shell_without_cpu_control(config):
              f"echo: {cpu1}: Operation not permitted (EPERM)", b.output_of(f"echo 0 > {cpu1}"))
     b.expect(b.output_of(f"cat {cpu1}").strip() == "1", "reads stay open")
     b.expect(b.output_of("ps", 1).startswith("  PID"), "the first shell keeps the right")
+    b.expect(b.output_of("grant hello").strip() ==
+             "sh: grant: this shell does not hold the CPU-control right (EPERM)",
+             b.output_of("grant hello"))
+    # Its programs hold none either, unless it grants it.
+    b.expect(b.output_of("hpstate selftest").startswith(
+             "hpstate: needs the CPU-control right"), b.output_of("hpstate selftest"))

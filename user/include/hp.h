@@ -205,6 +205,28 @@ static inline long hp_handle_dup(long h, int rights, unsigned long badge)
 	return hp_syscall3(SYS_handle_dup, h, rights, (long)badge);
 }
 static inline long hp_handle_close(long h) { return hp_syscall3(SYS_handle_close, h, 0, 0); }
+/*
+ * User-space hotplug states (docs/ipc.md; CPU control needed). The kernel calls @ep
+ * with w0 HPSTATE_STARTUP/HPSTATE_TEARDOWN, w1 the CPU, w2 the state, w3 the instance;
+ * the reply's w0 is the result. @ms: the reply timeout (0: HPSTATE_TIMEOUT_MS).
+ */
+static inline long hp_state_add(const char *name, long ep, int flags, unsigned int ms)
+{
+	return hp_syscall4(SYS_hpstate_add, (long)name, ep, flags, (long)ms);
+}
+static inline long hp_state_remove(long state, int flags)
+{
+	return hp_syscall3(SYS_hpstate_remove, state, flags, 0);
+}
+/* An instance of multi-instance @state served at @ep: its id (> 0). */
+static inline long hp_state_instance_add(long state, long ep, int flags)
+{
+	return hp_syscall3(SYS_hpstate_instance_add, state, ep, flags);
+}
+static inline long hp_state_instance_remove(long state, long id, int flags)
+{
+	return hp_syscall3(SYS_hpstate_instance_remove, state, id, flags);
+}
 /* Notifications: a word of event bits (bit 63 kept clear). */
 static inline long hp_notify_create(void) { return hp_syscall0(SYS_notify_create); }
 static inline long hp_notify_signal(long h, unsigned long bits)

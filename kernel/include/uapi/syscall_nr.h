@@ -42,6 +42,10 @@
 #define SYS_notify_create 33
 #define SYS_notify_signal 34
 #define SYS_notify_wait 35
+#define SYS_hpstate_add 36
+#define SYS_hpstate_remove 37
+#define SYS_hpstate_instance_add 38
+#define SYS_hpstate_instance_remove 39
 
 /* spawn flags */
 #define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
@@ -52,6 +56,20 @@
 #define IPC_RIGHT_RECV 2
 #define IPC_RIGHT_SIGNAL 4
 #define IPC_RIGHT_CONTROL 8     /* the CPU-control handle: hotplug writes and kcmd */
+
+/*
+ * User-space hotplug states (docs/ipc.md). The kernel calls the state's endpoint with
+ * w0 HPSTATE_STARTUP or HPSTATE_TEARDOWN, w1 the CPU, w2 the state, w3 the instance (0
+ * for a plain state), badge HPSTATE_BADGE; the reply's w0 is the result (0 or -errno).
+ */
+#define HPSTATE_MULTI    1      /* hpstate_add: a multi-instance state */
+#define HPSTATE_NOCALLS  2      /* add or remove without calling startups or teardowns */
+#define HPSTATE_STARTUP  1
+#define HPSTATE_TEARDOWN 2
+#define HPSTATE_BADGE    (1UL << 63)   /* no handle carries it: only the kernel's calls */
+#define HPSTATE_NAME_MAX 23
+#define HPSTATE_TIMEOUT_MS 1000        /* a timeout of 0 at registration means this */
+#define HPSTATE_TIMEOUT_MAX_MS 60000
 
 /* wait: the timeout meaning "until one ends"; 0 only looks */
 #define WAIT_FOREVER 0xffffffffu

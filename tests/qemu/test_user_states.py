@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""User-space hotplug states (issue 12): a server process owns a state of the ONLINE
+section; the kernel calls it from cpuhp/N. user/hpstate.c runs the checks inside the
+guest (registration and removal with and without calls, errors and rights, rollback of
+an error reply and of a timeout, injection, multi-instance, a killed server); here the
+teardown log is read for the same facts, with tools/hplog."""
+import re
+import tempfile
+
+from harness import Failure, boot, once, only
+from test_hplog import hplog, saved
+
+CPU = "/sys/devices/system/cpu"
+ENTER = r"cpuhp_enter: cpu: {cpu:04d} target: +\d+ step: +{step} \({fn}\)"
+EXIT = r"cpuhp_exit:  cpu: {cpu:04d}  state: +\d+ step: +{step} ret: {ret}"
+
+
+def selftest_passed(b, cmd):
+    out = b.output_of(cmd)
+    b.expect("hpstate: all checks passed (0 failed)" in out, out)
+
+
+def state_of(b, name):
+    m = re.search(rf"cpuhp: state (\d+) user/{name}:online registered", b.out)
+    b.expect(m, f"no registration line for user/{name}")
+    return int(m.group(1))
+
+
+def traced(b, cpu, step, fn, ret):
+    """An enter line of @fn for @cpu with, further on, its exit line with @ret."""
+    enter = re.search(ENTER.format(cpu=cpu, step=step, fn=fn), b.out)
+    return bool(enter and re.search(EXIT.format(cpu=cpu, step=step, ret=ret), b.out[enter.end():]))
+
+
+@only("hotplug")
+def test_user_states_with_hotplug(config):
+    """hpstate selftest 1 at -smp 4 with the teardown log on: every check passes; the
+    log shows user/t1's teardown and startup for CPU1 as steps of their own in Linux's
+    format, the startup that answered -EIO (ret -5) and the one that did not answer in
+    time (ret -110) with their one-line reports; hplog reads the log."""
+    cmd = "grant hpstate selftest 1"
+    b = boot(config, [cmd], smp=4, append="cpuhp.trace=1", timeout=120)
+    b.expect_clean()
+    selftest_passed(b, cmd)
+    t1, slow = state_of(b, "t1"), state_of(b, "slow")
+    b.expect(traced(b, 1, t1, "user_t1_teardown", 0), "no traced teardown of user/t1 on CPU1")
+    b.expect(traced(b, 1, t1, "user_t1_startup", 0), "no traced startup of user/t1 on CPU1")
+    b.expect(traced(b, 1, t1, "user_t1_startup", -5), "no traced -EIO startup")
+    b.expect(traced(b, 1, slow, "user_slow_startup", -110), "no traced -ETIMEDOUT startup")
+    b.expect(b.lines(r"cpuhp: user/slow:online: CPU1 startup: no reply from pid \d+ within 150 ms"),
+             "no timeout report")
+    b.expect(b.lines(r"cpuhp: user/doomed:online \(state \d+\) removed without calls: its server"),
+             "no removal report")
+    with tempfile.TemporaryDirectory() as d:
+        rc, out, err = hplog("show", saved(d, "user.log", b.out))
+        b.expect(rc == 0 and "user_t1_startup" in out, f"hplog show: rc {rc} {err}")
+
+
+@only("nohotplug")
+def test_user_states_without_hotplug(config):
+    """The same checks in the build without take-down, where no CPU changes at run
+    time: registration and removal call every online CPU's hotplug thread."""
+    cmd = "grant hpstate selftest"
+    b = boot(config, [cmd], smp=4, append="cpuhp.trace=1", timeout=120)
+    b.expect_clean()
+    selftest_passed(b, cmd)
+    t1 = state_of(b, "t1")
+    for cpu in range(4):
+        b.expect(traced(b, cpu, t1, "user_t1_startup", 0), f"no traced startup on CPU{cpu}")
+        b.expect(traced(b, cpu, t1, "user_t1_teardown", 0), f"no traced teardown on CPU{cpu}")
+
+
+@once
+def test_user_states_nosmt():
+    """nosmt on --smt 2 at -smp 4 (under --icount, so both builds boot hart 0), then
+    the selftest in each build: it passes in both, and no user state is ever called for
+    a secondary thread, which the full build took offline and the minimal one left
+    online but inactive; hplog diff of the two logs still says 'as expected'."""
+    logs = {}
+    with tempfile.TemporaryDirectory() as d:
+        for config in ("hotplug", "nohotplug"):
+            cmd = "grant hpstate selftest"
+            b = boot(config, [cmd, f"cat {CPU}/online"], smp=4, smt=2, icount=True,
+                     append="nosmt cpuhp.trace=1", timeout=150)
+            b.expect_clean()
+            selftest_passed(b, cmd)
+            cancelled = [int(c) for c in re.findall(r"smt: CPU(\d+) \(core \d+ thread 1\) booted once", b.out)]
+            b.expect(cancelled, "no secondary thread was cancelled")
+            for c in cancelled:
+                b.expect(not re.search(rf"cpuhp_enter: cpu: {c:04d} .*\(user_", b.out),
+                         f"{config}: a user state was called for the cancelled CPU{c}")
+            logs[config] = saved(d, f"{config}.log", b.out)
+        rc, out, err = hplog("diff", "--by", "cpu", logs["hotplug"], logs["nohotplug"])
+        if rc != 0 or "verdict: as expected for hotplug=true vs hotplug=false" not in out:
+            raise Failure(f"hplog diff: rc {rc}\n{out}{err}")
