@@ -294,6 +294,7 @@ static bool begin_exit_locked(struct process *p, struct task *self, int status,
 static void wake_killed(struct task **wake, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
+		sched_release_killed(wake[i]);      /* a bound thread may end on any CPU */
 		sched_try_wake(wake[i], TASK_SLEEPING);
 		task_put(wake[i]);
 	}

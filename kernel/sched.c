@@ -73,6 +73,7 @@ void sched_init_cpu(unsigned int cpu)
 	spin_lock_init(&c->rq_lock);
 	list_init(&c->rq);
 	list_init(&c->sleepers);
+	list_init(&c->held);
 	c->rq_count = 0;
 	memset(idle, 0, sizeof(*idle));
 	snprintf(idle->name, sizeof(idle->name), "idle/%u", cpu);
@@ -217,7 +218,7 @@ static unsigned int select_cpu(struct task *t)
 	unsigned int cpu, best = NR_CPUS;
 
 	if (t->bound) {
-		return t->cpu;
+		return t->user_bound ? t->bind_cpu : t->cpu;
 	}
 	cpumask_and(&ok, &t->allowed, &cpu_active_mask);
 	if (cpumask_empty(&ok)) {
@@ -232,6 +233,22 @@ static unsigned int select_cpu(struct task *t)
 		}
 	}
 	return best == NR_CPUS ? this_cpu_id() : best;
+}
+
+/*
+ * Under @c's rq_lock: a runnable bound user thread whose CPU is not active waits on
+ * the CPU's held list instead of its queue (released by sched_cpu_activate). Going
+ * down, it still runs until sched:waitempty: its server's teardown, which comes
+ * before, may need it to park itself.
+ */
+static bool hold_locked(struct cpu *c, struct task *t)
+{
+	if (!t->user_bound || cpumask_test(&cpu_active_mask, c->id) || READ_ONCE(c->bound_grace)) {
+		return false;
+	}
+	t->held = true;
+	list_add_tail(&t->run_node, &c->held);
+	return true;
 }
 
 /* Puts a runnable task that is on no queue and no CPU onto a suitable queue. */
@@ -256,10 +273,15 @@ static void place_task(struct task *t)
 		raw_spin_unlock(&c->rq_lock);
 	}
 	WRITE_ONCE(t->cpu, target);
-	enqueue_locked(c, t);
+	bool held = hold_locked(c, t);
+	if (!held) {
+		enqueue_locked(c, t);
+	}
 	store_release(&t->migrating, false);
 	raw_spin_unlock(&c->rq_lock);
-	resched_cpu(target);
+	if (!held) {
+		resched_cpu(target);
+	}
 }
 
 /* Second half of every switch, run by the task switched to; interrupts off. */
@@ -299,7 +321,10 @@ static void __schedule(bool preempt)
 		if (prev->state == TASK_DEAD) {
 			c->migrate = prev;    /* freed once we are off its stack */
 		} else if (preempt || prev->state == TASK_RUNNING) {
-			if (cpumask_test(&prev->allowed, c->id) &&
+			if (prev->user_bound && prev->bind_cpu != c->id) {
+				prev->migrating = true;  /* just bound: place_task takes it there */
+				c->migrate = prev;
+			} else if (cpumask_test(&prev->allowed, c->id) &&
 			    (cpu_takes_tasks(c->id) || prev->bound)) {
 				enqueue_locked(c, prev);
 			} else {
@@ -394,13 +419,18 @@ bool sched_try_wake(struct task *t, int from_state)
 {
 	unsigned long flags = arch_irq_save();
 	unsigned int cpu = lock_task_rq(t);
-	bool woke = false, place = false;
+	bool woke = false, place = false, held = false;
 
 	if (t->state == from_state) {
 		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 		woke = true;
 		if (!t->on_cpu && !t->on_rq) {
-			if (t->bound || (cpumask_test(&t->allowed, cpu) && cpu_takes_tasks(cpu))) {
+			if (t->user_bound && cpu != t->bind_cpu) {
+				t->migrating = true;     /* bound, not yet moved there */
+				place = true;
+			} else if (hold_locked(&cpus[cpu], t)) {
+				held = true;             /* nothing for its CPU to do yet */
+			} else if (t->bound || (cpumask_test(&t->allowed, cpu) && cpu_takes_tasks(cpu))) {
 				enqueue_locked(&cpus[cpu], t);
 			} else {
 				t->migrating = true;
@@ -411,7 +441,7 @@ bool sched_try_wake(struct task *t, int from_state)
 	raw_spin_unlock(&cpus[cpu].rq_lock);
 	if (place) {
 		place_task(t);
-	} else if (woke) {
+	} else if (woke && !held) {
 		resched_cpu(cpu);
 	}
 	arch_irq_restore(flags);
@@ -652,8 +682,27 @@ void sched_cpu_dying(unsigned int cpu)
 
 int sched_cpu_activate(unsigned int cpu)
 {
+	struct cpu *c = &cpus[cpu];
+	bool any = false;
+
 	cpumask_set(&cpu_active_mask, cpu);
 	cpuhp_trace_mask(cpu, "active", true);
+	/* Its bound user threads held while it was down run again (hold_locked). */
+	unsigned long flags = arch_irq_save();
+	raw_spin_lock(&c->rq_lock);
+	c->bound_grace = false;
+	while (!list_empty(&c->held)) {
+		struct task *t = list_entry(c->held.next, struct task, run_node);
+		list_del(&t->run_node);
+		t->held = false;
+		enqueue_locked(c, t);
+		any = true;
+	}
+	raw_spin_unlock(&c->rq_lock);
+	if (any) {
+		resched_cpu(cpu);
+	}
+	arch_irq_restore(flags);
 	return 0;
 }
 
@@ -665,7 +714,8 @@ static bool has_movable_tasks(unsigned int cpu)
 	unsigned long flags = arch_irq_save();
 	raw_spin_lock(&c->rq_lock);
 	for (struct list_head *pos = c->rq.next; pos != &c->rq; pos = pos->next) {
-		if (!list_entry(pos, struct task, run_node)->percpu_thread) {
+		struct task *t = list_entry(pos, struct task, run_node);
+		if (!t->percpu_thread && !t->user_bound) {
 			found = true;
 		}
 	}
@@ -685,7 +735,8 @@ static void push_tasks(unsigned int cpu)
 	raw_spin_lock(&c->rq_lock);
 	list_for_each_safe(pos, tmp, &c->rq) {
 		struct task *t = list_entry(pos, struct task, run_node);
-		if (!t->percpu_thread) {
+		/* A bound user thread stays: its server parks it, or sched:waitempty holds it. */
+		if (!t->percpu_thread && !t->user_bound) {
 			dequeue_locked(c, t);
 			t->migrating = true;
 			list_add_tail(&t->run_node, &moving);
@@ -713,6 +764,7 @@ int sched_cpu_deactivate(unsigned int cpu)
 	if (cpumask_empty(&rest)) {
 		return -EBUSY;     /* the last CPU that takes tasks stays */
 	}
+	WRITE_ONCE(cpus[cpu].bound_grace, true);
 	cpumask_unset(&cpu_active_mask, cpu);
 	cpuhp_trace_mask(cpu, "active", false);
 	push_tasks(cpu);
@@ -726,5 +778,79 @@ int sched_cpu_wait_empty(unsigned int cpu)
 		push_tasks(cpu);
 		yield();
 	}
+	/*
+	 * Bound user threads still runnable here were not parked by their server: they
+	 * wait, held, for the CPU to come back (never run elsewhere); so does any woken
+	 * from now on, the CPU being inactive.
+	 */
+	struct cpu *c = &cpus[cpu];
+	struct list_head *pos, *tmp;
+	unsigned long flags = arch_irq_save();
+	raw_spin_lock(&c->rq_lock);
+	c->bound_grace = false;
+	list_for_each_safe(pos, tmp, &c->rq) {
+		struct task *t = list_entry(pos, struct task, run_node);
+		if (t->user_bound) {
+			dequeue_locked(c, t);
+			hold_locked(c, t);
+		}
+	}
+	raw_spin_unlock(&c->rq_lock);
+	arch_irq_restore(flags);
 	return 0;
+}
+
+int sched_bind_user(int cpu)
+{
+	struct task *t = current_task();
+	unsigned long flags;
+
+	if (cpu < 0) {
+		flags = arch_irq_save();
+		unsigned int on = lock_task_rq(t);
+		t->user_bound = false;
+		t->bound = false;
+		t->allowed = cpu_possible_mask;
+		raw_spin_unlock(&cpus[on].rq_lock);
+		arch_irq_restore(flags);
+		return 0;
+	}
+	if ((unsigned int)cpu >= nr_cpu_ids || !cpu_online((unsigned int)cpu) || !t->proc) {
+		return -EINVAL;
+	}
+	flags = arch_irq_save();
+	unsigned int on = lock_task_rq(t);
+	t->bind_cpu = (unsigned int)cpu;
+	cpumask_clear(&t->allowed);
+	cpumask_set(&t->allowed, (unsigned int)cpu);
+	t->bound = true;
+	t->user_bound = true;
+	raw_spin_unlock(&cpus[on].rq_lock);
+	arch_irq_restore(flags);
+	/* The switch away moves us (__schedule), or holds us if the CPU is not active. */
+	yield();
+	return this_cpu_id() == (unsigned int)cpu ? 0 : -EAGAIN;
+}
+
+void sched_release_killed(struct task *t)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned int cpu = lock_task_rq(t);
+	bool place = false;
+	if (t->user_bound) {
+		t->user_bound = false;
+		t->bound = false;
+		t->allowed = cpu_possible_mask;
+		if (t->held) {
+			list_del(&t->run_node);
+			t->held = false;
+			t->migrating = true;
+			place = true;
+		}
+	}
+	raw_spin_unlock(&cpus[cpu].rq_lock);
+	if (place) {
+		place_task(t);
+	}
+	arch_irq_restore(flags);
 }

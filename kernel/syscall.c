@@ -604,6 +604,13 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 	case SYS_hpstate_instance_add:
 	case SYS_hpstate_instance_remove:
 		return sys_hpstate(nr, a, self);
+	case SYS_thread_bind:
+		/* A bound thread takes part in hotplug (its CPU waits for it): CPU control. */
+		if (!handle_holds_cpu_control(self->proc)) {
+			return -EPERM;
+		}
+		return (long)a[0] == -1 ? sched_bind_user(-1)
+					: a[0] >= NR_CPUS ? -EINVAL : sched_bind_user((int)a[0]);
 	default:
 		return -ENOSYS;
 	}

@@ -51,6 +51,8 @@ struct cpu {
 	struct list_head rq;
 	unsigned int rq_count;
 	struct list_head sleepers;
+	struct list_head held;          /* bound user threads waiting for it to be active */
+	bool bound_grace;               /* going down, before sched:waitempty: they still run */
 	struct task *migrate;
 
 	int need_resched;

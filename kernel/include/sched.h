@@ -56,6 +56,9 @@ struct task {
 	bool migrating;                 /* between two run queues: see lock_task_rq() */
 	bool urgent;                    /* queued ahead of others (stoppers) */
 	bool percpu_thread;             /* smpboot-style: parked with its CPU */
+	bool user_bound;                /* a user thread bound to bind_cpu (sched_bind_user) */
+	bool held;                      /* user_bound, runnable, waiting for its CPU */
+	unsigned int bind_cpu;
 	unsigned int sleep_cpu;         /* whose sleeper list holds sleep_node */
 	int pid;
 	char name[TASK_NAME_LEN];
@@ -133,6 +136,16 @@ uint64_t deadline_after_ms(unsigned int ms);
 bool deadline_passed(uint64_t deadline);     /* never reads the clock for NEVER */
 /* Changes the CPUs @t may run on, moving it if it is now on a disallowed CPU. */
 int sched_set_affinity(struct task *t, const struct cpumask *mask);
+/*
+ * Binds the calling user thread to @cpu (online), or unbinds it (-1). A bound user
+ * thread runs on @cpu only, and only while @cpu is active: when the CPU goes down, a
+ * wake-up or whatever is still runnable there at sched:waitempty is held until the CPU
+ * is active again (a server parks its threads in its hotplug teardown, before that).
+ * -EINVAL for a CPU that is not online, -EAGAIN if it went down meanwhile.
+ */
+int sched_bind_user(int cpu);
+/* A bound user thread that is killed is released: it must be able to end anywhere. */
+void sched_release_killed(struct task *t);
 
 void preempt_disable(void);
 /* True if the running task could be switched away from here (no preempt, irq, lock). */

@@ -7,7 +7,7 @@ teardown log is read for the same facts, with tools/hplog."""
 import re
 import tempfile
 
-from harness import Failure, boot, once, only
+from harness import Failure, boot, once, only, soak_counts
 from test_hplog import hplog, saved
 
 CPU = "/sys/devices/system/cpu"
@@ -93,3 +93,53 @@ def test_user_states_nosmt():
         rc, out, err = hplog("diff", "--by", "cpu", logs["hotplug"], logs["nohotplug"])
         if rc != 0 or "verdict: as expected for hotplug=true vs hotplug=false" not in out:
             raise Failure(f"hplog diff: rc {rc}\n{out}{err}")
+
+
+PERCPUD = (r"percpud: submitted (\d+), executed (\d+), lost (\d+), duplicated (\d+), ran elsewhere "
+           r"(\d+), refused (\d+), handed over (\d+), parks (\d+), resumes (\d+), hotplug calls (\d+)")
+
+
+def percpud_counts(b):
+    m = re.search(PERCPUD, b.out)
+    b.expect(m, "no percpud report: " + "; ".join(b.lines("percpud")))
+    keys = ("submitted", "executed", "lost", "duplicated", "elsewhere", "refused", "handed",
+            "parks", "resumes", "calls")
+    return dict(zip(keys, (int(x) for x in m.groups())))
+
+
+def test_percpud(config):
+    """percpud for a second at -smp 4: a worker bound to each CPU, items submitted by
+    two clients over IPC, each executed exactly once on its worker's CPU; removing its
+    state at the end parks every worker (4 teardowns)."""
+    b = boot(config, ["grant percpud run 1000"], smp=4)
+    b.expect_clean()
+    n = percpud_counts(b)
+    b.expect(n["submitted"] > 0 and n["executed"] == n["submitted"], f"percpud: {n}")
+    b.expect(n["lost"] == n["duplicated"] == n["elsewhere"] == n["refused"] == 0, f"percpud: {n}")
+    b.expect(n["parks"] == 4 and n["calls"] == 8, f"percpud: {n}")
+    b.expect("percpud: ok" in b.output_of("grant percpud run 1000"), "percpud's verdict")
+
+
+@only("hotplug")
+def test_percpud_through_a_soak(config):
+    """percpud while a 1,000-operation soak takes CPUs down and up: each teardown of
+    user/percpud:online parks that CPU's bound worker and hands its pending items to a
+    running one, each startup resumes it; every item submitted is executed exactly
+    once and never on another CPU than its worker's. First (before the soak), 64 items left on CPU1's
+    queue are handed over, all of them, when it goes offline. The soak fails nothing
+    and hotplug check is clean."""
+    cmds = ["grant percpud run 5000 2 1 &", "sleep 300", "hotplug soak 1000", "sleep 7000",
+            "hotplug check"]
+    b = boot(config, cmds, smp=4, timeout=150)
+    b.expect_clean()
+    n = percpud_counts(b)
+    b.expect(n["submitted"] > 0 and n["executed"] == n["submitted"], f"percpud: {n}")
+    b.expect(n["lost"] == n["duplicated"] == n["elsewhere"] == n["refused"] == 0, f"percpud: {n}")
+    b.expect(n["parks"] >= 400 and n["resumes"] >= 400, f"percpud: {n}")
+    b.expect(b.lines(r"percpud: handover check: 64 items of CPU1 handed over \(64 expected\)$"),
+             "the handover check: " + "; ".join(b.lines("handover")))
+    b.expect(b.lines(r"^\[\d+\] percpud: done, exit status 0$"), "percpud's exit status")
+    s = soak_counts(b.out)
+    b.expect(s and s["failed"] == 0 and s["offline_ipis"] == 0, f"soak: {s}")
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+             b.output_of("hotplug check"))

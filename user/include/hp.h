@@ -227,6 +227,12 @@ static inline long hp_state_instance_remove(long state, long id, int flags)
 {
 	return hp_syscall3(SYS_hpstate_instance_remove, state, id, flags);
 }
+/*
+ * Binds the calling thread to @cpu (-1: unbinds it); CPU control needed. A bound
+ * thread runs only there, only while that CPU is active: when it goes down, the
+ * thread waits (held) until it is back, never running elsewhere.
+ */
+static inline long hp_thread_bind(long cpu) { return hp_syscall3(SYS_thread_bind, cpu, 0, 0); }
 /* Notifications: a word of event bits (bit 63 kept clear). */
 static inline long hp_notify_create(void) { return hp_syscall0(SYS_notify_create); }
 static inline long hp_notify_signal(long h, unsigned long bits)

@@ -46,6 +46,7 @@
 #define SYS_hpstate_remove 37
 #define SYS_hpstate_instance_add 38
 #define SYS_hpstate_instance_remove 39
+#define SYS_thread_bind 40
 
 /* spawn flags */
 #define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
