@@ -9,9 +9,13 @@
  *   last   the first thread ends with thread_exit while another goes on: the process
  *          ends when the last one does, with status 0;
  *   kill   spawns "threadtest spin" and kills it: all its threads end, status 137;
- *   spin   four threads count for MS milliseconds and report the CPUs they ran on.
+ *   spin   four threads count for MS milliseconds and report the CPUs they ran on;
+ *   bound CPU  (CPU control) a thread bound to CPU spins while CPU goes offline: it is
+ *          held, never run elsewhere, and goes on once CPU is back; the process then
+ *          exits while the thread is held on the offline CPU again, and ends.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include "hp.h"
 
@@ -192,6 +196,61 @@ static int spin(long ms)
 	return 0;
 }
 
+static long bound_cpu;
+static unsigned long bound_count, bound_elsewhere, bound_ready;
+
+static long bound_spinner(void *arg)
+{
+	(void)arg;
+	long err = hp_thread_bind(bound_cpu);
+	__atomic_store_n(&bound_ready, err == 0 ? 1 : 2, __ATOMIC_RELEASE);
+	for (;;) {
+		if (hp_getcpu() != bound_cpu) {
+			__atomic_fetch_add(&bound_elsewhere, 1, __ATOMIC_RELAXED);
+		}
+		__atomic_fetch_add(&bound_count, 1, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+static unsigned long bound_counted(void)
+{
+	return __atomic_load_n(&bound_count, __ATOMIC_ACQUIRE);
+}
+
+static long set_online(long cpu, const char *v)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%ld/online", cpu);
+	return hp_sysfs_write(path, v);
+}
+
+static int bound(long cpu)
+{
+	bound_cpu = cpu;
+	expect("binding needs CPU control or a valid CPU", hp_thread_bind(9999) == -EINVAL ||
+	       hp_thread_bind(9999) == -EPERM, 1);
+	long stack = hp_map(0, STACK, PROT_R | PROT_W);
+	long tid = hp_thread_create(bound_spinner, NULL, (void *)(stack + STACK));
+	expect("create the spinner", tid > 0, 1);
+	while (__atomic_load_n(&bound_ready, __ATOMIC_ACQUIRE) == 0) {
+		hp_sleep(1);
+	}
+	expect("it bound itself", bound_ready, 1);
+	hp_sleep(20);
+	expect("offline its CPU while it spins", set_online(cpu, "0"), 0);
+	unsigned long held = bound_counted();
+	hp_sleep(50);
+	expect("  held: it does not run meanwhile", bound_counted() == held, 1);
+	expect("online its CPU", set_online(cpu, "1"), 0);
+	hp_sleep(50);
+	expect("  it runs again", bound_counted() > held, 1);
+	expect("it never ran elsewhere", (long)__atomic_load_n(&bound_elsewhere, __ATOMIC_ACQUIRE), 0);
+	expect("offline its CPU again", set_online(cpu, "0"), 0);
+	hp_printf("threadtest: bound %s; exiting with the spinner held\n", failures ? "FAILED" : "ok");
+	hp_exit(failures ? 1 : 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "basic";
@@ -214,6 +273,9 @@ int main(int argc, char **argv)
 		}
 		return spin(ms);
 	}
-	hp_printf("usage: threadtest basic|exit|last|kill|spin MS\n");
+	if (strcmp(mode, "bound") == 0 && argc > 2 && argv[2][0] >= '0' && argv[2][0] <= '9') {
+		return bound(argv[2][0] - '0');
+	}
+	hp_printf("usage: threadtest basic|exit|last|kill|spin MS|bound CPU\n");
 	return 2;
 }

@@ -143,3 +143,18 @@ def test_percpud_through_a_soak(config):
     b.expect(s and s["failed"] == 0 and s["offline_ipis"] == 0, f"soak: {s}")
     b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
              b.output_of("hotplug check"))
+
+
+@only("hotplug")
+def test_bound_thread_is_held(config):
+    """threadtest bound 1: a thread bound to CPU1 spins while CPU1 goes offline: it is
+    held there (its count stands still) and never runs on another CPU, and it goes on
+    once CPU1 is back; the process then exits while the thread is held on the offline
+    CPU again, and ends at once (a kill releases it). CPU1 comes back cleanly."""
+    cmds = ["grant threadtest bound 1", f"echo 1 > {CPU}/cpu1/online", "hotplug check"]
+    b = boot(config, cmds, smp=4)
+    b.expect_clean()
+    out = b.output_of("grant threadtest bound 1")
+    b.expect(out.strip() == "threadtest: bound ok; exiting with the spinner held", out)
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+             b.output_of("hotplug check"))
