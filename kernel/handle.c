@@ -96,6 +96,18 @@ int handle_copy(struct process *from, long h, struct process *to)
 	return ret;
 }
 
+int handle_ref(struct process *p, long h, struct handle_ref *out)
+{
+	struct handle e;
+	unsigned long flags = raw_spin_lock_irqsave(&p->handle_lock);
+	int ret = take_locked(p, h, &e);
+	raw_spin_unlock_irqrestore(&p->handle_lock, flags);
+	if (!ret) {
+		*out = (struct handle_ref){ e.obj, e.kind, e.rights, e.badge };
+	}
+	return ret;
+}
+
 int handle_close(struct process *p, long h)
 {
 	if (h < 0 || h >= HANDLES_MAX) {

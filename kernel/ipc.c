@@ -150,6 +150,8 @@ static void deliver_locked(struct task *self, struct task *r, const unsigned lon
 {
 	memcpy(r->ipc.msg, msg, sizeof(r->ipc.msg));
 	r->ipc.badge = badge;
+	r->ipc.xfer = self->ipc.xfer;        /* the handle travels with the message */
+	self->ipc.xfer.obj = NULL;
 	if (call) {
 		task_get(self);
 		r->ipc.caller = self;        /* its reply goes there */
@@ -259,6 +261,8 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 		s = list_entry(ep->senders.next, struct task, ipc.node);
 		memcpy(self->ipc.msg, s->ipc.msg, sizeof(self->ipc.msg));
 		self->ipc.badge = s->ipc.badge;
+		self->ipc.xfer = s->ipc.xfer;
+		s->ipc.xfer.obj = NULL;
 		if (s->ipc.is_call) {
 			task_get(s);
 			self->ipc.caller = s;
@@ -297,4 +301,26 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 void ipc_thread_end(struct task *t)
 {
 	reply_to_caller(t, NULL, -EPIPE);
+	ipc_drop_handle(t);
+}
+
+long ipc_take_handle(struct task *self, struct process *p)
+{
+	struct handle_ref x = self->ipc.xfer;
+	if (!x.obj) {
+		return 0;
+	}
+	self->ipc.xfer.obj = NULL;
+	long h = handle_install(p, x.kind, x.obj, x.rights, x.badge);
+	x.kind->put(x.obj, 0);               /* the transit reference; the table has its own */
+	return h;
+}
+
+void ipc_drop_handle(struct task *self)
+{
+	struct handle_ref x = self->ipc.xfer;
+	if (x.obj) {
+		self->ipc.xfer.obj = NULL;
+		x.kind->put(x.obj, 0);
+	}
 }

@@ -388,10 +388,11 @@ static __noinline long sys_ipc(unsigned long nr, unsigned long *a, struct task *
 	struct endpoint *ep;
 	unsigned long badge, msg[IPC_WORDS];
 	bool receive = nr == SYS_ipc_recv || nr == SYS_ipc_reply_recv;
-	unsigned long timeout = a[5];
+	unsigned long timeout = a[5] & 0xffffffffu, flags = a[5] >> 32;
 	long err;
 
-	if (timeout > WAIT_FOREVER) {
+	/* IPC_PASS_HANDLE: w3 names a handle of the sender's that the receiver gets a copy of. */
+	if (flags & ~(IPC_PASS_HANDLE >> 32) || (receive && flags)) {
 		return -EINVAL;
 	}
 	void *obj;
@@ -402,17 +403,31 @@ static __noinline long sys_ipc(unsigned long nr, unsigned long *a, struct task *
 	}
 	ep = obj;
 	memcpy(msg, &a[1], sizeof(msg));
+	if (flags) {
+		err = handle_ref(self->proc, (long)a[4], &self->ipc.xfer);
+		if (err) {
+			endpoint_put(ep, 0);
+			return err;
+		}
+	}
+	long got = 0;
 	if (receive) {
 		err = ipc_recv(ep, nr == SYS_ipc_reply_recv ? msg : NULL, msg, &badge,
 			       (unsigned int)timeout);
 		if (!err) {
 			a[5] = badge;
+			got = ipc_take_handle(self, self->proc);
 		}
 	} else {
 		err = ipc_send(ep, badge, msg, nr == SYS_ipc_call, (unsigned int)timeout);
+		ipc_drop_handle(self);           /* not taken: the send failed */
 	}
 	if (!err && nr != SYS_ipc_send) {
 		memcpy(&a[1], msg, sizeof(msg));
+	}
+	if (got) {
+		a[4] = (unsigned long)got;       /* w3: the new handle (or -ENOSPC) */
+		err = 1;                         /* 1: w3 holds a handle */
 	}
 	endpoint_put(ep, 0);
 	return err;

@@ -2,9 +2,10 @@
 /*
  * ipctest basic|notify|bench|pairs N MS: endpoints, notifications and IPC between
  * processes.
- *   basic   call/reply with a server, badges, rights that only narrow, bad handles,
- *           timeouts, a server that ends holding a call (-EPIPE) and one that ends
- *           while a caller waits for a receiver (-EPIPE);
+ *   basic   call/reply with a server, badges, rights that only narrow, bad handles, a
+ *           handle passed in a message (a signal-only copy: the receiver can signal,
+ *           not wait), timeouts, a server that ends holding a call (-EPIPE) and one
+ *           that ends while a caller waits for a receiver (-EPIPE);
  *   notify  bits signalled by another process and by a thread are taken, none lost;
  *           polling, timeouts, rights and the kind of a handle are checked;
  *   bench   call+reply round trips between two address spaces on one CPU and on two
@@ -40,9 +41,19 @@ static int server(long cpu)
 		return 1;
 	}
 	long err = hp_recv(0, &m, WAIT_FOREVER);
-	while (err == 0) {
+	while (err >= 0) {
 		if (m.w[0] == QUIT) {
 			return 0;                /* ends holding the call: its caller gets EPIPE */
+		}
+		if (err == 1) {
+			/* A notification handle came: signal through it, try to wait on it. */
+			long h = (long)m.w[3];
+			m.w[0] = (unsigned long)hp_notify_signal(h, 0x10);
+			m.w[1] = (unsigned long)hp_notify_wait(h, 0);
+			m.w[2] = h > 0;
+			m.w[3] = (unsigned long)hp_handle_close(h);
+			err = hp_reply_recv(0, &m, WAIT_FOREVER);
+			continue;
 		}
 		unsigned long sum = m.w[0] + m.w[1] + m.w[2] + m.w[3];
 		m.w[1] = m.badge;
@@ -89,6 +100,22 @@ static int basic(void)
 	expect("past the table", hp_call(1000, &m, 0), -EBADF);
 	expect("close a copy", hp_handle_close(h), 0);
 	expect("close it again", hp_handle_close(h), -EBADF);
+	/* A handle passed in a message: a signal-only copy of a notification. */
+	long n = hp_notify_create();
+	long sig_only = hp_handle_dup(n, IPC_RIGHT_SIGNAL, 0);
+	m = (struct hp_msg){ { 1, 0, 0, (unsigned long)sig_only }, 0 };
+	expect("pass a signal-only notification handle", hp_call_handle(ep, &m, WAIT_FOREVER), 0);
+	expect("  the server got a handle", m.w[2], 1);
+	expect("  and signalled through it", (long)m.w[0], 0);
+	expect("  but could not wait on it (rights passed as they were)", (long)m.w[1], -EPERM);
+	expect("  and closed its copy", (long)m.w[3], 0);
+	expect("the signal arrived", hp_notify_wait(n, 1000), 0x10);
+	expect("our handle is still ours", hp_notify_signal(sig_only, 1), 0);
+	m = (struct hp_msg){ { 1, 0, 0, 31 }, 0 };
+	expect("pass a handle we do not have", hp_call_handle(ep, &m, WAIT_FOREVER), -EBADF);
+	expect("recv cannot pass one", hp_ipc_pass(SYS_ipc_recv, ep, &m, 0, IPC_PASS_HANDLE), -EINVAL);
+	hp_handle_close(sig_only);
+	hp_handle_close(n);
 	/* Our own endpoint, nobody sending: a receive times out. */
 	long mine = hp_ep_create();
 	long t0 = hp_uptime_us();

@@ -23,6 +23,16 @@ struct ipc_thread {
 	unsigned long msg[IPC_WORDS];
 	unsigned long badge;
 	struct task *caller;            /* received a call: whom to reply to (referenced) */
+	/*
+	 * A handle in transit (its obj referenced, NULL: none): the sender's, set before
+	 * send; moved to the receiver with the message; installed by the receiver.
+	 */
+	struct handle_ref {
+		void *obj;
+		const struct handle_kind *kind;
+		unsigned int rights;
+		unsigned long badge;
+	} xfer;
 };
 
 struct endpoint *endpoint_create(void);
@@ -42,6 +52,13 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 	      unsigned long *badge, unsigned int timeout_ms);
 /* A thread ends: a call it took and did not answer gets -EPIPE. */
 void ipc_thread_end(struct task *t);
+/*
+ * After a successful recv: the handle that came with the message, installed in the
+ * receiver's table: its number, or -ENOSPC (the reference dropped); 0 if none came.
+ */
+long ipc_take_handle(struct task *self, struct process *p);
+/* After a send: a handle the message carried that nobody took goes back. */
+void ipc_drop_handle(struct task *self);
 
 /*
  * Handles (handle.c): the process's table; a handle names an object (an endpoint, a
@@ -78,6 +95,8 @@ int handle_dup(struct process *from, long h, struct process *to, unsigned int ri
 /* The same handle, rights and badge, in @to's table (spawn with SPAWN_HANDLE). */
 int handle_copy(struct process *from, long h, struct process *to);
 int handle_close(struct process *p, long h);
+/* Entry @h of @p, its object referenced (for a transfer); -EBADF. */
+int handle_ref(struct process *p, long h, struct handle_ref *out);
 void handle_close_all(struct process *p);
 /* The CPU-control right: a handle to it for @p (init, at spawn); whether @p holds one. */
 int handle_install_cpu_control(struct process *p);

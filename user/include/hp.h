@@ -159,26 +159,29 @@ static inline long hp_thread_join(long tid, long *value)
 /*
  * IPC (docs/ipc.md). A message is four words; a receive also learns the badge of the
  * sender's handle. @ms: WAIT_FOREVER, or a timeout (0: only if a partner waits).
+ * Sending with IPC_PASS_HANDLE in @ms passes a copy of handle w[3] (hp_call_handle):
+ * the receive then returns 1 with the receiver's new handle (or -ENOSPC) in w[3].
  */
 struct hp_msg {
 	unsigned long w[4];
 	unsigned long badge;
 };
 
-static inline long hp_ipc(long n, long h, struct hp_msg *m, unsigned int ms)
+static inline long hp_ipc_pass(long n, long h, struct hp_msg *m, unsigned int ms,
+			       unsigned long pass)
 {
 	register long r_a0 __asm__("a0") = h;
 	register long r_a1 __asm__("a1") = (long)m->w[0];
 	register long r_a2 __asm__("a2") = (long)m->w[1];
 	register long r_a3 __asm__("a3") = (long)m->w[2];
 	register long r_a4 __asm__("a4") = (long)m->w[3];
-	register long r_a5 __asm__("a5") = (long)ms;
+	register long r_a5 __asm__("a5") = (long)ms | (long)pass;
 	register long r_a7 __asm__("a7") = n;
 	__asm__ __volatile__("ecall"
 			     : "+r"(r_a0), "+r"(r_a1), "+r"(r_a2), "+r"(r_a3), "+r"(r_a4), "+r"(r_a5)
 			     : "r"(r_a7)
 			     : "memory");
-	if (r_a0 == 0 && n != SYS_ipc_send) {
+	if (r_a0 >= 0 && n != SYS_ipc_send) {
 		m->w[0] = (unsigned long)r_a1;
 		m->w[1] = (unsigned long)r_a2;
 		m->w[2] = (unsigned long)r_a3;
@@ -189,7 +192,16 @@ static inline long hp_ipc(long n, long h, struct hp_msg *m, unsigned int ms)
 	}
 	return r_a0;
 }
+static inline long hp_ipc(long n, long h, struct hp_msg *m, unsigned int ms)
+{
+	return hp_ipc_pass(n, h, m, ms, 0);
+}
 static inline long hp_call(long h, struct hp_msg *m, unsigned int ms) { return hp_ipc(SYS_ipc_call, h, m, ms); }
+/* A call passing a copy of handle m->w[3] (its rights and badge) to the receiver. */
+static inline long hp_call_handle(long h, struct hp_msg *m, unsigned int ms)
+{
+	return hp_ipc_pass(SYS_ipc_call, h, m, ms, IPC_PASS_HANDLE);
+}
 static inline long hp_send(long h, struct hp_msg *m, unsigned int ms) { return hp_ipc(SYS_ipc_send, h, m, ms); }
 static inline long hp_recv(long h, struct hp_msg *m, unsigned int ms) { return hp_ipc(SYS_ipc_recv, h, m, ms); }
 /* Answers the last caller with @m, then waits for the next message into @m. */

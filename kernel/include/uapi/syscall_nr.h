@@ -72,6 +72,9 @@
 #define HPSTATE_TIMEOUT_MS 1000        /* a timeout of 0 at registration means this */
 #define HPSTATE_TIMEOUT_MAX_MS 60000
 
+/* ipc_send/ipc_call: OR into the timeout word; w3 names a handle passed to the receiver */
+#define IPC_PASS_HANDLE (1UL << 32)
+
 /* wait: the timeout meaning "until one ends"; 0 only looks */
 #define WAIT_FOREVER 0xffffffffu
 
