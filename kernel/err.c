@@ -34,6 +34,7 @@ static const struct err_desc errs[] = {
 	{ ERANGE, "ERANGE", "Numerical result out of range" },
 	{ ENOSYS, "ENOSYS", "Function not implemented" },
 	{ EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported" },
+	{ EMSGSIZE, "EMSGSIZE", "Message too long" },
 	{ ETIMEDOUT, "ETIMEDOUT", "Connection timed out" },
 	{ EALREADY, "EALREADY", "Operation already in progress" },
 	{ ECANCELED, "ECANCELED", "Operation canceled" },

@@ -3,8 +3,10 @@
  * Synchronous IPC through endpoints, in the L4/seL4 shape (docs/ipc.md): call sends and
  * waits for the reply, recv waits for a message, reply_recv answers the last caller and
  * waits again, send is one-way but still waits for a receiver to take it. A message is
- * IPC_WORDS machine words, carried in registers both ways; the receiver learns the
- * badge of the handle the sender used.
+ * a few machine words, carried in registers both ways; the receiver learns the
+ * badge of the handle the sender used. A message is up to IPC_MSG_MAX words: the
+ * system call carries the first IPC_REG_WORDS in registers and the rest in the
+ * thread's IPC buffer; here it is @len words either way.
  *
  * Every wait is a thread's own: it sleeps until its ipc.status leaves IPC_PENDING (set
  * by the partner under the endpoint's lock, then a wake-up), a timeout passes, or it is
@@ -144,11 +146,18 @@ static int wait_ipc(struct task *self, struct endpoint *ep, uint64_t deadline)
 	}
 }
 
+/* Whether @t takes a message of @len words: its registers and its buffer. */
+static bool fits(const struct task *t, unsigned int len)
+{
+	return len <= IPC_REG_WORDS + t->ipc.buf_words;
+}
+
 /* Delivers @self's message to the receiver @r (under ep->lock). */
 static void deliver_locked(struct task *self, struct task *r, const unsigned long *msg,
-			   unsigned long badge, bool call)
+			   unsigned int len, unsigned long badge, bool call)
 {
-	memcpy(r->ipc.msg, msg, sizeof(r->ipc.msg));
+	memcpy(r->ipc.msg, msg, len * sizeof(msg[0]));
+	r->ipc.len = len;
 	r->ipc.badge = badge;
 	r->ipc.xfer = self->ipc.xfer;        /* the handle travels with the message */
 	self->ipc.xfer.obj = NULL;
@@ -161,8 +170,8 @@ static void deliver_locked(struct task *self, struct task *r, const unsigned lon
 	finish_locked(r, 0);
 }
 
-long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool call,
-	      unsigned int timeout_ms)
+long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, unsigned int *len,
+	      bool call, unsigned int timeout_ms)
 {
 	struct task *self = current_task();
 	struct task *r = NULL;
@@ -174,13 +183,18 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 	}
 	if (!list_empty(&ep->waiting)) {
 		r = list_entry(ep->waiting.next, struct task, ipc.node);
-		deliver_locked(self, r, msg, badge, call);
+		if (!fits(r, *len)) {
+			raw_spin_unlock_irqrestore(&ep->lock, flags);
+			return -EMSGSIZE;        /* it goes on waiting for one it can take */
+		}
+		deliver_locked(self, r, msg, *len, badge, call);
 		task_get(r);
 	} else if (timeout_ms == 0) {
 		raw_spin_unlock_irqrestore(&ep->lock, flags);
 		return -ETIMEDOUT;
 	} else {
-		memcpy(self->ipc.msg, msg, sizeof(self->ipc.msg));
+		memcpy(self->ipc.msg, msg, *len * sizeof(msg[0]));
+		self->ipc.len = *len;
 		self->ipc.badge = badge;
 		self->ipc.is_call = call;
 		self->ipc.status = IPC_PENDING;
@@ -206,7 +220,8 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 		if (st != IPC_PENDING) {
 			__atomic_store_n(&self->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 			if (st == IPC_DONE) {
-				memcpy(msg, self->ipc.msg, sizeof(self->ipc.msg));
+				memcpy(msg, self->ipc.msg, self->ipc.len * sizeof(msg[0]));
+				*len = self->ipc.len;
 				return 0;
 			}
 			return st;
@@ -226,17 +241,23 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool
 	}
 }
 
-/* Answers the caller @self holds, if any: @msg, or an error status. */
-static void reply_to_caller(struct task *self, const unsigned long *msg, int status)
+/* Answers the caller @self holds, if any: @len words of @msg, or an error status. */
+static void reply_to_caller(struct task *self, const unsigned long *msg, unsigned int len,
+			    int status)
 {
 	struct task *c = self->ipc.caller;
 	if (!c) {
 		return;
 	}
 	self->ipc.caller = NULL;
+	if (msg && !fits(c, len)) {
+		msg = NULL;
+		status = -EMSGSIZE;          /* a reply longer than the caller takes */
+	}
 	if (__atomic_exchange_n(&c->ipc.awaiting_reply, 0, __ATOMIC_ACQ_REL)) {
 		if (msg) {
-			memcpy(c->ipc.msg, msg, sizeof(c->ipc.msg));
+			memcpy(c->ipc.msg, msg, len * sizeof(msg[0]));
+			c->ipc.len = len;
 		}
 		store_release(&c->ipc.status, status == 0 ? IPC_DONE : status);
 		sched_try_wake(c, TASK_SLEEPING);
@@ -244,22 +265,36 @@ static void reply_to_caller(struct task *self, const unsigned long *msg, int sta
 	task_put(c);
 }
 
-long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *msg,
-	      unsigned long *badge, unsigned int timeout_ms)
+long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int reply_len,
+	      unsigned long *msg, unsigned int *len, unsigned long *badge, unsigned int timeout_ms)
 {
 	struct task *self = current_task();
 	struct task *s = NULL;
 	bool woke_sender = false;
+	struct task *refused[8];
+	unsigned int nrefused = 0;
 
 	if (reply) {
-		reply_to_caller(self, reply, 0);
+		reply_to_caller(self, reply, reply_len, 0);
 	} else if (self->ipc.caller) {
-		reply_to_caller(self, NULL, -EPIPE);     /* a new recv drops an unanswered call */
+		reply_to_caller(self, NULL, 0, -EPIPE);  /* a new recv drops an unanswered call */
 	}
 	unsigned long flags = raw_spin_lock_irqsave(&ep->lock);
-	if (!list_empty(&ep->senders)) {
+	/* Senders with more than we take are refused (a few at a time: each is a wake-up). */
+	while (!list_empty(&ep->senders) && nrefused < ARRAY_SIZE(refused)) {
+		struct task *big = list_entry(ep->senders.next, struct task, ipc.node);
+		if (fits(self, big->ipc.len)) {
+			break;
+		}
+		finish_locked(big, -EMSGSIZE);
+		task_get(big);
+		refused[nrefused++] = big;
+	}
+	if (!list_empty(&ep->senders) &&
+	    fits(self, list_entry(ep->senders.next, struct task, ipc.node)->ipc.len)) {
 		s = list_entry(ep->senders.next, struct task, ipc.node);
-		memcpy(self->ipc.msg, s->ipc.msg, sizeof(self->ipc.msg));
+		memcpy(self->ipc.msg, s->ipc.msg, s->ipc.len * sizeof(s->ipc.msg[0]));
+		self->ipc.len = s->ipc.len;
 		self->ipc.badge = s->ipc.badge;
 		self->ipc.xfer = s->ipc.xfer;
 		s->ipc.xfer.obj = NULL;
@@ -274,15 +309,19 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 			task_get(s);
 			woke_sender = true;
 		}
-	} else if (timeout_ms == 0) {
-		raw_spin_unlock_irqrestore(&ep->lock, flags);
-		return -ETIMEDOUT;
-	} else {
+	} else if (timeout_ms != 0) {
 		self->ipc.status = IPC_PENDING;
 		self->ipc.queued = ep;
 		list_add_tail(&self->ipc.node, &ep->waiting);
 	}
 	raw_spin_unlock_irqrestore(&ep->lock, flags);
+	for (unsigned int i = 0; i < nrefused; i++) {
+		sched_try_wake(refused[i], TASK_SLEEPING);
+		task_put(refused[i]);
+	}
+	if (!s && timeout_ms == 0) {
+		return -ETIMEDOUT;               /* nobody was sending, and we only looked */
+	}
 	int err = 0;
 	if (woke_sender) {
 		sched_try_wake(s, TASK_SLEEPING);
@@ -293,14 +332,15 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *ms
 	if (err) {
 		return err;
 	}
-	memcpy(msg, self->ipc.msg, sizeof(self->ipc.msg));
+	memcpy(msg, self->ipc.msg, self->ipc.len * sizeof(msg[0]));
+	*len = self->ipc.len;
 	*badge = self->ipc.badge;
 	return 0;
 }
 
 void ipc_thread_end(struct task *t)
 {
-	reply_to_caller(t, NULL, -EPIPE);
+	reply_to_caller(t, NULL, 0, -EPIPE);
 	ipc_drop_handle(t);
 }
 

@@ -36,7 +36,7 @@ static long ep;
 
 static long server_thread(void *arg)
 {
-	struct hp_msg m = { { 0 }, 0 };
+	struct hp_msg m = { { 0 }, 0, 0 };
 	(void)arg;
 	long err = hp_recv(ep, &m, WAIT_FOREVER);
 	while (err == 0) {

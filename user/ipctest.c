@@ -4,7 +4,8 @@
  * processes.
  *   basic   call/reply with a server, badges, rights that only narrow, bad handles, a
  *           handle passed in a message (a signal-only copy: the receiver can signal,
- *           not wait), timeouts, a server that ends holding a call (-EPIPE) and one
+ *           not wait), messages of 8 and 20 words (registers, IPC buffers) and ones
+ *           too long for the sender, the receiver or the caller (-EMSGSIZE), timeouts, a server that ends holding a call (-EPIPE) and one
  *           that ends while a caller waits for a receiver (-EPIPE);
  *   notify  bits signalled by another process and by a thread are taken, none lost;
  *           polling, timeouts, rights and the kind of a handle are checked;
@@ -20,6 +21,11 @@
 #include "hp.h"
 
 #define QUIT 0xdead0001ul             /* w0 meaning "end now"; never a sequence number here */
+/* w0 of the message-size checks: answered as the server's comment says */
+#define ECHO   0xec40ul
+#define SHRINK 0xec41ul
+#define GROW   0xec42ul
+#define LONG   0xec43ul
 #define STACK 16384
 
 static int failures;
@@ -33,13 +39,20 @@ static bool pin(long cpu)
 	return hp_setaffinity(mask, 2) == 0;
 }
 
-/* Replies { sum of the words, the badge, its CPU, the first word + 1 }. */
+/*
+ * Replies { sum of the words, the badge, its CPU, the first word + 1 }; to ECHO, the
+ * message with every word but the first one more (its buffer's too); SHRINK and GROW
+ * set its IPC buffer to 2 words and back to all; LONG is answered with 20 words.
+ */
+static unsigned long server_buf[IPC_MSG_MAX - IPC_REG_WORDS];
+
 static int server(long cpu)
 {
 	struct hp_msg m;
 	if (cpu >= 0 && !pin(cpu)) {
 		return 1;
 	}
+	hp_ipc_buffer(server_buf, IPC_MSG_MAX - IPC_REG_WORDS);
 	long err = hp_recv(0, &m, WAIT_FOREVER);
 	while (err >= 0) {
 		if (m.w[0] == QUIT) {
@@ -52,6 +65,24 @@ static int server(long cpu)
 			m.w[1] = (unsigned long)hp_notify_wait(h, 0);
 			m.w[2] = h > 0;
 			m.w[3] = (unsigned long)hp_handle_close(h);
+			err = hp_reply_recv(0, &m, WAIT_FOREVER);
+			continue;
+		}
+		if (m.w[0] >= ECHO && m.w[0] <= LONG) {
+			for (unsigned long i = 1; i < m.len; i++) {
+				if (i < IPC_REG_WORDS) {
+					m.w[i]++;
+				} else {
+					server_buf[i - IPC_REG_WORDS]++;
+				}
+			}
+			if (m.w[0] == SHRINK || m.w[0] == GROW) {
+				m.w[1] = (unsigned long)hp_ipc_buffer(server_buf, m.w[0] == SHRINK ? 2 :
+								      IPC_MSG_MAX - IPC_REG_WORDS);
+			}
+			if (m.w[0] == LONG) {
+				m.len = 20;
+			}
 			err = hp_reply_recv(0, &m, WAIT_FOREVER);
 			continue;
 		}
@@ -74,9 +105,47 @@ static long spawn_server(long h, long cpu)
 	return hp_spawn_handle(argv, 3, 0, h);
 }
 
+/* Messages of 8 words (registers only), 20 (buffered), and too long for someone. */
+static unsigned long my_buf[IPC_MSG_MAX - IPC_REG_WORDS];
+
+static void sizes(long ep)
+{
+	struct hp_msg m = { { ECHO, 1, 2, 3, 4, 5, 6, 7 }, 0, 8 };
+	expect("an 8-word call", hp_call(ep, &m, WAIT_FOREVER), 0);
+	expect("  an 8-word reply", m.len, 8);
+	expect("  every word came back, one more", m.w[1] + m.w[7], 2 + 8);
+	m.len = 20;
+	expect("20 words without an IPC buffer", hp_call(ep, &m, WAIT_FOREVER), -EMSGSIZE);
+	expect("a buffer at a bad address", hp_ipc_buffer((unsigned long *)8, 4), -EFAULT);
+	expect("a buffer too big", hp_ipc_buffer(my_buf, IPC_MSG_MAX), -EINVAL);
+	expect("an IPC buffer", hp_ipc_buffer(my_buf, IPC_MSG_MAX - IPC_REG_WORDS), 0);
+	m = (struct hp_msg){ { ECHO, 1, 2, 3, 4, 5, 6, 7 }, 0, 20 };
+	for (int i = 0; i < 12; i++) {
+		my_buf[i] = 100 + (unsigned long)i;
+	}
+	expect("a 20-word call", hp_call(ep, &m, WAIT_FOREVER), 0);
+	expect("  a 20-word reply", m.len, 20);
+	expect("  its buffered words came back, one more", my_buf[0] + my_buf[11], 101 + 112);
+	m.len = IPC_MSG_MAX + 1;
+	expect("more than IPC_MSG_MAX words", hp_call(ep, &m, WAIT_FOREVER), -EMSGSIZE);
+	m = (struct hp_msg){ { SHRINK }, 0, 4 };
+	expect("the server takes 10 words from now", hp_call(ep, &m, WAIT_FOREVER), 0);
+	m = (struct hp_msg){ { ECHO }, 0, 16 };
+	expect("16 words to a server that takes 10", hp_call(ep, &m, 1000), -EMSGSIZE);
+	m = (struct hp_msg){ { GROW }, 0, 4 };
+	expect("  it still serves", hp_call(ep, &m, WAIT_FOREVER), 0);
+	expect("  and takes all again", (long)m.w[1], 0);
+	expect("no buffer any more", hp_ipc_buffer(NULL, 0), 0);
+	m = (struct hp_msg){ { LONG }, 0, 4 };
+	expect("a 20-word reply to a caller that takes 8", hp_call(ep, &m, WAIT_FOREVER), -EMSGSIZE);
+	m = (struct hp_msg){ { ECHO, 1 }, 0, 2 };
+	expect("  the server still serves", hp_call(ep, &m, WAIT_FOREVER), 0);
+	expect("  a 2-word reply", m.len, 2);
+}
+
 static int basic(void)
 {
-	struct hp_msg m = { { 1, 2, 3, 4 }, 0 };
+	struct hp_msg m = { { 1, 2, 3, 4 }, 0, 0 };
 	int status;
 	long ep = hp_ep_create();
 	expect("create an endpoint", ep >= 0, 1);
@@ -87,7 +156,7 @@ static int basic(void)
 	expect("no badge on the first handle", m.w[1], 0);
 	long h = hp_handle_dup(ep, IPC_RIGHT_SEND, 42);
 	expect("a send-only copy with a badge", h > 0, 1);
-	m = (struct hp_msg){ { 5, 0, 0, 0 }, 0 };
+	m = (struct hp_msg){ { 5, 0, 0, 0 }, 0, 0 };
 	expect("call through it", hp_call(h, &m, WAIT_FOREVER), 0);
 	expect("the server saw the badge", m.w[1], 42);
 	expect("recv without the right", hp_recv(h, &m, 0), -EPERM);
@@ -103,7 +172,7 @@ static int basic(void)
 	/* A handle passed in a message: a signal-only copy of a notification. */
 	long n = hp_notify_create();
 	long sig_only = hp_handle_dup(n, IPC_RIGHT_SIGNAL, 0);
-	m = (struct hp_msg){ { 1, 0, 0, (unsigned long)sig_only }, 0 };
+	m = (struct hp_msg){ { 1, 0, 0, (unsigned long)sig_only }, 0, 0 };
 	expect("pass a signal-only notification handle", hp_call_handle(ep, &m, WAIT_FOREVER), 0);
 	expect("  the server got a handle", m.w[2], 1);
 	expect("  and signalled through it", (long)m.w[0], 0);
@@ -111,11 +180,12 @@ static int basic(void)
 	expect("  and closed its copy", (long)m.w[3], 0);
 	expect("the signal arrived", hp_notify_wait(n, 1000), 0x10);
 	expect("our handle is still ours", hp_notify_signal(sig_only, 1), 0);
-	m = (struct hp_msg){ { 1, 0, 0, 31 }, 0 };
+	m = (struct hp_msg){ { 1, 0, 0, 31 }, 0, 0 };
 	expect("pass a handle we do not have", hp_call_handle(ep, &m, WAIT_FOREVER), -EBADF);
 	expect("recv cannot pass one", hp_ipc_pass(SYS_ipc_recv, ep, &m, 0, IPC_PASS_HANDLE), -EINVAL);
 	hp_handle_close(sig_only);
 	hp_handle_close(n);
+	sizes(ep);
 	/* Our own endpoint, nobody sending: a receive times out. */
 	long mine = hp_ep_create();
 	long t0 = hp_uptime_us();
@@ -127,7 +197,7 @@ static int basic(void)
 	expect("nobody can receive", hp_call(only_send, &m, WAIT_FOREVER), -EPIPE);
 	hp_handle_close(only_send);
 	/* The server ends holding our call. */
-	m = (struct hp_msg){ { QUIT, 0, 0, 0 }, 0 };
+	m = (struct hp_msg){ { QUIT, 0, 0, 0 }, 0, 0 };
 	expect("a server that ends holding the call", hp_call(ep, &m, WAIT_FOREVER), -EPIPE);
 	expect("it ended", hp_wait(pid, &status), pid);
 	/* A caller queued for a receiver that ends: give away the only receive handle. */
@@ -164,7 +234,7 @@ static long thread_signal(void *arg)
 
 static int notify(void)
 {
-	struct hp_msg m = { { 0, 0, 0, 0 }, 0 };
+	struct hp_msg m = { { 0, 0, 0, 0 }, 0, 0 };
 	int status;
 	long n = hp_notify_create();
 	expect("create a notification", n >= 0, 1);
@@ -218,7 +288,7 @@ static int notify(void)
 
 static long round_trips(long ep, long rounds)
 {
-	struct hp_msg m = { { 1, 0, 0, 0 }, 0 };
+	struct hp_msg m = { { 1, 0, 0, 0 }, 0, 0 };
 	for (int i = 0; i < 100; i++) {
 		hp_call(ep, &m, WAIT_FOREVER);        /* the server is in place */
 	}
@@ -247,7 +317,7 @@ static int bench(void)
 			return 1;
 		}
 		long ns = round_trips(ep, rounds);
-		struct hp_msg quit = { { QUIT, 0, 0, 0 }, 0 };
+		struct hp_msg quit = { { QUIT, 0, 0, 0 }, 0, 0 };
 		hp_call(ep, &quit, WAIT_FOREVER);
 		hp_wait(pid, &status);
 		hp_handle_close(ep);
@@ -270,7 +340,7 @@ static long client(void *arg)
 	struct pair *p = arg;
 	unsigned long seq = 1;
 	while (hp_uptime_us() < p->until_us) {
-		struct hp_msg m = { { seq, 0, 0, 0 }, 0 };
+		struct hp_msg m = { { seq, 0, 0, 0 }, 0, 0 };
 		long err = hp_call(p->ep, &m, 2000);
 		if (err == -ETIMEDOUT) {
 			p->timeouts++;
@@ -321,7 +391,7 @@ static int pairs(long n, long ms)
 	unsigned long calls = 0, lost = 0, dup = 0, timeouts = 0, other = 0;
 	for (long i = 0; i < n; i++) {
 		hp_thread_join(tids[i], &value);
-		struct hp_msg quit = { { QUIT, 0, 0, 0 }, 0 };
+		struct hp_msg quit = { { QUIT, 0, 0, 0 }, 0, 0 };
 		hp_call(ps[i].ep, &quit, WAIT_FOREVER);
 		hp_wait(ps[i].pid, &status);
 		calls += ps[i].calls;

@@ -204,7 +204,7 @@ static long teardown(long n)
 /* Clients' submissions and the kernel's hotplug calls, one at a time. */
 static long dispatcher(void *arg)
 {
-	struct hp_msg m = { { 0 }, 0 };
+	struct hp_msg m = { { 0 }, 0, 0 };
 	(void)arg;
 	long err = hp_recv(ep, &m, WAIT_FOREVER);
 	while (err == 0) {
@@ -244,7 +244,7 @@ static long client(void *arg)
 		}
 		/* Runs of 32 items to one CPU: a queue that holds some. */
 		unsigned long cpu = (unsigned long)((item / 32) % ncpu);
-		struct hp_msg m = { { SUBMIT, (unsigned long)item, cpu, 0 }, 0 };
+		struct hp_msg m = { { SUBMIT, (unsigned long)item, cpu, 0 }, 0, 0 };
 		long err = hp_call(ep, &m, WAIT_FOREVER);
 		if (err || m.w[0]) {
 			refused++;
@@ -257,7 +257,7 @@ static long client(void *arg)
 static long submit(unsigned long cpu)
 {
 	long item = __atomic_add_fetch(&submitted, 1, __ATOMIC_ACQ_REL);
-	struct hp_msg m = { { SUBMIT, (unsigned long)item, cpu, 0 }, 0 };
+	struct hp_msg m = { { SUBMIT, (unsigned long)item, cpu, 0 }, 0, 0 };
 	long err = hp_call(ep, &m, WAIT_FOREVER);
 	return err ? err : (long)m.w[0];
 }

@@ -73,6 +73,12 @@ static bool fixup_user_copy(struct trap_frame *f)
 
 void syscall_entry(struct trap_frame *f);
 
+/* @args is &f->x[10] (a0); the message's words 4-7 are t3-t6 (x28-x31), saved too. */
+unsigned long *arch_syscall_more_args(unsigned long *args)
+{
+	return args + (28 - 10);
+}
+
 /*
  * A system call (entry.S's user_syscall, which saved only a0-a7, t0-t6, ra, gp, tp
  * and sp in @f): interrupts on while it runs, a preemption point on the way out.

@@ -69,9 +69,10 @@ static int call_server(struct user_state *us, struct endpoint *ep, long id, cons
 	if (load_acquire(dead)) {
 		return 0;
 	}
-	unsigned long msg[IPC_WORDS] = { up ? HPSTATE_STARTUP : HPSTATE_TEARDOWN, cpu,
-					 (unsigned long)us->state, (unsigned long)id };
-	long err = ipc_send(ep, HPSTATE_BADGE, msg, true, us->timeout_ms);
+	unsigned long msg[IPC_MSG_MAX] = { up ? HPSTATE_STARTUP : HPSTATE_TEARDOWN, cpu,
+					   (unsigned long)us->state, (unsigned long)id };
+	unsigned int len = 4;
+	long err = ipc_send(ep, HPSTATE_BADGE, msg, &len, true, us->timeout_ms);
 	if (load_acquire(dead)) {
 		return 0;                     /* it ended meanwhile: as if already removed */
 	}
@@ -85,7 +86,7 @@ static int call_server(struct user_state *us, struct endpoint *ep, long id, cons
 		       owner_pid, err_name((int)err));
 		return (int)err;
 	}
-	long ret = (long)msg[0];
+	long ret = len ? (long)msg[0] : -EINVAL;
 	if (ret > 0 || ret < -4095) {
 		pr_err("cpuhp: %s: CPU%u %s: pid %d replied %ld, neither 0 nor -errno (EINVAL)\n",
 		       us->name, cpu, what, owner_pid, ret);

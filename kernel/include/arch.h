@@ -105,6 +105,11 @@ __noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t a0, uintpt
 /* Copies with the user range checked first; -EFAULT for a bad or unmapped user address. */
 int arch_copy_from_user(void *dst, uintptr_t usrc, size_t n);
 int arch_copy_to_user(uintptr_t udst, const void *src, size_t n);
+/*
+ * A system call's argument registers are @args[0..7]; a message takes four more
+ * (docs/ipc.md): where they are saved, read and written back like @args.
+ */
+unsigned long *arch_syscall_more_args(unsigned long *args);
 
 /* ---- inter-processor interrupts ---- */
 /*

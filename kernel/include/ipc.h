@@ -7,7 +7,6 @@
 #include "list.h"
 #include "uapi/syscall_nr.h"
 
-#define IPC_WORDS 4
 
 struct endpoint;
 struct task;
@@ -20,7 +19,10 @@ struct ipc_thread {
 	int status;                     /* its wait: pending, done, or -errno */
 	bool is_call;                   /* queued to call (not send) */
 	int awaiting_reply;             /* a receiver took its call: exchanged once (int: amoswap) */
-	unsigned long msg[IPC_WORDS];
+	unsigned int len;               /* words in msg */
+	unsigned int buf_words;         /* its IPC buffer: words beyond the registers it takes */
+	uintptr_t buf;                  /* the buffer's user address (0: none) */
+	unsigned long msg[IPC_MSG_MAX];
 	unsigned long badge;
 	struct task *caller;            /* received a call: whom to reply to (referenced) */
 	/*
@@ -41,15 +43,21 @@ void endpoint_get(struct endpoint *ep, unsigned int rights);
 void endpoint_put(struct endpoint *ep, unsigned int rights);
 
 /*
- * send/call: @msg to a receiver of @ep with @badge; a call waits for the reply, which
- * comes back in @msg. 0, -ETIMEDOUT (no receiver or no reply in time; 0 ms: only if
- * one waits), -EPIPE (nobody can receive, or the server ended first), -EINTR (killed).
+ * send/call: *@len words of @msg (IPC_MSG_MAX room) to a receiver of @ep with @badge;
+ * a call waits for the reply, which comes back in @msg and *@len. 0, -ETIMEDOUT (no
+ * receiver or no reply in time; 0 ms: only if one waits), -EPIPE (nobody can receive,
+ * or the server ended first), -EINTR (killed), -EMSGSIZE (longer than the receiver
+ * takes: 8 words and its buffer; or a reply longer than ours).
  */
-long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, bool call,
-	      unsigned int timeout_ms);
-/* recv (after answering the last caller with @reply, if not NULL): a message and badge. */
-long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned long *msg,
-	      unsigned long *badge, unsigned int timeout_ms);
+long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, unsigned int *len,
+	      bool call, unsigned int timeout_ms);
+/*
+ * recv (after answering the last caller with @reply_len words of @reply, if not NULL):
+ * a message, its length and badge. A queued sender whose message is longer than we take
+ * gets -EMSGSIZE; we go on waiting.
+ */
+long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int reply_len,
+	      unsigned long *msg, unsigned int *len, unsigned long *badge, unsigned int timeout_ms);
 /* A thread ends: a call it took and did not answer gets -EPIPE. */
 void ipc_thread_end(struct task *t);
 /*

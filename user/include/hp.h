@@ -157,14 +157,18 @@ static inline long hp_thread_join(long tid, long *value)
 }
 
 /*
- * IPC (docs/ipc.md). A message is four words; a receive also learns the badge of the
- * sender's handle. @ms: WAIT_FOREVER, or a timeout (0: only if a partner waits).
+ * IPC (docs/ipc.md). A message is up to IPC_MSG_MAX words: w[0..7] travel in registers,
+ * words 8 and on in the thread's IPC buffer (hp_ipc_buffer), at buffer[0] and on. @len
+ * says how many are sent (0: four, the common case) and, after a receive or a call's
+ * reply, how many came; a receive also learns the badge of the sender's handle.
+ * @ms: WAIT_FOREVER, or a timeout (0: only if a partner waits).
  * Sending with IPC_PASS_HANDLE in @ms passes a copy of handle w[3] (hp_call_handle):
  * the receive then returns 1 with the receiver's new handle (or -ENOSPC) in w[3].
  */
 struct hp_msg {
-	unsigned long w[4];
+	unsigned long w[IPC_REG_WORDS];
 	unsigned long badge;
+	unsigned long len;
 };
 
 static inline long hp_ipc_pass(long n, long h, struct hp_msg *m, unsigned int ms,
@@ -176,9 +180,15 @@ static inline long hp_ipc_pass(long n, long h, struct hp_msg *m, unsigned int ms
 	register long r_a3 __asm__("a3") = (long)m->w[2];
 	register long r_a4 __asm__("a4") = (long)m->w[3];
 	register long r_a5 __asm__("a5") = (long)ms | (long)pass;
+	register long r_a6 __asm__("a6") = m->len ? (long)m->len : 4;
+	register long r_t3 __asm__("t3") = (long)m->w[4];
+	register long r_t4 __asm__("t4") = (long)m->w[5];
+	register long r_t5 __asm__("t5") = (long)m->w[6];
+	register long r_t6 __asm__("t6") = (long)m->w[7];
 	register long r_a7 __asm__("a7") = n;
 	__asm__ __volatile__("ecall"
-			     : "+r"(r_a0), "+r"(r_a1), "+r"(r_a2), "+r"(r_a3), "+r"(r_a4), "+r"(r_a5)
+			     : "+r"(r_a0), "+r"(r_a1), "+r"(r_a2), "+r"(r_a3), "+r"(r_a4), "+r"(r_a5),
+			       "+r"(r_a6), "+r"(r_t3), "+r"(r_t4), "+r"(r_t5), "+r"(r_t6)
 			     : "r"(r_a7)
 			     : "memory");
 	if (r_a0 >= 0 && n != SYS_ipc_send) {
@@ -186,11 +196,21 @@ static inline long hp_ipc_pass(long n, long h, struct hp_msg *m, unsigned int ms
 		m->w[1] = (unsigned long)r_a2;
 		m->w[2] = (unsigned long)r_a3;
 		m->w[3] = (unsigned long)r_a4;
+		m->w[4] = (unsigned long)r_t3;
+		m->w[5] = (unsigned long)r_t4;
+		m->w[6] = (unsigned long)r_t5;
+		m->w[7] = (unsigned long)r_t6;
+		m->len = (unsigned long)r_a6;
 		if (n != SYS_ipc_call) {
 			m->badge = (unsigned long)r_a5;
 		}
 	}
 	return r_a0;
+}
+/* This thread's IPC buffer: @words beyond the registers (at most IPC_MSG_MAX - 8). */
+static inline long hp_ipc_buffer(unsigned long *buf, unsigned long words)
+{
+	return hp_syscall3(SYS_ipc_buffer, (long)buf, (long)words, 0);
 }
 static inline long hp_ipc(long n, long h, struct hp_msg *m, unsigned int ms)
 {

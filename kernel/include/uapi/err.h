@@ -30,6 +30,7 @@
 #define EPIPE      32
 #define ERANGE     34
 #define ENOSYS     38
+#define EMSGSIZE   90
 #define ETIMEDOUT 110
 #define EALREADY  114
 #define EOPNOTSUPP 95

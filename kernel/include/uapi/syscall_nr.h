@@ -47,6 +47,7 @@
 #define SYS_hpstate_instance_add 38
 #define SYS_hpstate_instance_remove 39
 #define SYS_thread_bind 40
+#define SYS_ipc_buffer  41
 
 /* spawn flags */
 #define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
@@ -71,6 +72,10 @@
 #define HPSTATE_NAME_MAX 23
 #define HPSTATE_TIMEOUT_MS 1000        /* a timeout of 0 at registration means this */
 #define HPSTATE_TIMEOUT_MAX_MS 60000
+
+/* messages: words 0-7 in registers, the rest in the thread's IPC buffer (docs/ipc.md) */
+#define IPC_REG_WORDS 8
+#define IPC_MSG_MAX   64
 
 /* ipc_send/ipc_call: OR into the timeout word; w3 names a handle passed to the receiver */
 #define IPC_PASS_HANDLE (1UL << 32)
