@@ -6,7 +6,8 @@
  * holds it across the context switch; the task switched to releases it
  * (sched_finish_switch), so no other CPU can touch the previous task until its stack
  * is no longer in use. A task's @cpu changes only under that CPU's rq_lock, and whoever
- * locks "t->cpu's queue" re-reads t->cpu after locking. Never hold two rq_locks.
+ * locks "t->cpu's queue" re-reads t->cpu after locking. Never hold two rq_locks
+ * (but a dead CPU's with a live one's: sched_move_sleepers, sleep.c).
  * Lock order: tasks_lock → wait queue locks → rq_lock → log lock.
  */
 #include <string.h>

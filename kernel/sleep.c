@@ -71,18 +71,21 @@ void schedule_until(uint64_t deadline)
 
 unsigned int sched_move_sleepers(unsigned int from, unsigned int to)
 {
-	struct list_head moving, *pos, *tmp;
 	unsigned int n = 0;
 	unsigned long flags = arch_irq_save();
 
-	list_init(&moving);
+	/*
+	 * Both locks at once, the dead CPU's first: the one exception to "one rq_lock at a
+	 * time", and safe because nothing else holds a dead CPU's lock while it takes
+	 * another. With only one held, the sleepers would wait on a private list, where a
+	 * task woken meanwhile takes its node off (schedule_until) and may sleep again at
+	 * once: both lists corrupted (a hang under the soak, sleepers walked for ever).
+	 */
 	raw_spin_lock(&cpus[from].rq_lock);
-	list_splice_tail_init(&cpus[from].sleepers, &moving);
-	raw_spin_unlock(&cpus[from].rq_lock);
 	raw_spin_lock(&cpus[to].rq_lock);
-	list_for_each_safe(pos, tmp, &moving) {
+	while (!list_empty(&cpus[from].sleepers)) {
+		struct list_head *pos = cpus[from].sleepers.next, *at;
 		struct task *t = list_entry(pos, struct task, sleep_node);
-		struct list_head *at;
 		list_del(pos);
 		for (at = cpus[to].sleepers.next; at != &cpus[to].sleepers; at = at->next) {
 			if (list_entry(at, struct task, sleep_node)->wake_at > t->wake_at) {
@@ -94,6 +97,7 @@ unsigned int sched_move_sleepers(unsigned int from, unsigned int to)
 		n++;
 	}
 	raw_spin_unlock(&cpus[to].rq_lock);
+	raw_spin_unlock(&cpus[from].rq_lock);
 	if (to == this_cpu_id()) {
 		sched_timer_reprogram();
 	}
@@ -119,24 +123,33 @@ void msleep(unsigned int ms)
 void sched_wake_sleepers(uint64_t now)
 {
 	struct cpu *c = this_cpu();
-	struct list_head expired, *pos, *tmp;
+	struct task *due[16];
+	unsigned int n;
 
-	list_init(&expired);
-	raw_spin_lock(&c->rq_lock);
-	list_for_each_safe(pos, tmp, &c->sleepers) {
-		struct task *t = list_entry(pos, struct task, sleep_node);
-		if (t->wake_at > now) {
-			break;
+	/*
+	 * Each due task leaves the list under the lock and is woken outside it. Its
+	 * sleep_node is never linked anywhere else meanwhile: a task woken by someone else
+	 * first takes its own node off the list (schedule_until) and may sleep again at
+	 * once, so a node parked on a private list here would be relinked under our feet.
+	 */
+	do {
+		n = 0;
+		raw_spin_lock(&c->rq_lock);
+		while (!list_empty(&c->sleepers) && n < ARRAY_SIZE(due)) {
+			struct task *t = list_entry(c->sleepers.next, struct task, sleep_node);
+			if (t->wake_at > now) {
+				break;
+			}
+			list_del(&t->sleep_node);
+			task_get(t);            /* it may end once woken elsewhere: keep it till then */
+			due[n++] = t;
 		}
-		list_del(pos);
-		list_add_tail(pos, &expired);
-	}
-	raw_spin_unlock(&c->rq_lock);
-	/* Woken outside the lock: the task may belong to another CPU's queue by now. */
-	list_for_each_safe(pos, tmp, &expired) {
-		list_del(pos);
-		wake_up_task(list_entry(pos, struct task, sleep_node));
-	}
+		raw_spin_unlock(&c->rq_lock);
+		for (unsigned int i = 0; i < n; i++) {
+			wake_up_task(due[i]);
+			task_put(due[i]);
+		}
+	} while (n == ARRAY_SIZE(due));
 }
 
 uint64_t sched_next_sleeper(void)
