@@ -60,6 +60,12 @@ struct user_instance {
 static struct mutex user_states_lock = MUTEX_INIT(user_states_lock);
 static struct list_head user_states = LIST_HEAD_INIT(user_states);
 
+/* Counts what @p owns, so that a process owning nothing ends without our lock. */
+static void owned(struct process *p, int n)
+{
+	__atomic_add_fetch(&p->hpstates, n, __ATOMIC_ACQ_REL);
+}
+
 /* One call to the server: its answer, or why there is none. */
 static int call_server(struct user_state *us, struct endpoint *ep, long id, const int *dead,
 		       int owner_pid, unsigned int cpu, bool up)
@@ -228,6 +234,7 @@ int user_state_add(struct process *p, const char *name, struct endpoint *ep, uns
 	if (ret >= 0) {
 		us->state = ret;
 		list_add_tail(&us->node, &user_states);
+		owned(p, 1);
 		pr_info("cpuhp: state %d %s registered by pid %d (%s)\n", ret, us->name, p->pid,
 			p->name);
 	}
@@ -255,6 +262,7 @@ int user_state_remove(struct process *p, int state, unsigned int flags)
 	}
 	if (!ret) {
 		list_del(&us->node);
+		owned(p, -1);
 	}
 	mutex_unlock(&user_states_lock);
 	if (!ret) {
@@ -289,6 +297,7 @@ int user_state_instance_add(struct process *p, int state, struct endpoint *ep, u
 	long id = ui->id;
 	if (!ret) {
 		list_add_tail(&ui->node, &us->instances);
+		owned(p, 1);
 	}
 	mutex_unlock(&user_states_lock);
 	if (ret) {
@@ -325,6 +334,7 @@ int user_state_instance_remove(struct process *p, int state, long id, unsigned i
 	}
 	if (!ret) {
 		list_del(&ui->node);
+		owned(p, -1);
 	}
 	mutex_unlock(&user_states_lock);
 	if (!ret) {
@@ -337,6 +347,10 @@ void user_states_owner_ending(struct process *p)
 {
 	struct list_head *pos, *ipos;
 
+	/* Most processes own nothing: they must not wait here for a registration. */
+	if (!load_acquire(&p->hpstates)) {
+		return;
+	}
 	mutex_lock(&user_states_lock);
 	list_for_each(pos, &user_states) {
 		struct user_state *us = list_entry(pos, struct user_state, node);
@@ -357,6 +371,9 @@ void user_states_owner_ended(struct process *p)
 {
 	struct list_head *pos, *tmp, *ipos, *itmp;
 
+	if (!load_acquire(&p->hpstates)) {
+		return;
+	}
 	mutex_lock(&user_states_lock);
 	list_for_each_safe(pos, tmp, &user_states) {
 		struct user_state *us = list_entry(pos, struct user_state, node);
@@ -367,6 +384,7 @@ void user_states_owner_ended(struct process *p)
 			}
 			cpuhp_state_remove_instance_nocalls(us->state, &ui->inst);
 			list_del(&ui->node);
+			owned(ui->owner, -1);        /* alive: its own end would have taken it off */
 			if (us->owner != p) {
 				pr_info("cpuhp: %s (state %d): instance %ld removed without calls: its server, pid %d (%s), ended\n",
 					us->name, us->state, ui->id, p->pid, p->name);
@@ -378,6 +396,7 @@ void user_states_owner_ended(struct process *p)
 		}
 		cpuhp_remove_state_nocalls(us->state);
 		list_del(&us->node);
+		owned(p, -1);
 		pr_info("cpuhp: %s (state %d) removed without calls: its server, pid %d (%s), ended\n",
 			us->name, us->state, p->pid, p->name);
 		free_state(us);

@@ -50,6 +50,7 @@ struct process {
 	bool ended;                     /* its thread is past process_exit's report */
 	bool orphan;                    /* its parent ended first: it frees itself */
 	bool privileged;                /* may use the kernel-command and reboot calls */
+	int hpstates;                   /* hotplug states and instances it owns (user_states.c) */
 	struct completion exited;       /* spawned by the kernel: its end */
 	struct wait_queue child_wq;     /* woken when one of its children ends */
 };
