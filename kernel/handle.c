@@ -10,6 +10,8 @@
 #include "process.h"
 #include "spinlock.h"
 #include "err.h"
+#include "alloc.h"
+#include "atomic.h"
 
 int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
 		   unsigned int rights, unsigned long badge)
@@ -166,4 +168,59 @@ bool handle_holds_cpu_control(struct process *p)
 	}
 	raw_spin_unlock_irqrestore(&p->handle_lock, flags);
 	return held;
+}
+
+/*
+ * Processes: a handle names a process by its pid (pids are never reused), so it may
+ * outlive the process; IPC_RIGHT_CONTROL is the right to end it. The holder reaches
+ * the process only through the handle, wherever it got it (its parent made it, or it
+ * came in a message).
+ */
+struct process_ref {
+	int refs;
+	int pid;
+};
+
+static void process_ref_get(void *obj, unsigned int rights)
+{
+	(void)rights;
+	atomic_add(&((struct process_ref *)obj)->refs, 1);
+}
+
+static void process_ref_put(void *obj, unsigned int rights)
+{
+	(void)rights;
+	if (atomic_sub(&((struct process_ref *)obj)->refs, 1) == 0) {
+		kfree(obj);
+	}
+}
+
+const struct handle_kind process_kind = {
+	.name = "process", .get = process_ref_get, .put = process_ref_put,
+};
+
+int handle_install_process(struct process *p, int pid)
+{
+	struct process_ref *r = kzalloc(sizeof(*r));
+	if (!r) {
+		return -ENOMEM;
+	}
+	r->pid = pid;
+	process_ref_get(r, 0);                /* ours while we install it */
+	int h = handle_install(p, &process_kind, r, IPC_RIGHT_CONTROL, 0);
+	process_ref_put(r, 0);                /* freed if the table was full */
+	return h;
+}
+
+int handle_process_pid(struct process *p, long h)
+{
+	void *obj;
+	unsigned long badge;
+	int err = handle_get(p, h, &process_kind, IPC_RIGHT_CONTROL, &obj, &badge);
+	if (err) {
+		return err;
+	}
+	int pid = ((struct process_ref *)obj)->pid;
+	process_ref_put(obj, 0);
+	return pid;
 }

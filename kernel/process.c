@@ -631,6 +631,20 @@ static int kill_pid(int pid, struct process *parent, int status)
 	return err;
 }
 
+bool process_is_child(int pid)
+{
+	struct process *self = current_task()->proc;
+	struct list_head *pos;
+	bool found = false;
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	list_for_each(pos, &procs) {
+		struct process *q = list_entry(pos, struct process, node);
+		found |= self && q->pid == pid && q->parent == self && !q->ended;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return found;
+}
+
 int process_kill_child(int pid)
 {
 	struct process *self = current_task()->proc;

@@ -678,6 +678,16 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 	case SYS_hpstate_instance_add:
 	case SYS_hpstate_instance_remove:
 		return sys_hpstate(nr, a, self);
+	case SYS_proc_handle:
+		/* Only one's own children: a process reaches only what it holds or made. */
+		if (a[0] > 0x7fffffff || !process_is_child((int)a[0])) {
+			return -ESRCH;
+		}
+		return handle_install_process(self->proc, (int)a[0]);
+	case SYS_proc_kill: {
+		int pid = handle_process_pid(self->proc, (long)a[0]);
+		return pid < 0 ? pid : process_kill_pid(pid, 137);
+	}
 	case SYS_ipc_buffer:
 		return sys_ipc_buffer(self, a[0], a[1]);
 	case SYS_thread_bind:

@@ -5,7 +5,8 @@
  *   basic   call/reply with a server, badges, rights that only narrow, bad handles, a
  *           handle passed in a message (a signal-only copy: the receiver can signal,
  *           not wait), messages of 8 and 20 words (registers, IPC buffers) and ones
- *           too long for the sender, the receiver or the caller (-EMSGSIZE), timeouts, a server that ends holding a call (-EPIPE) and one
+ *           too long for the sender, the receiver or the caller (-EMSGSIZE), a
+ *           process handle passed to the server, which ends the process with it, timeouts, a server that ends holding a call (-EPIPE) and one
  *           that ends while a caller waits for a receiver (-EPIPE);
  *   notify  bits signalled by another process and by a thread are taken, none lost;
  *           polling, timeouts, rights and the kind of a handle are checked;
@@ -26,6 +27,7 @@
 #define SHRINK 0xec41ul
 #define GROW   0xec42ul
 #define LONG   0xec43ul
+#define KILLIT 0xec44ul               /* w3 is a process handle: end that process */
 #define STACK 16384
 
 static int failures;
@@ -57,6 +59,13 @@ static int server(long cpu)
 	while (err >= 0) {
 		if (m.w[0] == QUIT) {
 			return 0;                /* ends holding the call: its caller gets EPIPE */
+		}
+		if (err == 1 && m.w[0] == KILLIT) {
+			long h = (long)m.w[3];
+			m.w[0] = (unsigned long)hp_proc_kill(h);
+			m.w[1] = (unsigned long)hp_handle_close(h);
+			err = hp_reply_recv(0, &m, WAIT_FOREVER);
+			continue;
 		}
 		if (err == 1) {
 			/* A notification handle came: signal through it, try to wait on it. */
@@ -143,6 +152,32 @@ static void sizes(long ep)
 	expect("  a 2-word reply", m.len, 2);
 }
 
+/* A process named by a handle: passed to the server, which ends it with it. */
+static void processes(long ep)
+{
+	char *spin[] = { "spin", "1", "20000" };
+	int status;
+	long pid = hp_spawn(spin, 3);
+	expect("spawn a spinner", pid > 0, 1);
+	long h = hp_proc_handle(pid);
+	expect("a handle to it", h > 0, 1);
+	expect("no handle to a process that is not our child", hp_proc_handle(1), -ESRCH);
+	long weak = hp_handle_dup(h, 0, 0);
+	expect("a copy without the control right", weak > 0, 1);
+	expect("  cannot end it", hp_proc_kill(weak), -EPERM);
+	long n = hp_notify_create();
+	expect("a notification is no process", hp_proc_kill(n), -EINVAL);
+	hp_handle_close(n);
+	struct hp_msg m = { { KILLIT, 0, 0, (unsigned long)h }, 0, 0 };
+	expect("pass the handle to the server", hp_call_handle(ep, &m, WAIT_FOREVER), 0);
+	expect("  which ended the spinner with it", (long)m.w[0], 0);
+	expect("the spinner ended", hp_wait(pid, &status), pid);
+	expect("  killed", status, 137);
+	expect("our handle names nobody now", hp_proc_kill(h), -ESRCH);
+	hp_handle_close(weak);
+	hp_handle_close(h);
+}
+
 static int basic(void)
 {
 	struct hp_msg m = { { 1, 2, 3, 4 }, 0, 0 };
@@ -185,6 +220,7 @@ static int basic(void)
 	expect("recv cannot pass one", hp_ipc_pass(SYS_ipc_recv, ep, &m, 0, IPC_PASS_HANDLE), -EINVAL);
 	hp_handle_close(sig_only);
 	hp_handle_close(n);
+	processes(ep);
 	sizes(ep);
 	/* Our own endpoint, nobody sending: a receive times out. */
 	long mine = hp_ep_create();

@@ -79,7 +79,7 @@ struct handle_kind {
 	void (*get)(void *obj, unsigned int rights);
 	void (*put)(void *obj, unsigned int rights);
 };
-extern const struct handle_kind endpoint_kind, notification_kind, cpu_control_kind;
+extern const struct handle_kind endpoint_kind, notification_kind, cpu_control_kind, process_kind;
 
 struct handle {
 	void *obj;                      /* NULL: free */
@@ -108,6 +108,9 @@ int handle_ref(struct process *p, long h, struct handle_ref *out);
 void handle_close_all(struct process *p);
 /* The CPU-control right: a handle to it for @p (init, at spawn); whether @p holds one. */
 int handle_install_cpu_control(struct process *p);
+/* A handle to process @pid (with IPC_RIGHT_CONTROL) in @p's table; the pid a handle names. */
+int handle_install_process(struct process *p, int pid);
+int handle_process_pid(struct process *p, long h);
 bool handle_holds_cpu_control(struct process *p);
 
 /* Notifications (notify.c): a word of event bits; signal sets, wait takes them all. */

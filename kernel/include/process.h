@@ -79,6 +79,8 @@ int process_wait(struct process *p);
 int process_kill(struct task *t, int status);
 /* The kill system call: the caller's child @pid; -ESRCH if it has none of that pid. */
 int process_kill_child(int pid);
+/* Whether @pid is a child of the caller that has not ended. */
+bool process_is_child(int pid);
 /* Any process by pid (the console's Ctrl-C); -ESRCH if there is none. */
 int process_kill_pid(int pid, int status);
 /* On every way back to user mode (trap.c, the first entry): a kill, the TLB check. */

@@ -265,6 +265,12 @@ static inline long hp_state_instance_remove(long state, long id, int flags)
  * thread waits (held) until it is back, never running elsewhere.
  */
 static inline long hp_thread_bind(long cpu) { return hp_syscall3(SYS_thread_bind, cpu, 0, 0); }
+/*
+ * A handle to child @pid with the right to end it (IPC_RIGHT_CONTROL); it may be passed
+ * to another process in a message. hp_proc_kill ends the process it names (137).
+ */
+static inline long hp_proc_handle(long pid) { return hp_syscall3(SYS_proc_handle, pid, 0, 0); }
+static inline long hp_proc_kill(long h) { return hp_syscall3(SYS_proc_kill, h, 0, 0); }
 /* Notifications: a word of event bits (bit 63 kept clear). */
 static inline long hp_notify_create(void) { return hp_syscall0(SYS_notify_create); }
 static inline long hp_notify_signal(long h, unsigned long bits)

@@ -48,6 +48,8 @@
 #define SYS_hpstate_instance_remove 39
 #define SYS_thread_bind 40
 #define SYS_ipc_buffer  41
+#define SYS_proc_handle 42
+#define SYS_proc_kill   43
 
 /* spawn flags */
 #define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
