@@ -289,13 +289,26 @@ arch_enter_user:
 /*
  * arch_user_copy(dst, src, n): bytes between the kernel and user memory with
  * sstatus.SUM set only here. A fault between user_copy_start and user_copy_end
- * resumes at user_copy_fault (trap.c), which returns -EFAULT.
+ * resumes at user_copy_fault (trap.c), which returns -EFAULT. Whole words when both
+ * addresses and the length are multiples of 8 (IPC buffers, most structures), else
+ * bytes.
  */
 	.globl arch_user_copy, user_copy_start, user_copy_end, user_copy_fault
 arch_user_copy:
 	li	t1, (1 << 18)
 	csrs	sstatus, t1
 user_copy_start:
+	or	t2, a0, a1
+	or	t2, t2, a2
+	andi	t2, t2, 7
+	bnez	t2, 1f
+3:	beqz	a2, 2f
+	ld	t0, 0(a1)
+	sd	t0, 0(a0)
+	addi	a0, a0, 8
+	addi	a1, a1, 8
+	addi	a2, a2, -8
+	j	3b
 1:	beqz	a2, 2f
 	lbu	t0, 0(a1)
 	sb	t0, 0(a0)
