@@ -98,24 +98,6 @@ static long strange_calls(void)
 	return n;
 }
 
-/* A decimal number after any spaces, maybe negative (picolibc's strtol would want an errno we lack). */
-static long num(const char *p, char **end)
-{
-	while (*p == ' ') {
-		p++;
-	}
-	bool neg = *p == '-';
-	long v = 0;
-	p += neg;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p++ - '0');
-	}
-	if (end) {
-		*end = (char *)p;
-	}
-	return neg ? -v : v;
-}
-
 static char text[8192];
 
 static const char *read_file(const char *path)
@@ -138,7 +120,7 @@ static long state_number(const char *name)
 	while (hit > t && hit[-1] != '\n') {
 		hit--;
 	}
-	return num(hit, NULL);
+	return hp_number(hit, NULL);
 }
 
 static long user_state(const char *name)
@@ -159,10 +141,10 @@ static int active_cpus(long *highest)
 	int n = 0;
 	*highest = -1;
 	while (*p >= '0' && *p <= '9') {
-		char *end;
-		long a = num(p, &end), b = a;
+		const char *end;
+		long a = hp_number(p, &end), b = a;
 		if (*end == '-') {
-			b = num(end + 1, &end);
+			b = hp_number(end + 1, &end);
 		}
 		n += (int)(b - a + 1);
 		*highest = b;
@@ -175,15 +157,7 @@ static long cpu_file(long cpu, const char *file)
 {
 	char path[96];
 	snprintf(path, sizeof(path), CPU_DIR "/cpu%ld/%s", cpu, file);
-	return num(read_file(path), NULL);
-}
-
-static long set_cpu_file(long cpu, const char *file, long value)
-{
-	char path[96], v[24];
-	snprintf(path, sizeof(path), CPU_DIR "/cpu%ld/%s", cpu, file);
-	snprintf(v, sizeof(v), "%ld", value);
-	return hp_sysfs_write(path, v);
+	return hp_number(read_file(path), NULL);
 }
 
 static void script(long op, long cpu, long err, long hang)
@@ -219,29 +193,29 @@ static void errors(void)
 static void hotplug_checks(long cpu, long s, long online_state, int ncpu)
 {
 	unsigned long m = mark();
-	expect("offline the CPU", set_cpu_file(cpu, "online", 0), 0);
+	expect("offline the CPU", hp_cpu_file_write(cpu, "online", 0), 0);
 	expect("  our teardown for it, once", calls(m, HPSTATE_TEARDOWN, cpu, s, 0), 1);
 	expect("  and nothing else", calls(m, 0, -1, -1, -1), 1);
 	m = mark();
-	expect("online it", set_cpu_file(cpu, "online", 1), 0);
+	expect("online it", hp_cpu_file_write(cpu, "online", 1), 0);
 	expect("  our startup for it, once", calls(m, HPSTATE_STARTUP, cpu, s, 0), 1);
 
 	/* An error reply fails the step; the operation rolls back as for a kernel state. */
-	expect("offline it again", set_cpu_file(cpu, "online", 0), 0);
+	expect("offline it again", hp_cpu_file_write(cpu, "online", 0), 0);
 	script(HPSTATE_STARTUP, cpu, -EIO, 0);
 	m = mark();
-	expect("a startup answering -EIO fails the online", set_cpu_file(cpu, "online", 1), -EIO);
+	expect("a startup answering -EIO fails the online", hp_cpu_file_write(cpu, "online", 1), -EIO);
 	script(0, -1, 0, 0);
 	expect("  the startup was called", calls(m, HPSTATE_STARTUP, cpu, s, 0), 1);
 	expect("  not our teardown (the failed step is not undone)",
 	       calls(m, HPSTATE_TEARDOWN, cpu, s, 0), 0);
 	expect("  the CPU is offline", cpu_file(cpu, "online"), 0);
 	expect("  at state 0", cpu_file(cpu, "hotplug/state"), 0);
-	expect("online it", set_cpu_file(cpu, "online", 1), 0);
+	expect("online it", hp_cpu_file_write(cpu, "online", 1), 0);
 
 	script(HPSTATE_TEARDOWN, cpu, -EBUSY, 0);
 	m = mark();
-	expect("a teardown answering -EBUSY fails the offline", set_cpu_file(cpu, "online", 0), -EBUSY);
+	expect("a teardown answering -EBUSY fails the offline", hp_cpu_file_write(cpu, "online", 0), -EBUSY);
 	script(0, -1, 0, 0);
 	expect("  the CPU is online", cpu_file(cpu, "online"), 1);
 	expect("  at state online", cpu_file(cpu, "hotplug/state"), online_state);
@@ -250,33 +224,33 @@ static void hotplug_checks(long cpu, long s, long online_state, int ncpu)
 	/* No reply in time: -ETIMEDOUT, rolled back; the late reply is dropped. */
 	long t = hp_state_add("slow", ep, 0, 150);
 	expect("register user/slow with a 150 ms timeout", t > 0, 1);
-	expect("offline it", set_cpu_file(cpu, "online", 0), 0);
+	expect("offline it", hp_cpu_file_write(cpu, "online", 0), 0);
 	script(HPSTATE_STARTUP, cpu, 0, 400);
 	m = mark();
 	expect("a startup that does not answer in time fails the online",
-	       set_cpu_file(cpu, "online", 1), -ETIMEDOUT);
+	       hp_cpu_file_write(cpu, "online", 1), -ETIMEDOUT);
 	expect("  the CPU is offline", cpu_file(cpu, "online"), 0);
 	hp_sleep(500);                        /* its server comes back, answers too late */
 	script(0, -1, 0, 0);
-	expect("online it", set_cpu_file(cpu, "online", 1), 0);
+	expect("online it", hp_cpu_file_write(cpu, "online", 1), 0);
 	m = mark();
 	expect("remove user/slow", hp_state_remove(t, 0), 0);
 	expect("  a teardown for each active CPU", calls(m, HPSTATE_TEARDOWN, -1, t, 0), ncpu);
 
 	/* Fault injection on our state: it fails before the server is called. */
-	expect("inject a failure at our state", set_cpu_file(cpu, "hotplug/fail", s), 0);
+	expect("inject a failure at our state", hp_cpu_file_write(cpu, "hotplug/fail", s), 0);
 	m = mark();
-	expect("the offline fails with -EAGAIN", set_cpu_file(cpu, "online", 0), -EAGAIN);
+	expect("the offline fails with -EAGAIN", hp_cpu_file_write(cpu, "online", 0), -EAGAIN);
 	expect("  without calling us", calls(m, 0, cpu, s, -1), 0);
 	expect("  the CPU is online", cpu_file(cpu, "online"), 1);
 	expect("the injection fired once", cpu_file(cpu, "hotplug/fail"), -1);
-	expect("offline it", set_cpu_file(cpu, "online", 0), 0);
-	expect("inject a failure at our state", set_cpu_file(cpu, "hotplug/fail", s), 0);
+	expect("offline it", hp_cpu_file_write(cpu, "online", 0), 0);
+	expect("inject a failure at our state", hp_cpu_file_write(cpu, "hotplug/fail", s), 0);
 	m = mark();
-	expect("the online fails with -EAGAIN", set_cpu_file(cpu, "online", 1), -EAGAIN);
+	expect("the online fails with -EAGAIN", hp_cpu_file_write(cpu, "online", 1), -EAGAIN);
 	expect("  without calling us", calls(m, 0, cpu, s, -1), 0);
 	expect("  the CPU is offline", cpu_file(cpu, "online"), 0);
-	expect("online it", set_cpu_file(cpu, "online", 1), 0);
+	expect("online it", hp_cpu_file_write(cpu, "online", 1), 0);
 }
 
 static void multi(long cpu, int ncpu)
@@ -295,11 +269,11 @@ static void multi(long cpu, int ncpu)
 	expect("a state with instances is not removed", hp_state_remove(ms, 0), -EBUSY);
 	if (cpu >= 0) {
 		m = mark();
-		expect("offline the CPU", set_cpu_file(cpu, "online", 0), 0);
+		expect("offline the CPU", hp_cpu_file_write(cpu, "online", 0), 0);
 		expect("  a teardown of each instance", calls(m, HPSTATE_TEARDOWN, cpu, ms, a) +
 		       calls(m, HPSTATE_TEARDOWN, cpu, ms, b), 2);
 		m = mark();
-		expect("online it", set_cpu_file(cpu, "online", 1), 0);
+		expect("online it", hp_cpu_file_write(cpu, "online", 1), 0);
 		expect("  a startup of each instance", calls(m, HPSTATE_STARTUP, cpu, ms, a) +
 		       calls(m, HPSTATE_STARTUP, cpu, ms, b), 2);
 	}
@@ -357,8 +331,8 @@ static void server_death(long cpu)
 	snprintf(line, sizeof(line), "user/doomed:online (state %ld) removed without calls", s);
 	expect("  and the log says so", log_has(line), 1);
 	if (cpu >= 0) {
-		expect("offline the CPU (nobody left to call)", set_cpu_file(cpu, "online", 0), 0);
-		expect("online it", set_cpu_file(cpu, "online", 1), 0);
+		expect("offline the CPU (nobody left to call)", hp_cpu_file_write(cpu, "online", 0), 0);
+		expect("online it", hp_cpu_file_write(cpu, "online", 1), 0);
 	}
 }
 
@@ -441,7 +415,7 @@ static int serve(const char *name)
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "selftest") == 0 && argc <= 3) {
-		return selftest(argc == 3 ? num(argv[2], NULL) : -1);
+		return selftest(argc == 3 ? hp_arg_number(argv[2]) : -1);
 	}
 	if (argc == 3 && strcmp(argv[1], "serve") == 0) {
 		return serve(argv[2]);

@@ -17,27 +17,11 @@
 
 static unsigned long buf[BUF_WORDS];
 
-static bool pin(long cpu)
-{
-	uint64_t mask[2] = { 0, 0 };
-	mask[cpu / 64] = 1ull << (cpu % 64);
-	return hp_setaffinity(mask, 2) == 0;
-}
-
-static long num(const char *p)
-{
-	long v = 0;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p++ - '0');
-	}
-	return *p ? -1 : v;
-}
-
 /* Answers every call with the message it got; a send needs no answer. */
 static int server(long cpu)
 {
 	struct hp_msg m = { { 0 }, 0, 0 };
-	if (!pin(cpu) || hp_ipc_buffer(buf, BUF_WORDS)) {
+	if (!hp_pin(cpu) || hp_ipc_buffer(buf, BUF_WORDS)) {
 		return 1;
 	}
 	long err = hp_recv(0, &m, WAIT_FOREVER);
@@ -71,15 +55,15 @@ static long measure(long ep, int kind, unsigned long len, long rounds)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "server") == 0) {
-		return server(num(argv[2]));
+		return server(hp_arg_number(argv[2]));
 	}
-	long rounds = argc == 2 ? num(argv[1]) : 2000;
+	long rounds = argc == 2 ? hp_arg_number(argv[1]) : 2000;
 	if (argc > 2 || rounds <= 0) {
 		hp_printf("usage: ipcbench [ROUNDS] | ipcbench server CPU\n");
 		return 2;
 	}
 	long cpu = hp_getcpu(), other = cpu == 0 ? 1 : 0;
-	if (!pin(cpu) || hp_ipc_buffer(buf, BUF_WORDS)) {
+	if (!hp_pin(cpu) || hp_ipc_buffer(buf, BUF_WORDS)) {
 		return 1;
 	}
 	const char *where[] = { "same-cpu", "cross-cpu" };

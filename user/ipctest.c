@@ -34,13 +34,6 @@ static int failures;
 
 #define expect(what, got, want) hp_expect("ipctest", &failures, what, got, want)
 
-static bool pin(long cpu)
-{
-	uint64_t mask[2] = { 0, 0 };
-	mask[cpu / 64] = 1ull << (cpu % 64);
-	return hp_setaffinity(mask, 2) == 0;
-}
-
 /*
  * Replies { sum of the words, the badge, its CPU, the first word + 1 }; to ECHO, the
  * message with every word but the first one more (its buffer's too); SHRINK and GROW
@@ -51,7 +44,7 @@ static unsigned long server_buf[IPC_MSG_MAX - IPC_REG_WORDS];
 static int server(long cpu)
 {
 	struct hp_msg m;
-	if (cpu >= 0 && !pin(cpu)) {
+	if (cpu >= 0 && !hp_pin(cpu)) {
 		return 1;
 	}
 	hp_ipc_buffer(server_buf, IPC_MSG_MAX - IPC_REG_WORDS);
@@ -342,7 +335,7 @@ static int bench(void)
 	const long rounds = 2000;
 	long cpu = hp_getcpu(), other = cpu == 0 ? 1 : 0;
 	int status;
-	if (!pin(cpu)) {
+	if (!hp_pin(cpu)) {
 		return 1;
 	}
 	const char *where[] = { "same cpu", "cross cpu" };

@@ -262,13 +262,6 @@ static long submit(unsigned long cpu)
 	return err ? err : (long)m.w[0];
 }
 
-static long set_online(long cpu, int on)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%ld/online", cpu);
-	return hp_sysfs_write(path, on ? "1" : "0");
-}
-
 /*
  * With the workers holding off, CHECK_ITEMS items wait on @cpu's queue; taking @cpu
  * offline must hand exactly those to another worker (they run later, once each).
@@ -282,7 +275,7 @@ static bool handover_check(long cpu)
 	for (int i = 0; i < CHECK_ITEMS && !err; i++) {
 		err = submit((unsigned long)cpu);
 	}
-	long off = err ? err : set_online(cpu, 0);
+	long off = err ? err : hp_cpu_file_write(cpu, "online", 0);
 	long moved = handed_over - before;
 	__atomic_store_n(&hold_work, 0, __ATOMIC_RELEASE);
 	for (long n = 0; n < MAX_CPUS; n++) {
@@ -290,7 +283,7 @@ static bool handover_check(long cpu)
 			hp_notify_signal(wake[n], 1);
 		}
 	}
-	long on = off ? 0 : set_online(cpu, 1);
+	long on = off ? 0 : hp_cpu_file_write(cpu, "online", 1);
 	hp_printf("percpud: handover check: %ld items of CPU%ld handed over (%d expected)%s\n", moved,
 		  cpu, CHECK_ITEMS, err || off || on ? " - could not run it" : "");
 	if (err || off || on) {
@@ -298,15 +291,6 @@ static bool handover_check(long cpu)
 			  err_name((int)off), err_name((int)on));
 	}
 	return !err && !off && !on && moved == CHECK_ITEMS;
-}
-
-static long parse(const char *p)
-{
-	long v = 0;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p++ - '0');
-	}
-	return *p ? -1 : v;
 }
 
 static int run(long ms, long nclients, long check_cpu)
@@ -379,9 +363,9 @@ static int run(long ms, long nclients, long check_cpu)
 
 int main(int argc, char **argv)
 {
-	long ms = argc >= 3 ? parse(argv[2]) : -1;
-	long clients = argc >= 4 ? parse(argv[3]) : 2;
-	long check = argc == 5 ? parse(argv[4]) : -1;
+	long ms = argc >= 3 ? hp_arg_number(argv[2]) : -1;
+	long clients = argc >= 4 ? hp_arg_number(argv[3]) : 2;
+	long check = argc == 5 ? hp_arg_number(argv[4]) : -1;
 	if (argc < 3 || argc > 5 || strcmp(argv[1], "run") != 0 || ms <= 0 || clients < 1 ||
 	    clients > 4 || (argc == 5 && (check < 0 || check >= MAX_CPUS))) {
 		hp_printf("usage: percpud run MS [CLIENTS [CPU]]  (1-4 clients, default 2; CPU: check\n"

@@ -218,13 +218,6 @@ static unsigned long bound_counted(void)
 	return __atomic_load_n(&bound_count, __ATOMIC_ACQUIRE);
 }
 
-static long set_online(long cpu, const char *v)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%ld/online", cpu);
-	return hp_sysfs_write(path, v);
-}
-
 static int bound(long cpu)
 {
 	bound_cpu = cpu;
@@ -238,15 +231,15 @@ static int bound(long cpu)
 	}
 	expect("it bound itself", bound_ready, 1);
 	hp_sleep(20);
-	expect("offline its CPU while it spins", set_online(cpu, "0"), 0);
+	expect("offline its CPU while it spins", hp_cpu_file_write(cpu, "online", 0), 0);
 	unsigned long held = bound_counted();
 	hp_sleep(50);
 	expect("  held: it does not run meanwhile", bound_counted() == held, 1);
-	expect("online its CPU", set_online(cpu, "1"), 0);
+	expect("online its CPU", hp_cpu_file_write(cpu, "online", 1), 0);
 	hp_sleep(50);
 	expect("  it runs again", bound_counted() > held, 1);
 	expect("it never ran elsewhere", (long)__atomic_load_n(&bound_elsewhere, __ATOMIC_ACQUIRE), 0);
-	expect("offline its CPU again", set_online(cpu, "0"), 0);
+	expect("offline its CPU again", hp_cpu_file_write(cpu, "online", 0), 0);
 	hp_printf("threadtest: bound %s; exiting with the spinner held\n", failures ? "FAILED" : "ok");
 	hp_exit(failures ? 1 : 0);
 }

@@ -7,6 +7,7 @@
 #define HP_USER_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include "syscall_nr.h"
 #include "err.h"
@@ -293,6 +294,17 @@ static inline long hp_spawn_handle(char *const argv[], int argc, int flags, long
 __attribute__((format(printf, 1, 2))) int hp_printf(const char *fmt, ...);
 /* Test programs: one line "PROG: WHAT: got G, expected W" and a count, if @got is not @want. */
 void hp_expect(const char *prog, int *failures, const char *what, long got, long want);
+/*
+ * A decimal number after any spaces, maybe negative; *@end (if not NULL) past it.
+ * picolibc's strtol would want a thread-local errno these programs do not set up.
+ */
+long hp_number(const char *p, const char **end);
+/* A command-line argument that is all digits: its value, else -1. */
+long hp_arg_number(const char *s);
+/* Runs the calling thread on @cpu only (affinity, not binding). */
+bool hp_pin(long cpu);
+/* Writes @value to /sys/devices/system/cpu/cpuCPU/FILE ("online", "hotplug/fail"). */
+long hp_cpu_file_write(long cpu, const char *file, long value);
 /* The error's name and text (err.c, shared with the kernel): "ENOENT", "No such ...". */
 const char *err_name(int err);
 const char *err_text(int err);

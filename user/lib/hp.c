@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The system call stubs that are more than one instruction, and hp_printf. */
+/* The system call stubs that are more than one instruction, hp_printf, and small helpers. */
 #include <stdarg.h>
 #include <stdio.h>
 #include "hp.h"
@@ -53,4 +53,46 @@ void hp_expect(const char *prog, int *failures, const char *what, long got, long
 		hp_printf("%s: %s: got %ld, expected %ld\n", prog, what, got, want);
 		(*failures)++;
 	}
+}
+
+long hp_number(const char *p, const char **end)
+{
+	while (*p == ' ') {
+		p++;
+	}
+	bool neg = *p == '-';
+	long v = 0;
+	p += neg;
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (*p++ - '0');
+	}
+	if (end) {
+		*end = p;
+	}
+	return neg ? -v : v;
+}
+
+long hp_arg_number(const char *s)
+{
+	const char *end;
+	long v = hp_number(s, &end);
+	return *s >= '0' && *s <= '9' && *end == 0 ? v : -1;
+}
+
+bool hp_pin(long cpu)
+{
+	uint64_t mask[2] = { 0, 0 };
+	if (cpu < 0 || cpu >= 128) {
+		return false;
+	}
+	mask[cpu / 64] = 1ull << (cpu % 64);
+	return hp_setaffinity(mask, 2) == 0;
+}
+
+long hp_cpu_file_write(long cpu, const char *file, long value)
+{
+	char path[96], v[24];
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%ld/%s", cpu, file);
+	snprintf(v, sizeof(v), "%ld", value);
+	return hp_sysfs_write(path, v);
 }
