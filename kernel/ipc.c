@@ -25,8 +25,6 @@
 #include "err.h"
 #include "arch.h"
 
-enum { IPC_IDLE, IPC_PENDING, IPC_DONE };
-
 struct endpoint {
 	spinlock_t lock;
 	int refs;                       /* handles naming it, IPCs in progress: atomic */
@@ -152,6 +150,29 @@ static bool fits(const struct task *t, unsigned int len)
 	return len <= IPC_REG_WORDS + t->ipc.buf_words;
 }
 
+/*
+ * A caller awaits the reply to one call: awaiting_reply holds that call's number (never
+ * 0) and the receiver keeps it as caller_seq, so a reply to a call the caller has left
+ * (timed out, then called again) cannot land in the later call.
+ */
+static void await_reply(struct task *caller, struct task *server)
+{
+	unsigned int seq = caller->ipc.call_seq + 1;
+	caller->ipc.call_seq = seq ? seq : 1;
+	caller->ipc.awaiting_reply = (int)caller->ipc.call_seq;
+	server->ipc.caller_seq = caller->ipc.call_seq;
+	task_get(caller);
+	server->ipc.caller = caller;         /* its reply goes there */
+}
+
+/* The reply to the call @server took ends the caller's wait: whoever is first decides. */
+static bool claim_reply(struct task *server, struct task *caller)
+{
+	int seq = (int)server->ipc.caller_seq;
+	return __atomic_compare_exchange_n(&caller->ipc.awaiting_reply, &seq, 0, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 /* Delivers @self's message to the receiver @r (under ep->lock). */
 static void deliver_locked(struct task *self, struct task *r, const unsigned long *msg,
 			   unsigned int len, unsigned long badge, bool call)
@@ -162,13 +183,14 @@ static void deliver_locked(struct task *self, struct task *r, const unsigned lon
 	r->ipc.xfer = self->ipc.xfer;        /* the handle travels with the message */
 	self->ipc.xfer.obj = NULL;
 	if (call) {
-		task_get(self);
-		r->ipc.caller = self;        /* its reply goes there */
 		self->ipc.status = IPC_PENDING;
-		self->ipc.awaiting_reply = 1;
+		await_reply(self, r);
 	}
 	finish_locked(r, 0);
 }
+
+static long wait_reply(struct task *self, uint64_t deadline, unsigned long *msg,
+		       unsigned int *len);
 
 long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, unsigned int *len,
 	      bool call, unsigned int timeout_ms)
@@ -213,7 +235,12 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, unsi
 	if (err || !call) {
 		return err;
 	}
-	/* Taken by a receiver: now the reply (or the server's end), within the same time. */
+	return wait_reply(self, deadline, msg, len);   /* taken: now the reply, in the same time */
+}
+
+/* Sleeps until the reply to the call a receiver took comes (or the server's end). */
+static long wait_reply(struct task *self, uint64_t deadline, unsigned long *msg, unsigned int *len)
+{
 	for (;;) {
 		__atomic_store_n(&self->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
 		int st = load_acquire(&self->ipc.status);
@@ -254,7 +281,7 @@ static void reply_to_caller(struct task *self, const unsigned long *msg, unsigne
 		msg = NULL;
 		status = -EMSGSIZE;          /* a reply longer than the caller takes */
 	}
-	if (__atomic_exchange_n(&c->ipc.awaiting_reply, 0, __ATOMIC_ACQ_REL)) {
+	if (claim_reply(self, c)) {
 		if (msg) {
 			memcpy(c->ipc.msg, msg, len * sizeof(msg[0]));
 			c->ipc.len = len;
@@ -263,6 +290,14 @@ static void reply_to_caller(struct task *self, const unsigned long *msg, unsigne
 		sched_try_wake(c, TASK_SLEEPING);
 	}
 	task_put(c);
+}
+
+static void take_message(struct task *self, unsigned long *msg, unsigned int *len,
+			 unsigned long *badge)
+{
+	memcpy(msg, self->ipc.msg, self->ipc.len * sizeof(msg[0]));
+	*len = self->ipc.len;
+	*badge = self->ipc.badge;
 }
 
 long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int reply_len,
@@ -299,9 +334,7 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int repl
 		self->ipc.xfer = s->ipc.xfer;
 		s->ipc.xfer.obj = NULL;
 		if (s->ipc.is_call) {
-			task_get(s);
-			self->ipc.caller = s;
-			s->ipc.awaiting_reply = 1;
+			await_reply(s, self);
 			list_del(&s->ipc.node);
 			s->ipc.queued = NULL;    /* still pending: now for the reply */
 		} else {
@@ -332,10 +365,77 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int repl
 	if (err) {
 		return err;
 	}
-	memcpy(msg, self->ipc.msg, self->ipc.len * sizeof(msg[0]));
-	*len = self->ipc.len;
-	*badge = self->ipc.badge;
+	take_message(self, msg, len, badge);
 	return 0;
+}
+
+/*
+ * The fast path (ipc_syscall.c): when the partner sleeps on this CPU and may run here,
+ * the message goes straight to it and sched_handoff() gives it the CPU, with no
+ * wake-up and no run queue. Each returns the partner, with the message delivered, the
+ * caller's own wait set up and this CPU's queue lock held for the hand-off; or NULL
+ * with nothing done, for the slow path. Only register-sized messages without a
+ * handle, waiting for ever: the fast path's caller checked that.
+ */
+struct task *ipc_fast_call(struct endpoint *ep, unsigned long badge, const unsigned long *msg,
+			   unsigned int len)
+{
+	struct task *self = current_task(), *r = NULL;
+
+	raw_spin_lock(&ep->lock);
+	if (ep->receivers && !list_empty(&ep->waiting)) {
+		struct task *w = list_entry(ep->waiting.next, struct task, ipc.node);
+		if (sched_handoff_begin(w)) {
+			deliver_locked(self, w, msg, len, badge, true);
+			r = w;
+		}
+	}
+	raw_spin_unlock(&ep->lock);
+	return r;
+}
+
+/* reply_recv: the reply to our caller, asleep here, and our own receive queued. */
+struct task *ipc_fast_reply_recv(struct endpoint *ep, const unsigned long *reply,
+				 unsigned int len)
+{
+	struct task *self = current_task(), *c = self->ipc.caller, *r = NULL;
+
+	raw_spin_lock(&ep->lock);
+	/* A queued sender would be taken at once: the slow path does that. */
+	if (list_empty(&ep->senders) && sched_handoff_begin(c)) {
+		if (claim_reply(self, c)) {
+			memcpy(c->ipc.msg, reply, len * sizeof(reply[0]));
+			c->ipc.len = len;
+			store_release(&c->ipc.status, IPC_DONE);
+			self->ipc.caller = NULL;
+			task_put(c);         /* ours; asleep, it holds its own */
+			self->ipc.status = IPC_PENDING;
+			self->ipc.queued = ep;
+			list_add_tail(&self->ipc.node, &ep->waiting);
+			r = c;
+		} else {
+			sched_handoff_abort();   /* it left: the slow path drops the reply */
+		}
+	}
+	raw_spin_unlock(&ep->lock);
+	return r;
+}
+
+/* After the hand-off, a wait the fast path set up that did not end in a plain message. */
+long ipc_call_resume(unsigned long *msg, unsigned int *len)
+{
+	return wait_reply(current_task(), DEADLINE_NEVER, msg, len);
+}
+
+long ipc_recv_resume(struct endpoint *ep, unsigned long *msg, unsigned int *len,
+		     unsigned long *badge)
+{
+	struct task *self = current_task();
+	long err = wait_ipc(self, ep, DEADLINE_NEVER);
+	if (!err) {
+		take_message(self, msg, len, badge);
+	}
+	return err;
 }
 
 void ipc_thread_end(struct task *t)

@@ -11,6 +11,7 @@
 #include "vm.h"
 #include "err.h"
 #include "atomic.h"
+#include "ipc.h"
 
 void trap_handle(struct trap_frame *f);
 
@@ -97,10 +98,15 @@ static inline struct cpu *tp_cpu(void)
  */
 void syscall_entry(struct trap_frame *f)
 {
+	unsigned long nr = f->x[17];
 	f->sepc += 4;                /* past the ecall */
-	csr_set(sstatus, SSTATUS_SIE);
-	f->x[10] = (unsigned long)syscall_dispatch(f->x[17], &f->x[10], tp_cpu()->current);
-	csr_clear(sstatus, SSTATUS_SIE);
+	/* IPC's fast path runs with interrupts off, as entry left them. */
+	if (!((nr == SYS_ipc_call || nr == SYS_ipc_reply_recv) &&
+	      ipc_fastpath(nr, &f->x[10], tp_cpu()->current))) {
+		csr_set(sstatus, SSTATUS_SIE);
+		f->x[10] = (unsigned long)syscall_dispatch(nr, &f->x[10], tp_cpu()->current);
+		csr_clear(sstatus, SSTATUS_SIE);
+	}
 	struct cpu *c = tp_cpu();
 	if (unlikely(c->need_resched && c->current->preempt_count == 0)) {
 		schedule_preempt();

@@ -12,13 +12,18 @@ struct endpoint;
 struct task;
 struct process;
 
+/* A wait's status (struct ipc_thread): or -errno, how it failed. */
+enum { IPC_IDLE, IPC_PENDING, IPC_DONE };
+
 /* A thread's side of IPC, in its struct task; fields under the endpoint's lock. */
 struct ipc_thread {
 	struct list_head node;          /* on an endpoint's senders or waiting list */
 	struct endpoint *queued;        /* the endpoint it is queued on, or NULL */
 	int status;                     /* its wait: pending, done, or -errno */
 	bool is_call;                   /* queued to call (not send) */
-	int awaiting_reply;             /* a receiver took its call: exchanged once (int: amoswap) */
+	int awaiting_reply;             /* a receiver took its call: that call's number, or 0 */
+	unsigned int call_seq;          /* the number of its last call (never 0) */
+	unsigned int caller_seq;        /* the number of the call from @caller */
 	unsigned int len;               /* words in msg */
 	unsigned int buf_words;         /* its IPC buffer: words beyond the registers it takes */
 	uintptr_t buf;                  /* the buffer's user address (0: none) */
@@ -58,6 +63,25 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, unsi
  */
 long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int reply_len,
 	      unsigned long *msg, unsigned int *len, unsigned long *badge, unsigned int timeout_ms);
+/*
+ * The fast path's halves (ipc.c says when they apply): the partner to hand the CPU
+ * to, this CPU's queue locked for sched_handoff(); NULL, nothing done, otherwise.
+ */
+struct task *ipc_fast_call(struct endpoint *ep, unsigned long badge, const unsigned long *msg,
+			   unsigned int len);
+struct task *ipc_fast_reply_recv(struct endpoint *ep, const unsigned long *reply,
+				 unsigned int len);
+/* The rest of a fast call or receive whose wait did not end in a plain message. */
+long ipc_call_resume(unsigned long *msg, unsigned int *len);
+long ipc_recv_resume(struct endpoint *ep, unsigned long *msg, unsigned int *len,
+		     unsigned long *badge);
+/*
+ * The IPC system calls (ipc_syscall.c): registers to messages and back. ipc_fastpath
+ * is asked first, with interrupts still off: true if it made the call (result in a0).
+ */
+long ipc_syscall(unsigned long nr, unsigned long *a, struct task *self);
+long ipc_syscall_buffer(struct task *self, unsigned long addr, unsigned long words);
+bool ipc_fastpath(unsigned long nr, unsigned long *a, struct task *self);
 /* A thread ends: a call it took and did not answer gets -EPIPE. */
 void ipc_thread_end(struct task *t);
 /*
@@ -87,6 +111,9 @@ struct handle {
 	unsigned int rights;
 	unsigned long badge;
 };
+/* The IPC fast path's lookup: @h's endpoint with rights @need, referenced, or NULL. */
+struct endpoint *handle_endpoint(struct process *p, long h, unsigned int need,
+				 unsigned long *badge);
 /* A new handle in @p's table: its number, or -ENOSPC. */
 int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
 		   unsigned int rights, unsigned long badge);

@@ -123,6 +123,14 @@ bool kthread_is_parked(struct task *t);
 __noreturn void task_exit(void);
 
 void wake_up_task(struct task *t);
+/*
+ * Direct hand-off to @next, asleep on this CPU (sched.c says the rules): begin locks
+ * and checks, then either abort or sched_handoff, which returns once the current task
+ * runs again. Interrupts off.
+ */
+bool sched_handoff_begin(struct task *next);
+void sched_handoff_abort(void);
+void sched_handoff(struct task *next);
 void schedule(void);
 void yield(void);
 /* Sleeps at least @ms milliseconds; may only be called where sleeping is allowed. */
