@@ -465,7 +465,7 @@ void wake_up_task(struct task *t)
 }
 
 /*
- * A direct hand-off (the IPC fast path, ipc_fast.c): the current task goes to sleep and
+ * A direct hand-off (the IPC fast path, ipc_syscall.c): the current task goes to sleep and
  * @next, asleep on this CPU, runs at once, passing no run queue. It is exactly the
  * wake-up and the switch a wake and a schedule() would make, so @next may be any
  * sleeper, wherever in the kernel it sleeps. begin takes this CPU's queue lock and
