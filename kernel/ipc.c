@@ -16,7 +16,7 @@
  * its last receive handle.
  */
 #include <string.h>
-#include "ipc.h"
+#include "ipc_internal.h"
 #include "process.h"
 #include "alloc.h"
 #include "spinlock.h"
@@ -24,14 +24,6 @@
 #include "log.h"
 #include "err.h"
 #include "arch.h"
-
-struct endpoint {
-	spinlock_t lock;
-	int refs;                       /* handles naming it, IPCs in progress: atomic */
-	int receivers;                  /* handles with IPC_RIGHT_RECV; under the lock */
-	struct list_head senders;       /* tasks queued to send (their ipc.node) */
-	struct list_head waiting;       /* tasks queued to receive */
-};
 
 struct endpoint *endpoint_create(void)
 {
@@ -69,14 +61,6 @@ const struct handle_kind endpoint_kind = {
 	.name = "endpoint", .get = endpoint_kind_get, .put = endpoint_kind_put,
 };
 
-/* Under ep->lock: @t's wait ends with @status (a message, or an error). */
-static void finish_locked(struct task *t, int status)
-{
-	list_del(&t->ipc.node);
-	t->ipc.queued = NULL;
-	store_release(&t->ipc.status, status == 0 ? IPC_DONE : status);
-}
-
 void endpoint_put(struct endpoint *ep, unsigned int rights)
 {
 	struct task *wake[16];
@@ -104,10 +88,7 @@ void endpoint_put(struct endpoint *ep, unsigned int rights)
 			}
 		} while (n == ARRAY_SIZE(wake));
 	}
-	if (atomic_sub(&ep->refs, 1) == 0) {
-		/* Nothing names it and no IPC is on it (each holds a reference): none queued. */
-		kfree(ep);
-	}
+	endpoint_unref(ep, 1);
 }
 
 /*
@@ -148,29 +129,6 @@ static int wait_ipc(struct task *self, struct endpoint *ep, uint64_t deadline)
 static bool fits(const struct task *t, unsigned int len)
 {
 	return len <= IPC_REG_WORDS + t->ipc.buf_words;
-}
-
-/*
- * A caller awaits the reply to one call: awaiting_reply holds that call's number (never
- * 0) and the receiver keeps it as caller_seq, so a reply to a call the caller has left
- * (timed out, then called again) cannot land in the later call.
- */
-static void await_reply(struct task *caller, struct task *server)
-{
-	unsigned int seq = caller->ipc.call_seq + 1;
-	caller->ipc.call_seq = seq ? seq : 1;
-	caller->ipc.awaiting_reply = (int)caller->ipc.call_seq;
-	server->ipc.caller_seq = caller->ipc.call_seq;
-	task_get(caller);
-	server->ipc.caller = caller;         /* its reply goes there */
-}
-
-/* The reply to the call @server took ends the caller's wait: whoever is first decides. */
-static bool claim_reply(struct task *server, struct task *caller)
-{
-	int seq = (int)server->ipc.caller_seq;
-	return __atomic_compare_exchange_n(&caller->ipc.awaiting_reply, &seq, 0, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 /* Delivers @self's message to the receiver @r (under ep->lock). */
@@ -367,58 +325,6 @@ long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int repl
 	}
 	take_message(self, msg, len, badge);
 	return 0;
-}
-
-/*
- * The fast path (ipc_syscall.c): when the partner sleeps on this CPU and may run here,
- * the message goes straight to it and sched_handoff() gives it the CPU, with no
- * wake-up and no run queue. Each returns the partner, with the message delivered, the
- * caller's own wait set up and this CPU's queue lock held for the hand-off; or NULL
- * with nothing done, for the slow path. Only register-sized messages without a
- * handle, waiting for ever: the fast path's caller checked that.
- */
-struct task *ipc_fast_call(struct endpoint *ep, unsigned long badge, const unsigned long *msg,
-			   unsigned int len)
-{
-	struct task *self = current_task(), *r = NULL;
-
-	raw_spin_lock(&ep->lock);
-	if (ep->receivers && !list_empty(&ep->waiting)) {
-		struct task *w = list_entry(ep->waiting.next, struct task, ipc.node);
-		if (sched_handoff_begin(w)) {
-			deliver_locked(self, w, msg, len, badge, true);
-			r = w;
-		}
-	}
-	raw_spin_unlock(&ep->lock);
-	return r;
-}
-
-/* reply_recv: the reply to our caller, asleep here, and our own receive queued. */
-struct task *ipc_fast_reply_recv(struct endpoint *ep, const unsigned long *reply,
-				 unsigned int len)
-{
-	struct task *self = current_task(), *c = self->ipc.caller, *r = NULL;
-
-	raw_spin_lock(&ep->lock);
-	/* A queued sender would be taken at once: the slow path does that. */
-	if (list_empty(&ep->senders) && sched_handoff_begin(c)) {
-		if (claim_reply(self, c)) {
-			memcpy(c->ipc.msg, reply, len * sizeof(reply[0]));
-			c->ipc.len = len;
-			store_release(&c->ipc.status, IPC_DONE);
-			self->ipc.caller = NULL;
-			task_put(c);         /* ours; asleep, it holds its own */
-			self->ipc.status = IPC_PENDING;
-			self->ipc.queued = ep;
-			list_add_tail(&self->ipc.node, &ep->waiting);
-			r = c;
-		} else {
-			sched_handoff_abort();   /* it left: the slow path drops the reply */
-		}
-	}
-	raw_spin_unlock(&ep->lock);
-	return r;
 }
 
 /* After the hand-off, a wait the fast path set up that did not end in a plain message. */

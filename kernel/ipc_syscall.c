@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The IPC system calls: a message between user registers (and the IPC buffer) and
- * ipc.c's endpoints, and the fast path that the common call and reply_recv take.
+ * ipc.c's endpoints. The common call and reply_recv take ipc_fast.c's path first.
  */
 #include <string.h>
 #include "ipc.h"
@@ -48,9 +48,8 @@ static int msg_out(struct task *self, unsigned long *a, const unsigned long *msg
 				 (len - IPC_REG_WORDS) * sizeof(msg[0]));
 }
 
-/* What a call or a receive got (if @err is 0), to the caller's registers and buffer. */
-static long results_out(struct task *self, unsigned long *a, bool receive, long err,
-			const unsigned long *msg, unsigned int len, unsigned long badge)
+long ipc_syscall_results(struct task *self, unsigned long *a, bool receive, long err,
+			 const unsigned long *msg, unsigned int len, unsigned long badge)
 {
 	long got = 0;
 	if (err) {
@@ -108,7 +107,7 @@ long ipc_syscall(unsigned long nr, unsigned long *a, struct task *self)
 		ipc_drop_handle(self);           /* not taken: the send failed */
 	}
 	if (nr != SYS_ipc_send) {
-		err = results_out(self, a, receive, err, msg, len, badge);
+		err = ipc_syscall_results(self, a, receive, err, msg, len, badge);
 	}
 	endpoint_put(ep, 0);
 	return err;
@@ -132,76 +131,4 @@ long ipc_syscall_buffer(struct task *self, unsigned long addr, unsigned long wor
 	self->ipc.buf = words ? addr : 0;
 	self->ipc.buf_words = (unsigned int)words;
 	return 0;
-}
-
-/*
- * The fast path, asked before anything else with interrupts still off: a call, or a
- * reply_recv that answers a caller, of register words only, passing no handle and
- * waiting for ever, whose partner sleeps on this CPU and may run here. Then the
- * partner gets the message and the CPU at once (sched_handoff), and we sleep where we
- * are; when something runs us again, what came is normally a plain message of
- * register words, put straight into our registers. Anything else (a kill, an error,
- * a longer reply, a handle) finishes as the slow path would. An L4 or seL4 fast path
- * returns to user mode from the partner's registers; here each thread keeps its
- * kernel stack, so the hand-off is a context switch, and both halves stay this short
- * path's own. False: nothing done, the slow path takes the call.
- */
-static __noinline long resume_slow(bool call, unsigned long *a, struct task *self,
-				   struct endpoint *ep)
-{
-	unsigned long msg[IPC_MSG_MAX], badge = 0;
-	unsigned int len = 0;
-
-	arch_irq_enable();
-	long err = call ? ipc_call_resume(msg, &len) : ipc_recv_resume(ep, msg, &len, &badge);
-	err = results_out(self, a, !call, err, msg, len, badge);
-	arch_irq_disable();
-	return err;
-}
-
-bool ipc_fastpath(unsigned long nr, unsigned long *a, struct task *self)
-{
-	unsigned long *more = arch_syscall_more_args(a);
-	unsigned long w[IPC_REG_WORDS], badge;
-	unsigned int len = (unsigned int)a[6];
-	bool call = nr == SYS_ipc_call;
-
-	if (a[5] != WAIT_FOREVER || a[6] > IPC_REG_WORDS || (!call && !self->ipc.caller)) {
-		return false;
-	}
-	struct endpoint *ep = handle_endpoint(self->proc, (long)a[0],
-					      call ? IPC_RIGHT_SEND : IPC_RIGHT_RECV, &badge);
-	if (!ep) {
-		return false;
-	}
-	for (unsigned int i = 0; i < IPC_REG_WORDS; i++) {
-		w[i] = i < 4 ? a[1 + i] : more[i - 4];
-	}
-	struct task *partner = call ? ipc_fast_call(ep, badge, w, len)
-				    : ipc_fast_reply_recv(ep, w, len);
-	if (!partner) {
-		endpoint_put(ep, 0);
-		return false;
-	}
-	sched_handoff(partner);
-	/* Running again, interrupts still off. */
-	len = self->ipc.len;
-	if (load_acquire(&self->ipc.status) == IPC_DONE && len <= IPC_REG_WORDS &&
-	    !self->ipc.xfer.obj) {
-		const unsigned long *m = self->ipc.msg;
-		for (unsigned int i = 0; i < len; i++) {
-			if (i < 4) {
-				a[1 + i] = m[i];
-			} else {
-				more[i - 4] = m[i];
-			}
-		}
-		a[5] = call ? a[5] : self->ipc.badge;
-		a[6] = len;
-		a[0] = 0;
-	} else {
-		a[0] = (unsigned long)resume_slow(call, a, self, ep);
-	}
-	endpoint_put(ep, 0);
-	return true;
 }

@@ -17,6 +17,7 @@
 #include "sched.h"
 #include "cpu_boot.h"
 #include "kcmd.h"
+#include "ipc.h"
 #include "tty.h"
 #include "err.h"
 #include "cpuhp.h"
@@ -92,6 +93,7 @@ static void init_fn(void *arg)
 	cpu_sysfs_init();
 	cpuhp_sysfs_init();
 	programs_init();
+	ipc_fast_sysfs_init();
 	uint64_t now = arch_time_now();
 	pr_info("boot: shell starting %llu us after reset (kernel: %llu us, firmware before it: %llu us)\n",
 		(unsigned long long)(now * 1000000 / hz),

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "sched.h"
 #include "vm.h"
+#include "process.h"
 #include "percpu.h"
 #include "smp.h"
 #include "alloc.h"
@@ -24,6 +25,7 @@
 #include "cpuhp_callbacks.h"
 #include "../hotplug/variant.h"     /* whether an idle task can be taken down */
 #include "sched_internal.h"
+#include "sched_handoff.h"
 
 #define TASK_STACK_SIZE 8192
 
@@ -287,7 +289,7 @@ void place_task(struct task *t)
 }
 
 /* Second half of every switch, run by the task switched to; interrupts off. */
-static void sched_finish_switch(void)
+void sched_finish_switch(void)
 {
 	struct cpu *c = this_cpu();
 	struct task *m = c->migrate;
@@ -311,22 +313,33 @@ static void sched_finish_switch(void)
  * Under @c's rq_lock, interrupts off: @next runs instead of @prev. Returns in @prev
  * once something switches back to it, on whichever CPU that is, the lock released.
  */
+/* Kernel threads run on the kernel's table: a process's may be freed under them. */
+void sched_switch_mm_slow(struct cpu *c)
+{
+	struct task *next = c->current;
+
+	c->active_as = next->as;
+	bool flushed = arch_as_activate(next->as);
+	if (next->proc) {
+		vm_note_activated(next->proc, c->id, flushed);
+	}
+}
+
+void sched_switch_mm(struct cpu *c)
+{
+	sched_switch_mm_inline(c);
+}
+
+static void switch_begin_locked(struct cpu *c, struct task *prev, struct task *next)
+{
+	sched_switch_tasks(c, prev, next);
+	sched_switch_mm_inline(c);
+}
+
 static void switch_locked(struct cpu *c, struct task *prev, struct task *next)
 {
-	prev->on_cpu = false;
-	next->on_cpu = true;
-	next->cpu = c->id;
-	next->switches++;
-	c->current = next;
-	/* Kernel threads run on the kernel's table: a process's may be freed under them. */
-	if (next->as != c->active_as) {
-		c->active_as = next->as;
-		bool flushed = arch_as_activate(next->as);
-		if (next->proc) {
-			vm_activated(next->proc, flushed);
-		}
-	}
-	arch_context_switch(&prev->ctx, &next->ctx);
+	switch_begin_locked(c, prev, next);
+	arch_context_switch(&prev->ctx, task_resume_context(next));
 	/* Back in prev, on whichever CPU picked it. */
 	sched_finish_switch();
 }
@@ -462,49 +475,6 @@ bool sched_try_wake(struct task *t, int from_state)
 void wake_up_task(struct task *t)
 {
 	sched_try_wake(t, TASK_SLEEPING);
-}
-
-/*
- * A direct hand-off (the IPC fast path, ipc_syscall.c): the current task goes to sleep and
- * @next, asleep on this CPU, runs at once, passing no run queue. It is exactly the
- * wake-up and the switch a wake and a schedule() would make, so @next may be any
- * sleeper, wherever in the kernel it sleeps. begin takes this CPU's queue lock and
- * checks that @next may run here now and that nothing has asked the current task to
- * stop sleeping (a kill's wake-up, made before the lock, left killed set; one made
- * after waits for the lock and finds it asleep): false, nothing locked, if not. Between
- * begin and sched_handoff the caller commits what wakes @next (its IPC status);
- * sched_handoff_abort gives up instead. Interrupts off throughout.
- */
-bool sched_handoff_begin(struct task *next)
-{
-	struct cpu *c = this_cpu();
-	struct task *self = c->current;
-
-	raw_spin_lock(&c->rq_lock);
-	if (READ_ONCE(self->killed) || self->preempt_count || self->is_idle ||
-	    next->state != TASK_SLEEPING || next->on_rq || next->on_cpu || next->migrating ||
-	    next->held || READ_ONCE(next->cpu) != c->id || READ_ONCE(next->killed) ||
-	    !cpu_takes_tasks(c->id) || !cpumask_test(&next->allowed, c->id) ||
-	    (next->user_bound && next->bind_cpu != c->id)) {
-		raw_spin_unlock(&c->rq_lock);
-		return false;
-	}
-	return true;
-}
-
-void sched_handoff_abort(void)
-{
-	raw_spin_unlock(&this_cpu()->rq_lock);
-}
-
-void sched_handoff(struct task *next)
-{
-	struct cpu *c = this_cpu();
-	struct task *self = c->current;
-
-	__atomic_store_n(&self->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&next->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
-	switch_locked(c, self, next);
 }
 
 /* ---- threads ---- */

@@ -25,9 +25,8 @@ void tlb_full_flush_done(void)
 	this_cpu()->tlb_flushed = tick();
 }
 
-void vm_activated(struct process *p, bool flushed)
+void vm_activated(struct process *p, unsigned int cpu, bool flushed)
 {
-	unsigned int cpu = this_cpu_id();
 	uint64_t bit = 1ull << (cpu % 64);
 	uint64_t old = __atomic_fetch_or(&p->tlb_cpus.bits[cpu / 64], bit, __ATOMIC_SEQ_CST);
 	/*

@@ -4,6 +4,7 @@
  * harts started only to be stopped again, the trap vector, and the context switch.
  */
 #include "asm-offsets.h"       /* generated at build time from asm-offsets.c */
+#include "uapi/syscall_nr.h"
 
 /*
  * OpenSBI 1.1's hart_start marks the hart STARTING before it writes the new start
@@ -237,7 +238,13 @@ ret_to_user:
 /*
  * A system call: only what the C calling convention does not keep is saved (the
  * kernel's C code preserves s0-s11 for us, also across a context switch), and only
- * that is restored. The frame's s-register slots are not written on this path.
+ * that is restored. The frame's s-register slots are written only for the two calls
+ * IPC's fast path takes (ipc_fast.c): a thread it parks sleeps with every register in
+ * its frame, and whoever answers it may leave for user mode straight from that frame.
+ * ipc_fastpath returns NULL (the call goes on as any other), or the argument
+ * registers of the thread that now runs on this CPU instead of us (the fast path's
+ * direct return): on its stack, the hand-off's second half and its return checks,
+ * then every register comes from its frame.
  */
 user_syscall:
 	SAVE	1, 3, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
@@ -247,6 +254,7 @@ user_syscall:
 	sd	t0, 4*8(sp)
 	csrw	sscratch, zero
 	csrr	t0, sepc
+	addi	t0, t0, 4               /* past the ecall */
 	sd	t0, F_SEPC(sp)
 	csrr	t0, sstatus
 	sd	t0, F_SSTATUS(sp)
@@ -254,11 +262,31 @@ user_syscall:
 	.option norelax
 	la	gp, __global_pointer$
 	.option pop
-	mv	a0, sp
+	addi	t0, a7, -SYS_ipc_call
+	beqz	t0, 1f
+	addi	t0, a7, -SYS_ipc_reply_recv
+	bnez	t0, 2f
+1:	SAVE	8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+	mv	a0, a7
+	addi	a1, sp, 10*8            /* the argument registers, a0 first */
+	mv	a2, tp
+	call	ipc_fastpath            /* interrupts still off */
+	bnez	a0, 3f
+2:	mv	a0, sp
 	call	syscall_entry
 	LEAVE_FOR_USER
 	LOAD	1, 3, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31, 4, 2
 	sret
+3:	addi	sp, a0, -10*8           /* the frame of the thread now current */
+	mv	a0, tp
+	call	syscall_handoff_done
+	j	ret_to_user
+
+/* syscall_leave(frame): user mode from @frame with every register (arch_syscall_return). */
+	.globl syscall_leave
+syscall_leave:
+	mv	sp, a0
+	j	ret_to_user
 
 /*
  * arch_enter_user(pc, sp, a0, a1, kstack_top): a zeroed frame at the top of the kernel

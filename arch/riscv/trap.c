@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "percpu.h"
 #include "sched.h"
+#include "sched_handoff.h"
 #include "smp.h"
 #include "log.h"
 #include "csr.h"
@@ -75,9 +76,11 @@ static bool fixup_user_copy(struct trap_frame *f)
 void syscall_entry(struct trap_frame *f);
 
 /* @args is &f->x[10] (a0); the message's words 4-7 are t3-t6 (x28-x31), saved too. */
+const unsigned int arch_syscall_more_index = 28 - 10;
+
 unsigned long *arch_syscall_more_args(unsigned long *args)
 {
-	return args + (28 - 10);
+	return args + arch_syscall_more_index;
 }
 
 /*
@@ -93,20 +96,11 @@ static inline struct cpu *tp_cpu(void)
 }
 
 /*
- * The return path's checks are asked inline here (a null system call is a few dozen
+ * The return path's checks, asked inline (a null system call is a few dozen
  * instructions of C, and every call pays for them); the slow path does them again.
  */
-void syscall_entry(struct trap_frame *f)
+static inline void syscall_exit_checks(void)
 {
-	unsigned long nr = f->x[17];
-	f->sepc += 4;                /* past the ecall */
-	/* IPC's fast path runs with interrupts off, as entry left them. */
-	if (!((nr == SYS_ipc_call || nr == SYS_ipc_reply_recv) &&
-	      ipc_fastpath(nr, &f->x[10], tp_cpu()->current))) {
-		csr_set(sstatus, SSTATUS_SIE);
-		f->x[10] = (unsigned long)syscall_dispatch(nr, &f->x[10], tp_cpu()->current);
-		csr_clear(sstatus, SSTATUS_SIE);
-	}
 	struct cpu *c = tp_cpu();
 	if (unlikely(c->need_resched && c->current->preempt_count == 0)) {
 		schedule_preempt();
@@ -118,6 +112,42 @@ void syscall_entry(struct trap_frame *f)
 		     vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_gen), c->tlb_flushed))) {
 		process_user_return();
 	}
+}
+
+/* A system call; entry.S asked IPC's fast path first for a call or a reply_recv. */
+void syscall_entry(struct trap_frame *f)
+{
+	unsigned long nr = f->x[17];
+
+	csr_set(sstatus, SSTATUS_SIE);
+	f->x[10] = (unsigned long)syscall_dispatch(nr, &f->x[10], tp_cpu()->current);
+	csr_clear(sstatus, SSTATUS_SIE);
+	syscall_exit_checks();
+}
+
+/*
+ * entry.S, on the stack of the thread IPC's fast path made current here (syscall_entry
+ * returned its frame): the hand-off's second half, then that thread's return checks.
+ */
+void syscall_handoff_done(struct cpu *c)
+{
+	sched_handoff_finish(c);
+	syscall_exit_checks();
+}
+
+/* The frame below which a system call's kernel stack begins (@args is its a0 slot). */
+void arch_syscall_park(struct arch_context *ctx, unsigned long *args, void (*entry)(void))
+{
+	ctx->saved[0] = (unsigned long)entry;                              /* ra */
+	ctx->saved[1] = (unsigned long)container_of(args, struct trap_frame, x[10]); /* sp */
+}
+
+__noreturn void syscall_leave(struct trap_frame *f);
+
+__noreturn void arch_syscall_return(unsigned long *args)
+{
+	syscall_exit_checks();
+	syscall_leave(container_of(args, struct trap_frame, x[10]));
 }
 
 /* A trap from user mode that is neither an interrupt nor a system call: its end. */

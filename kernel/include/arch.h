@@ -110,6 +110,8 @@ int arch_copy_to_user(uintptr_t udst, const void *src, size_t n);
  * (docs/ipc.md): where they are saved, read and written back like @args.
  */
 unsigned long *arch_syscall_more_args(unsigned long *args);
+/* The same as an index from @args, for the IPC fast path, which makes no calls. */
+extern const unsigned int arch_syscall_more_index;
 
 /* ---- inter-processor interrupts ---- */
 /*
@@ -158,6 +160,14 @@ const char *arch_fw_err_name(long fw_err);
 /* ---- tasks ---- */
 /* Prepares @ctx so that switching to it runs @entry() on the stack ending at @stack_top. */
 void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void));
+/*
+ * A thread asleep at a system call with every user register in its frame (IPC's fast
+ * path): @ctx, switched to, runs @entry on the kernel stack below that frame, whose
+ * argument registers are @args; @entry ends with arch_syscall_return(@args).
+ */
+void arch_syscall_park(struct arch_context *ctx, unsigned long *args, void (*entry)(void));
+/* The system call's return checks, then user mode with every register from @args' frame. */
+__noreturn void arch_syscall_return(unsigned long *args);
 /* Saves the current registers into @prev and resumes @next. Interrupts disabled. */
 void arch_context_switch(struct arch_context *prev, struct arch_context *next);
 /* The return address of the caller's caller, for context lines in warnings. */

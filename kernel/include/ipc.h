@@ -5,6 +5,7 @@
 
 #include "kernel.h"
 #include "list.h"
+#include "arch.h"
 #include "uapi/syscall_nr.h"
 
 
@@ -30,6 +31,18 @@ struct ipc_thread {
 	unsigned long msg[IPC_MSG_MAX];
 	unsigned long badge;
 	struct task *caller;            /* received a call: whom to reply to (referenced) */
+	/*
+	 * Asleep in the fast path, parked at its system call (ipc_fast.c): its argument
+	 * registers (NULL when not parked); whether a message was put straight into them;
+	 * whether it called (else it receives); the endpoint a parked receive holds.
+	 */
+	unsigned long *regs;
+	bool in_regs;
+	bool fast_call;
+	struct endpoint *fast_ep;
+	/* Where a parked thread resumes (the same for every park: made at its first IPC). */
+	struct arch_context park_ctx;
+	bool park_ready;
 	/*
 	 * A handle in transit (its obj referenced, NULL: none): the sender's, set before
 	 * send; moved to the receiver with the message; installed by the receiver.
@@ -63,25 +76,34 @@ long ipc_send(struct endpoint *ep, unsigned long badge, unsigned long *msg, unsi
  */
 long ipc_recv(struct endpoint *ep, const unsigned long *reply, unsigned int reply_len,
 	      unsigned long *msg, unsigned int *len, unsigned long *badge, unsigned int timeout_ms);
-/*
- * The fast path's halves (ipc.c says when they apply): the partner to hand the CPU
- * to, this CPU's queue locked for sched_handoff(); NULL, nothing done, otherwise.
- */
-struct task *ipc_fast_call(struct endpoint *ep, unsigned long badge, const unsigned long *msg,
-			   unsigned int len);
-struct task *ipc_fast_reply_recv(struct endpoint *ep, const unsigned long *reply,
-				 unsigned int len);
 /* The rest of a fast call or receive whose wait did not end in a plain message. */
 long ipc_call_resume(unsigned long *msg, unsigned int *len);
 long ipc_recv_resume(struct endpoint *ep, unsigned long *msg, unsigned int *len,
 		     unsigned long *badge);
 /*
- * The IPC system calls (ipc_syscall.c): registers to messages and back. ipc_fastpath
- * is asked first, with interrupts still off: true if it made the call (result in a0).
+ * The IPC system calls (ipc_syscall.c): registers to messages and back. @a is the
+ * system call's argument registers (a0 first), in the caller's trap frame.
  */
 long ipc_syscall(unsigned long nr, unsigned long *a, struct task *self);
 long ipc_syscall_buffer(struct task *self, unsigned long addr, unsigned long words);
-bool ipc_fastpath(unsigned long nr, unsigned long *a, struct task *self);
+/*
+ * What came to a call or a receive (if @err is 0), into the caller's registers and
+ * buffer; the system call's result.
+ */
+long ipc_syscall_results(struct task *self, unsigned long *a, bool receive, long err,
+			 const unsigned long *msg, unsigned int len, unsigned long badge);
+/*
+ * The fast path (ipc_fast.c), asked first for a call or a reply_recv, with interrupts
+ * still off and every user register in the frame of @a: NULL if it did nothing (the
+ * slow path takes the call); else the argument registers of the partner that now runs
+ * on @c, whose frame the system call returns through (this CPU's queue lock still
+ * held: the arch calls sched_handoff_finish() once off our stack). Or it does not
+ * return, having switched to the partner's saved context.
+ */
+struct cpu;
+unsigned long *ipc_fastpath(unsigned long nr, unsigned long *a, struct cpu *c);
+/* /sys/kernel/ipc/fastpath: what the fast path did (at boot). */
+void ipc_fast_sysfs_init(void);
 /* A thread ends: a call it took and did not answer gets -EPIPE. */
 void ipc_thread_end(struct task *t);
 /*

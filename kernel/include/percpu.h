@@ -45,6 +45,8 @@ struct cpu {
 
 	struct task *current;
 	struct task *idle;
+	/* IPC's fast path (ipc_fast.c): hand-offs straight back to user mode, and others */
+	unsigned long ipc_direct, ipc_switched, ipc_resumed, ipc_finished_slow;
 
 	/* rq_lock must be held */
 	spinlock_t rq_lock;

@@ -9,6 +9,7 @@
 #include "sched.h"
 #include "uapi/syscall_nr.h"
 #include "ipc.h"
+#include "vm.h"
 
 #define PROCESS_MAX_ARGS 16
 #define PROCESS_ARGS_BYTES 1024
@@ -109,5 +110,16 @@ void programs_init(void);
 
 /* The system call entry (syscall.c): @nr and a0-a5 of @self; the result or -errno. */
 long syscall_dispatch(unsigned long nr, unsigned long *args, struct task *self);
+
+/*
+ * vm_activated()'s common case inline (the scheduler's switch, IPC's fast path): this
+ * CPU already caches @p's space and the switch did not flush, so nothing is news.
+ */
+static inline void vm_note_activated(struct process *p, unsigned int cpu, bool flushed)
+{
+	if (flushed || !cpumask_test(&p->tlb_cpus, cpu)) {
+		vm_activated(p, cpu, flushed);
+	}
+}
 
 #endif

@@ -97,6 +97,21 @@ struct completion {
 
 #define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT, LIST_HEAD_INIT((name).waiters) }
 
+/*
+ * Where a switch to @t resumes it: a thread parked at its system call by IPC's fast
+ * path (ipc_fast.c) from its park context, any other where it last switched away.
+ */
+static inline struct arch_context *task_resume_context(struct task *t)
+{
+	return t->ipc.regs ? &t->ipc.park_ctx : &t->ctx;
+}
+
+/* Drops a reference to @t that cannot be the last: its holder knows of another. */
+static inline void task_put_not_last(struct task *t)
+{
+	__atomic_sub_fetch(&t->refs, 1, __ATOMIC_SEQ_CST);
+}
+
 static inline struct task *current_task(void);
 
 /* Creates a thread that runs @fn(@arg) and then exits; it is not started (wake_up()). */
@@ -123,14 +138,8 @@ bool kthread_is_parked(struct task *t);
 __noreturn void task_exit(void);
 
 void wake_up_task(struct task *t);
-/*
- * Direct hand-off to @next, asleep on this CPU (sched.c says the rules): begin locks
- * and checks, then either abort or sched_handoff, which returns once the current task
- * runs again. Interrupts off.
- */
-bool sched_handoff_begin(struct task *next);
-void sched_handoff_abort(void);
-void sched_handoff(struct task *next);
+/* The second half of every switch, by the task switched to: the queue lock goes. */
+void sched_finish_switch(void);
 void schedule(void);
 void yield(void);
 /* Sleeps at least @ms milliseconds; may only be called where sleeping is allowed. */

@@ -44,6 +44,26 @@ void spin_report_not_locked(const char *lock, const char *fn);
 		}                                                                        \
 	} while (0)
 
+/*
+ * The uncontended lock and the unlock inline, for the IPC fast path, whose whole
+ * budget is a few hundred instructions (a call costs more than the lock). @cpu is the
+ * caller's CPU, for the owner field; interrupts off, as for raw_spin_lock.
+ */
+static inline void raw_spin_lock_on(spinlock_t *l, unsigned int cpu)
+{
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0)) {
+		raw_spin_lock(l);
+		return;
+	}
+	l->owner = (int)cpu;
+}
+
+static inline void raw_spin_unlock_inline(spinlock_t *l)
+{
+	l->owner = -1;
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
 static inline void spin_lock_init(spinlock_t *l)
 {
 	l->locked = 0;

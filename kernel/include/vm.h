@@ -18,8 +18,12 @@ struct process;
 
 /* This CPU has just flushed its whole TLB (arch_mmu_enable). */
 void tlb_full_flush_done(void);
-/* The scheduler made @p's address space current here; @flushed: that flushed the TLB. */
-void vm_activated(struct process *p, bool flushed);
+/*
+ * The scheduler made @p's address space current on @cpu; @flushed: that flushed the TLB.
+ * tlb_cpus bits are only ever set, so once this CPU's is, only a flush is news
+ * (vm_note_activated in process.h asks that inline).
+ */
+void vm_activated(struct process *p, unsigned int cpu, bool flushed);
 /* On every way back to user mode: the check above. */
 void vm_check_user_entry(void);
 /*

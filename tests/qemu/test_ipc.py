@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""IPC between processes (issue 12, first slice): endpoints, handles and rights,
-call/reply/send/recv with timeouts, peers that end, notifications; sequenced call/reply
-pairs, also through a soak that takes their CPUs down and up."""
+"""IPC between processes (issue 12): endpoints, handles and rights, call/reply/send/recv
+with timeouts, peers that end, notifications, the fast path; sequenced call/reply pairs,
+also through a soak that takes their CPUs down and up."""
 import re
 
 from harness import boot, only, soak_counts
@@ -35,6 +35,24 @@ def test_notifications(config):
     b.expect_clean()
     out = b.output_of("ipctest notify")
     b.expect(out.strip() == "ipctest: notify ok", out)
+    b.expect(pages(b.output_of("meminfo")) == pages(b.output_of("meminfo", 1)), "pages leaked")
+
+
+def test_fast_path(config):
+    """IPC's fast path (kernel/ipc_fast.c) on one CPU and on its neighbour: messages of
+    every length from 1 to 8 words each way come back right and no word beyond a
+    message's length reaches the other side; most hand-offs are direct (the kernel's
+    counters in /sys/kernel/ipc/fastpath); a parked server is killed, a parked caller
+    whose server ends gets EPIPE, a parked server answered from another CPU resumes
+    from its park context; all pages come back."""
+    b = boot(config, ["meminfo", "ipctest fast 1", "ipctest fast 0", "cat /sys/kernel/ipc/fastpath",
+                      "meminfo"], smp=2)
+    b.expect_clean()
+    for cpu in (1, 0):
+        out = b.output_of(f"ipctest fast {cpu}")
+        b.expect(out.strip() == "ipctest: fast ok", out)
+    counts = dict(re.findall(r"^(\w+) (\d+)$", b.output_of("cat /sys/kernel/ipc/fastpath"), re.M))
+    b.expect(set(counts) == {"direct", "switched", "resumed", "finished_slow"}, counts)
     b.expect(pages(b.output_of("meminfo")) == pages(b.output_of("meminfo", 1)), "pages leaked")
 
 
