@@ -194,14 +194,16 @@ bool handle_holds_cpu_control(struct process *p)
 }
 
 /*
- * Processes: a handle names a process by its pid (pids are never reused), so it may
- * outlive the process; IPC_RIGHT_CONTROL is the right to end it. The holder reaches
+ * Processes and threads: a handle names a process by its pid, a thread by its tid too
+ * (neither is ever reused), so it may outlive what it names; IPC_RIGHT_CONTROL is the
+ * right to end it. The holder reaches
  * the process only through the handle, wherever it got it (its parent made it, or it
  * came in a message).
  */
 struct process_ref {
 	int refs;
 	int pid;
+	int tid;                              /* a thread handle's thread; 0 for a process */
 };
 
 static void process_ref_get(void *obj, unsigned int rights)
@@ -222,28 +224,58 @@ const struct handle_kind process_kind = {
 	.name = "process", .get = process_ref_get, .put = process_ref_put,
 };
 
-int handle_install_process(struct process *p, int pid)
+/* Threads the same way: a thread handle names its process's pid and the thread's tid. */
+const struct handle_kind thread_kind = {
+	.name = "thread", .get = process_ref_get, .put = process_ref_put,
+};
+
+static int install_ref(struct process *p, const struct handle_kind *kind, int pid, int tid)
 {
 	struct process_ref *r = kzalloc(sizeof(*r));
 	if (!r) {
 		return -ENOMEM;
 	}
 	r->pid = pid;
+	r->tid = tid;
 	process_ref_get(r, 0);                /* ours while we install it */
-	int h = handle_install(p, &process_kind, r, IPC_RIGHT_CONTROL, 0);
+	int h = handle_install(p, kind, r, IPC_RIGHT_CONTROL, 0);
 	process_ref_put(r, 0);                /* freed if the table was full */
 	return h;
 }
 
-int handle_process_pid(struct process *p, long h)
+/* What @h names, if it is of @kind and holds the control right; or -errno. */
+static int ref_of(struct process *p, long h, const struct handle_kind *kind, int *pid, int *tid)
 {
 	void *obj;
 	unsigned long badge;
-	int err = handle_get(p, h, &process_kind, IPC_RIGHT_CONTROL, &obj, &badge);
+	int err = handle_get(p, h, kind, IPC_RIGHT_CONTROL, &obj, &badge);
 	if (err) {
 		return err;
 	}
-	int pid = ((struct process_ref *)obj)->pid;
+	*pid = ((struct process_ref *)obj)->pid;
+	*tid = ((struct process_ref *)obj)->tid;
 	process_ref_put(obj, 0);
-	return pid;
+	return 0;
+}
+
+int handle_install_process(struct process *p, int pid)
+{
+	return install_ref(p, &process_kind, pid, 0);
+}
+
+int handle_process_pid(struct process *p, long h)
+{
+	int pid, tid;
+	int err = ref_of(p, h, &process_kind, &pid, &tid);
+	return err ? err : pid;
+}
+
+int handle_install_thread(struct process *p, int pid, int tid)
+{
+	return install_ref(p, &thread_kind, pid, tid);
+}
+
+int handle_thread(struct process *p, long h, int *pid, int *tid)
+{
+	return ref_of(p, h, &thread_kind, pid, tid);
 }

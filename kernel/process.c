@@ -631,6 +631,52 @@ static int kill_pid(int pid, struct process *parent, int status)
 	return err;
 }
 
+/*
+ * Thread @tid of process @pid ends alone, as if it called thread_exit(137), on its way
+ * back to user mode (a sleep or an IPC wait ends first, -EINTR); the last live thread
+ * of its process ends the process, with 137. -ESRCH if it has ended or was told to.
+ */
+int process_kill_thread(int pid, int tid)
+{
+	struct task *t = NULL;
+	struct list_head *pos;
+	int err = -ESRCH;
+
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	list_for_each(pos, &procs) {
+		struct process *q = list_entry(pos, struct process, node);
+		if (q->pid != pid || q->ended || q->exiting) {
+			continue;
+		}
+		for (unsigned int i = 0; i < PROCESS_MAX_THREADS; i++) {
+			struct uthread *u = &q->threads[i];
+			if (u->task && u->task->pid == tid && !u->ended && !u->task->killed) {
+				WRITE_ONCE(u->task->killed, KILLED_THREAD);
+				t = u->task;
+				task_get(t);
+				err = 0;
+			}
+		}
+		break;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (t) {
+		wake_killed(&t, 1);
+	}
+	return err;
+}
+
+bool process_thread_of(struct process *p, int tid)
+{
+	bool found = false;
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	for (unsigned int i = 0; p && i < PROCESS_MAX_THREADS; i++) {
+		found |= p->threads[i].task && p->threads[i].task->pid == tid && !p->threads[i].ended;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return found;
+}
+
 bool process_is_child(int pid)
 {
 	struct process *self = current_task()->proc;
@@ -660,6 +706,18 @@ void process_user_return(void)
 {
 	struct task *t = current_task();
 	int killed = READ_ONCE(t->killed);
+	if (killed == KILLED_THREAD) {
+		/* This thread alone (thread_kill); the last one ends its process with 137. */
+		struct task *wake[PROCESS_MAX_THREADS];
+		unsigned int nwake = 0;
+		unsigned long flags = spin_lock_irqsave(&proc_lock);
+		bool last = t->proc->live == 1 && begin_exit_locked(t->proc, t, 137, wake, &nwake);
+		spin_unlock_irqrestore(&proc_lock, flags);
+		if (last) {
+			pr_info("%s[%d]: killed\n", t->name, t->pid);
+		}
+		thread_end(137);
+	}
 	if (killed) {
 		struct task *wake[PROCESS_MAX_THREADS];
 		unsigned int nwake = 0;

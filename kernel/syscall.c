@@ -575,6 +575,17 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 		int pid = handle_process_pid(self->proc, (long)a[0]);
 		return pid < 0 ? pid : process_kill_pid(pid, 137);
 	}
+	case SYS_thread_handle:
+		/* Only a thread of one's own process, as proc_handle only one's children. */
+		if (a[0] > 0x7fffffff || !process_thread_of(self->proc, (int)a[0])) {
+			return -ESRCH;
+		}
+		return handle_install_thread(self->proc, self->proc->pid, (int)a[0]);
+	case SYS_thread_kill: {
+		int pid, tid;
+		long err = handle_thread(self->proc, (long)a[0], &pid, &tid);
+		return err ? err : process_kill_thread(pid, tid);
+	}
 	case SYS_ipc_buffer:
 		return ipc_syscall_buffer(self, a[0], a[1]);
 	case SYS_thread_bind:

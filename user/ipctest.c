@@ -6,7 +6,9 @@
  *           handle passed in a message (a signal-only copy: the receiver can signal,
  *           not wait), messages of 8 and 20 words (registers, IPC buffers) and ones
  *           too long for the sender, the receiver or the caller (-EMSGSIZE), a
- *           process handle passed to the server, which ends the process with it, timeouts, a server that ends holding a call (-EPIPE) and one
+ *           process handle passed to the server, which ends the process with it, a
+ *           thread handle likewise (the thread alone ends), timeouts, a server that
+ *           ends holding a call (-EPIPE) and one
  *           that ends while a caller waits for a receiver (-EPIPE);
  *   notify  bits signalled by another process and by a thread are taken, none lost;
  *           polling, timeouts, rights and the kind of a handle are checked;
@@ -33,6 +35,7 @@
 #define GROW   0xec42ul
 #define LONG   0xec43ul
 #define KILLIT 0xec44ul               /* w3 is a process handle: end that process */
+#define KILLTHREAD 0xec45ul           /* w3 is a thread handle: end that thread */
 #define LEAKED 0xec4ful               /* the server's ECHO answer when a word leaked */
 #define MARK   0x5ec12e75ec12e7ul     /* words beyond a message's length, never sent */
 #define STACK 16384
@@ -60,9 +63,9 @@ static int server(long cpu)
 		if (m.w[0] == QUIT) {
 			return 0;                /* ends holding the call: its caller gets EPIPE */
 		}
-		if (err == 1 && m.w[0] == KILLIT) {
+		if (err == 1 && (m.w[0] == KILLIT || m.w[0] == KILLTHREAD)) {
 			long h = (long)m.w[3];
-			m.w[0] = (unsigned long)hp_proc_kill(h);
+			m.w[0] = (unsigned long)(m.w[0] == KILLIT ? hp_proc_kill(h) : hp_thread_kill(h));
 			m.w[1] = (unsigned long)hp_handle_close(h);
 			err = hp_reply_recv(0, &m, WAIT_FOREVER);
 			continue;
@@ -184,6 +187,49 @@ static void processes(long ep)
 	hp_handle_close(h);
 }
 
+/* A thread that waits for ever on its own endpoint, unless someone ends it. */
+static long blocked(void *arg)
+{
+	struct hp_msg m = { { 0 }, 0, 0 };
+	hp_recv((long)arg, &m, WAIT_FOREVER);
+	return 5;
+}
+
+/* A thread named by a handle: passed to the server, which ends that thread alone with it. */
+static void threads(long ep)
+{
+	long stack = hp_map(0, STACK, PROT_R | PROT_W);
+	long own = hp_ep_create();
+	long tid = hp_thread_create(blocked, (void *)own, (void *)(stack + STACK));
+	expect("a thread", tid > 0, 1);
+	expect("no handle to a thread not ours", hp_thread_handle(1), -ESRCH);
+	long h = hp_thread_handle(tid);
+	expect("a handle to it", h > 0, 1);
+	long weak = hp_handle_dup(h, 0, 0);
+	expect("a copy without the control right", weak > 0, 1);
+	expect("  cannot end it", hp_thread_kill(weak), -EPERM);
+	expect("a thread is no process", hp_proc_kill(h), -EINVAL);
+	expect("an endpoint is no thread", hp_thread_kill(own), -EINVAL);
+	struct hp_msg m = { { KILLTHREAD, 0, 0, (unsigned long)h }, 0, 0 };
+	expect("pass the thread handle to the server", hp_call_handle(ep, &m, WAIT_FOREVER), 0);
+	expect("  which ended the thread with it", (long)m.w[0], 0);
+	long value = 0;
+	expect("the thread ended", hp_thread_join(tid, &value), 0);
+	expect("  as if it exited with 137", value, 137);
+	expect("our handle names nobody now", hp_thread_kill(h), -ESRCH);
+	expect("no handle to it any more", hp_thread_handle(tid), -ESRCH);
+	hp_handle_close(weak);
+	hp_handle_close(h);
+	hp_handle_close(own);
+	hp_unmap((uintptr_t)stack, STACK);
+	/* A process whose one thread is ended by its handle ends with 137. */
+	char *argv[] = { "ipctest", "selfkill" };
+	int status = 0;
+	long pid = hp_spawn(argv, 2);
+	expect("a process that ends its only thread", hp_wait(pid, &status), pid);
+	expect("  ends with 137", status, 137);
+}
+
 static int basic(void)
 {
 	struct hp_msg m = { { 1, 2, 3, 4 }, 0, 0 };
@@ -227,6 +273,7 @@ static int basic(void)
 	hp_handle_close(sig_only);
 	hp_handle_close(n);
 	processes(ep);
+	threads(ep);
 	sizes(ep);
 	/* Our own endpoint, nobody sending: a receive times out. */
 	long mine = hp_ep_create();
@@ -592,6 +639,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "signaller") == 0) {
 		return signaller();
+	}
+	if (strcmp(mode, "selfkill") == 0) {
+		/* Our main thread's tid is our pid; ended on the way back, the loop never runs. */
+		hp_thread_kill(hp_thread_handle(hp_getpid()));
+		for (;;) {
+			hp_yield();
+		}
 	}
 	if (strcmp(mode, "idle") == 0) {
 		hp_sleep(200);

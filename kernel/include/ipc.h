@@ -125,7 +125,8 @@ struct handle_kind {
 	void (*get)(void *obj, unsigned int rights);
 	void (*put)(void *obj, unsigned int rights);
 };
-extern const struct handle_kind endpoint_kind, notification_kind, cpu_control_kind, process_kind;
+extern const struct handle_kind endpoint_kind, notification_kind, cpu_control_kind, process_kind,
+	thread_kind;
 
 struct handle {
 	void *obj;                      /* NULL: free */
@@ -160,6 +161,9 @@ int handle_install_cpu_control(struct process *p);
 /* A handle to process @pid (with IPC_RIGHT_CONTROL) in @p's table; the pid a handle names. */
 int handle_install_process(struct process *p, int pid);
 int handle_process_pid(struct process *p, long h);
+/* A thread handle (its process's pid and its tid), and what one names: 0 or -errno. */
+int handle_install_thread(struct process *p, int pid, int tid);
+int handle_thread(struct process *p, long h, int *pid, int *tid);
 bool handle_holds_cpu_control(struct process *p);
 
 /* Notifications (notify.c): a word of event bits; signal sets, wait takes them all. */

@@ -82,6 +82,11 @@ int process_kill(struct task *t, int status);
 int process_kill_child(int pid);
 /* Whether @pid is a child of the caller that has not ended. */
 bool process_is_child(int pid);
+/* Whether @tid is a live thread of @p. */
+bool process_thread_of(struct process *p, int tid);
+/* task->killed for a thread ended alone (thread_kill), not its process. */
+#define KILLED_THREAD (-2)
+int process_kill_thread(int pid, int tid);
 /* Any process by pid (the console's Ctrl-C); -ESRCH if there is none. */
 int process_kill_pid(int pid, int status);
 /* On every way back to user mode (trap.c, the first entry): a kill, the TLB check. */

@@ -78,7 +78,9 @@ struct task {
 	struct process *proc;           /* user threads: their process */
 	int tgid;                       /* user threads: their process's pid (for ps) */
 	int killed;                     /* user threads: the status to end with on the way
-					 * back to user mode (137 kill, 130 Ctrl-C), 0: none */
+					 * back to user mode (137 kill, 130 Ctrl-C), -1 its
+					 * process is ending, KILLED_THREAD (-2) it alone ends
+					 * (thread_kill), 0: none */
 	bool interrupted;               /* Ctrl-C while it ran a kernel command (tty.c) */
 	struct ipc_thread ipc;          /* user threads: IPC (ipc.c) */
 };

@@ -18,8 +18,10 @@ def test_ipc_semantics(config):
     """call and reply with a server process; a badge reaches the server; a copy of a
     handle can only narrow its rights and keep its badge; bad handles are EBADF, a
     missing right EPERM; a receive with nobody sending times out; a caller whose server
-    ends holding its call, or whose endpoint loses its last receiver, gets EPIPE; all
-    pages come back."""
+    ends holding its call, or whose endpoint loses its last receiver, gets EPIPE; a
+    process handle and a thread handle passed to the server end what they name (the
+    thread alone, join value 137; a process whose only thread is ended so ends with
+    137), a copy without the control right cannot; all pages come back."""
     b = boot(config, ["meminfo", "ipctest basic", "meminfo"], smp=2)
     b.expect_clean()
     out = b.output_of("ipctest basic")

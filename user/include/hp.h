@@ -272,6 +272,13 @@ static inline long hp_thread_bind(long cpu) { return hp_syscall3(SYS_thread_bind
  */
 static inline long hp_proc_handle(long pid) { return hp_syscall3(SYS_proc_handle, pid, 0, 0); }
 static inline long hp_proc_kill(long h) { return hp_syscall3(SYS_proc_kill, h, 0, 0); }
+/*
+ * A handle to thread @tid of our own process, with IPC_RIGHT_CONTROL: whoever holds it
+ * (it may be passed in a message) can end that thread alone (its join value 137; the
+ * last thread of a process ends the process, status 137). -ESRCH once it has ended.
+ */
+static inline long hp_thread_handle(long tid) { return hp_syscall3(SYS_thread_handle, tid, 0, 0); }
+static inline long hp_thread_kill(long h) { return hp_syscall3(SYS_thread_kill, h, 0, 0); }
 /* Notifications: a word of event bits (bit 63 kept clear). */
 static inline long hp_notify_create(void) { return hp_syscall0(SYS_notify_create); }
 static inline long hp_notify_signal(long h, unsigned long bits)

@@ -50,6 +50,8 @@
 #define SYS_ipc_buffer  41
 #define SYS_proc_handle 42
 #define SYS_proc_kill   43
+#define SYS_thread_handle 44
+#define SYS_thread_kill 45
 
 /* spawn flags */
 #define SPAWN_UNPRIVILEGED 1     /* the child may not use kcmd or reboot */
