@@ -102,7 +102,7 @@ static inline struct endpoint *lookup(struct process *p, unsigned long h, unsign
 	if (e->obj && e->kind == &endpoint_kind && (e->rights & need) == need) {
 		ep = e->obj;
 		*badge = e->badge;
-		atomic_add(&ep->refs, 1);
+		__atomic_add_fetch(&ep->refs, 1, __ATOMIC_RELAXED);   /* the handle holds one */
 	}
 	raw_spin_unlock_inline(&p->handle_lock);
 	return ep;
@@ -245,7 +245,7 @@ unsigned long *ipc_fastpath(unsigned long nr, unsigned long *a, struct cpu *c)
 	sched_handoff_commit(c, self, peer);
 	if (call) {
 		/* Not the last: the receiver we took holds one until it returns. */
-		atomic_sub(&ep->refs, 1);
+		__atomic_sub_fetch(&ep->refs, 1, __ATOMIC_RELAXED);
 	}
 	unsigned long *pa = peer->ipc.regs;
 	if (!pa) {

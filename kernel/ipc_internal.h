@@ -48,7 +48,7 @@ static inline void await_reply(struct task *caller, struct task *server)
 	caller->ipc.call_seq = seq ? seq : 1;
 	caller->ipc.awaiting_reply = (int)caller->ipc.call_seq;
 	server->ipc.caller_seq = caller->ipc.call_seq;
-	atomic_add(&caller->refs, 1);        /* task_get, inline: it is running */
+	__atomic_add_fetch(&caller->refs, 1, __ATOMIC_RELAXED);   /* task_get: it is running */
 	server->ipc.caller = caller;         /* its reply goes there */
 }
 

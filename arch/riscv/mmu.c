@@ -146,6 +146,7 @@ bool arch_mmu_on(void)
 struct arch_as {
 	uint64_t *root;
 	unsigned int asid;           /* 0: none of its own, flush on every switch */
+	unsigned long satp;          /* what arch_as_activate writes: Sv39, asid, root */
 };
 
 static uint64_t asid_used[MAX_ASIDS / 64];
@@ -207,6 +208,8 @@ struct arch_as *arch_as_create(void)
 	/* The kernel's half: the same gigapage entries in every address space. */
 	memcpy(as->root, kernel_root, KERNEL_TOP_ENTRIES * sizeof(uint64_t));
 	as->asid = asid_alloc();
+	as->satp = SATP_SV39 | ((unsigned long)as->asid << SATP_ASID_SHIFT) |
+		   ((uintptr_t)as->root >> 12);
 	return as;
 }
 
@@ -284,8 +287,7 @@ bool arch_as_activate(struct arch_as *as)
 		csr_write(satp, kernel_satp);
 		return false;
 	}
-	csr_write(satp, SATP_SV39 | ((unsigned long)as->asid << SATP_ASID_SHIFT) |
-			((uintptr_t)as->root >> 12));
+	csr_write(satp, as->satp);
 	if (!as->asid) {
 		/* Shared ASID 0: whatever the last space left behind must go. */
 		__asm__ __volatile__("sfence.vma" ::: "memory");

@@ -111,7 +111,7 @@ static inline struct arch_context *task_resume_context(struct task *t)
 /* Drops a reference to @t that cannot be the last: its holder knows of another. */
 static inline void task_put_not_last(struct task *t)
 {
-	__atomic_sub_fetch(&t->refs, 1, __ATOMIC_SEQ_CST);
+	__atomic_sub_fetch(&t->refs, 1, __ATOMIC_RELAXED);     /* never the one that frees */
 }
 
 static inline struct task *current_task(void);

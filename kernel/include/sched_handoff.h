@@ -58,10 +58,14 @@ static inline void sched_switch_tasks(struct cpu *c, struct task *prev, struct t
 	c->current = next;
 }
 
+/*
+ * Both states change under the queue lock, where every waker reads them
+ * (sched_try_wake), and @next's wait ended (its status) before begin: no fences.
+ */
 static inline void sched_handoff_commit(struct cpu *c, struct task *prev, struct task *next)
 {
-	__atomic_store_n(&prev->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&next->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&prev->state, TASK_SLEEPING, __ATOMIC_RELAXED);
+	__atomic_store_n(&next->state, TASK_RUNNING, __ATOMIC_RELAXED);
 	sched_switch_tasks(c, prev, next);
 }
 
