@@ -67,19 +67,31 @@ static void owned(struct process *p, int n)
 }
 
 /* One call to the server: its answer, or why there is none. */
+/*
+ * A server whose process is ending (a kill, a fault, an exit in another thread) is
+ * called no more, as if its state were already removed: it may never answer, and
+ * while one of its threads is inside a registration that calls it (undoing the
+ * startups after one failed) its handles, and so its endpoint, stay open until that
+ * registration returns.
+ */
+static bool owner_ending(const struct process *owner)
+{
+	return READ_ONCE(owner->exiting);
+}
+
 static int call_server(struct user_state *us, struct endpoint *ep, long id, const int *dead,
-		       int owner_pid, unsigned int cpu, bool up)
+		       const struct process *owner, int owner_pid, unsigned int cpu, bool up)
 {
 	const char *what = up ? "startup" : "teardown";
 
-	if (load_acquire(dead)) {
+	if (load_acquire(dead) || owner_ending(owner)) {
 		return 0;
 	}
 	unsigned long msg[IPC_MSG_MAX] = { up ? HPSTATE_STARTUP : HPSTATE_TEARDOWN, cpu,
 					   (unsigned long)us->state, (unsigned long)id };
 	unsigned int len = 4;
 	long err = ipc_send(ep, HPSTATE_BADGE, msg, &len, true, us->timeout_ms);
-	if (load_acquire(dead)) {
+	if (load_acquire(dead) || owner_ending(owner)) {
 		return 0;                     /* it ended meanwhile: as if already removed */
 	}
 	if (err == -ETIMEDOUT) {
@@ -104,7 +116,7 @@ static int call_server(struct user_state *us, struct endpoint *ep, long id, cons
 static int plain_call(unsigned int cpu, void *data, bool up)
 {
 	struct user_state *us = data;
-	return call_server(us, us->ep, 0, &us->dead, us->owner_pid, cpu, up);
+	return call_server(us, us->ep, 0, &us->dead, us->owner, us->owner_pid, cpu, up);
 }
 
 static int plain_startup(unsigned int cpu, int state, void *data)
@@ -126,7 +138,7 @@ static int instance_call(unsigned int cpu, struct cpuhp_instance *inst, bool up)
 	if (load_acquire(&ui->us->dead)) {
 		return 0;
 	}
-	return call_server(ui->us, ui->ep, ui->id, &ui->dead, ui->owner_pid, cpu, up);
+	return call_server(ui->us, ui->ep, ui->id, &ui->dead, ui->owner, ui->owner_pid, cpu, up);
 }
 
 static int instance_startup(unsigned int cpu, struct cpuhp_instance *inst)
