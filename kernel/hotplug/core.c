@@ -187,8 +187,8 @@ static int call_plain(const struct cpuhp_step *step, unsigned int cpu, int state
  * calls (issue_call() below). @only names one instance of a multi-instance state (an
  * instance being added or removed); NULL runs them all.
  */
-static int invoke(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *only,
-		  bool may_fail)
+static int invoke_step(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *only,
+		       bool may_fail)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	struct cpuhp_step *step = &cpuhp_steps[state];
@@ -250,6 +250,16 @@ static int invoke(unsigned int cpu, int state, bool bringup, struct cpuhp_instan
 			return ret;
 		}
 	}
+	return ret;
+}
+
+/* The step with its cost, for the per-step profile (profile.c). */
+static int invoke(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *only,
+		  bool may_fail)
+{
+	uint64_t t0 = cpuhp_profile_enter();
+	int ret = invoke_step(cpu, state, bringup, only, may_fail);
+	cpuhp_profile_exit(state, bringup, t0);
 	return ret;
 }
 

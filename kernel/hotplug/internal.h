@@ -162,4 +162,35 @@ int cpuhp_check_down_target(unsigned int cpu, int target);
 int cpuhp_fail_store(unsigned int cpu, int state);
 void cpuhp_init_cpu(unsigned int cpu);
 
+/*
+ * The per-step profile (profile.c, `hotplug bench`): ticks and calls per state and
+ * direction while it is on; slot CPUHP_PROFILE_KICK is the control CPU's hand-over of
+ * the ONLINE range to cpuhp/N (it contains those steps).
+ */
+struct cpuhp_step_cost {
+	uint64_t ticks;
+	unsigned int calls;
+};
+#define CPUHP_PROFILE_KICK CPUHP_STATE_COUNT
+#define CPUHP_PROFILE_SLOTS (CPUHP_STATE_COUNT + 1)
+void cpuhp_profile_start(void);
+void cpuhp_profile_stop(void);
+struct cpuhp_step_cost cpuhp_profile_cost(int slot, bool bringup);
+/* Around a step: nothing but a test of the flag while no bench runs. */
+extern bool cpuhp_profiling;
+uint64_t cpuhp_profile_clock(void);
+void cpuhp_profile_add(int slot, bool bringup, uint64_t t0);
+
+static inline uint64_t cpuhp_profile_enter(void)
+{
+	return cpuhp_profiling ? cpuhp_profile_clock() : 0;
+}
+
+static inline void cpuhp_profile_exit(int slot, bool bringup, uint64_t t0)
+{
+	if (cpuhp_profiling) {
+		cpuhp_profile_add(slot, bringup, t0);
+	}
+}
+
 #endif

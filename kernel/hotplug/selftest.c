@@ -183,6 +183,86 @@ static uint64_t hsm_floor_once(unsigned long hartid)
 	return arch_time_now() - t0;
 }
 
+/* Who runs a step's callback (the table in docs/architecture.md). */
+static const char *step_runner(int slot)
+{
+	if (slot == CPUHP_PROFILE_KICK || slot <= CPUHP_BRINGUP_CPU || slot == CPUHP_TEARDOWN_CPU) {
+		return "control";
+	}
+	if (cpuhp_is_atomic_state(slot)) {
+		return "AP, irqs off";
+	}
+	return slot == CPUHP_AP_ONLINE_IDLE ? "AP idle" : "cpuhp/N";
+}
+
+static unsigned long long ticks_ns(uint64_t ticks, unsigned long runs, uint64_t hz)
+{
+	return (unsigned long long)(ticks * 1000000000ull / hz / runs);
+}
+
+/*
+ * The per-step profile of @runs operations in one direction, in the order the steps
+ * run; a step another CPU runs is indented under the control CPU's step that waits for
+ * it (the kick to cpuhp/N, cpu:teardown's stop_machine, cpu:bringup). Then how much of
+ * the mean operation (@total ticks over the runs) the control CPU's steps account for.
+ */
+static void report_steps(bool up, unsigned long runs, uint64_t total, uint64_t hz)
+{
+	const char *dir = up ? "up" : "down";
+	uint64_t control = 0;
+	for (int i = 0; i < CPUHP_PROFILE_SLOTS; i++) {
+		/* down: the kick first, then the states from the top; up: from the bottom */
+		int slot = up ? i : i == 0 ? CPUHP_PROFILE_KICK : CPUHP_STATE_COUNT - i;
+		struct cpuhp_step_cost cost = cpuhp_profile_cost(slot, up);
+		if (cost.calls == 0 || (slot != CPUHP_PROFILE_KICK &&
+					cpuhp_step_empty(up, &cpuhp_steps[slot]))) {
+			continue;
+		}
+		const char *who = step_runner(slot);
+		bool top = strcmp(who, "control") == 0;
+		control += top ? cost.ticks : 0;
+		if (slot == CPUHP_PROFILE_KICK) {
+			console_printf("bench: step %-4s  -- kick cpuhp/N (ONLINE range)    %-12s %7llu ns\n",
+				       dir, who, ticks_ns(cost.ticks, runs, hz));
+		} else {
+			console_printf("bench: step %-4s %s%3d %-28s %-12s %7llu ns\n", dir, top ? "" : "  ",
+				       slot, cpuhp_state_name(slot), who, ticks_ns(cost.ticks, runs, hz));
+		}
+	}
+	console_printf("bench: profile %s: the control CPU's steps %llu ns of %llu ns a cpu_%s "
+		       "(means); between them %llu ns\n", dir, ticks_ns(control, runs, hz),
+		       ticks_ns(total, runs, hz), dir,
+		       total > control ? ticks_ns(total - control, runs, hz) : 0);
+}
+
+/*
+ * As many cycles again with the per-step profile on (reading the clock around every
+ * callback costs time of its own, so the totals above are measured without it).
+ */
+static int profile_runs(unsigned int cpu, unsigned long runs, uint64_t hz)
+{
+	uint64_t down_sum = 0, up_sum = 0;
+
+	cpuhp_profile_start();
+	for (unsigned long i = 0; i < runs; i++) {
+		uint64_t t0 = arch_time_now();
+		int e1 = cpu_down(cpu, CPUHP_OFFLINE);
+		uint64_t t1 = arch_time_now();
+		int e2 = e1 ? 0 : cpu_up(cpu, CPUHP_ONLINE);
+		uint64_t t2 = arch_time_now();
+		if (e1 || e2) {
+			cpuhp_profile_stop();
+			return shell_fail("hotplug", "bench", e1 ? e1 : e2);
+		}
+		down_sum += t1 - t0;
+		up_sum += t2 - t1;
+	}
+	cpuhp_profile_stop();
+	report_steps(false, runs, down_sum, hz);
+	report_steps(true, runs, up_sum, hz);
+	return 0;
+}
+
 static int hotplug_bench(unsigned long runs)
 {
 	static uint64_t down[200], up[200], cycle[200], floor[200];
@@ -222,7 +302,7 @@ static int hotplug_bench(unsigned long runs)
 		       (unsigned long long)(cycle[runs / 2] * 100 / floor[runs / 2] % 100),
 		       (unsigned long long)(up[runs / 2] / floor[runs / 2]),
 		       (unsigned long long)(up[runs / 2] * 100 / floor[runs / 2] % 100), cpu);
-	return 0;
+	return profile_runs(cpu, runs, hz);
 }
 
 /*

@@ -130,7 +130,9 @@ int cpuhp_take_down(unsigned int cpu, int target)
 	if (st->state > CPUHP_TEARDOWN_CPU) {
 		int to = MAX(target, CPUHP_TEARDOWN_CPU);
 		cpuhp_trace_kick(cpu, to, prev, true, 0);
+		uint64_t t0 = cpuhp_profile_enter();
 		ret = cpuhp_kick_ap(cpu, to);
+		cpuhp_profile_exit(CPUHP_PROFILE_KICK, false, t0);
 		cpuhp_trace_kick(cpu, to, prev, false, ret);
 		st->target = ret ? prev : target;
 		if (ret) {

@@ -71,6 +71,14 @@ int cpuhp_invoke_on_ap_thread(unsigned int cpu, int state, bool bringup,
 	return ret;
 }
 
+/* The clock the per-step profile reads: each callback below advances it. */
+static uint64_t fake_clock;
+
+uint64_t arch_time_now(void)
+{
+	return fake_clock;
+}
+
 static char printed[16384];
 
 void printk(int level, const char *fmt, ...)
@@ -91,6 +99,7 @@ static int fail_startup_state = -1, fail_startup_cpu = -1;
 static void record(char dir, int state, unsigned int cpu)
 {
 	size_t n = strlen(calls);
+	fake_clock += 10 * (unsigned int)state;   /* each callback "takes" 10 ticks a state number */
 	snprintf(calls + n, sizeof(calls) - n, "%c%d:%u ", dir, state, cpu);
 }
 
@@ -161,6 +170,25 @@ static void up_and_down_run_every_step_in_order(void)
 	CHECK(cpuhp_down_callbacks(1, CPUHP_OFFLINE) == 0);
 	CHECK(cpuhp_cpu_state(1) == CPUHP_OFFLINE);
 	CHECK_STR(calls, "d2:1 d1:1 ");
+}
+
+static void profile_counts_each_callback(void)
+{
+	reset();
+	cpuhp_profile_start();
+	CHECK(cpuhp_up_callbacks(1, CPUHP_BRINGUP_CPU) == 0);
+	CHECK(cpuhp_down_callbacks(1, CPUHP_OFFLINE) == 0);
+	CHECK(cpuhp_up_callbacks(1, CPUHP_BRINGUP_CPU) == 0);
+	cpuhp_profile_stop();
+	CHECK(cpuhp_down_callbacks(1, CPUHP_OFFLINE) == 0);     /* not counted */
+	struct cpuhp_step_cost up2 = cpuhp_profile_cost(2, true), down1 = cpuhp_profile_cost(1, false);
+	CHECK(up2.calls == 2 && up2.ticks == 40);
+	CHECK(down1.calls == 1 && down1.ticks == 10);
+	CHECK(cpuhp_profile_cost(CPUHP_PROFILE_KICK, false).calls == 0);
+	CHECK(cpuhp_profile_cost(CPUHP_PROFILE_SLOTS, true).calls == 0);   /* out of range: none */
+	cpuhp_profile_start();
+	CHECK(cpuhp_profile_cost(2, true).calls == 0);                    /* start clears */
+	cpuhp_profile_stop();
 }
 
 static void failing_startup_stops_where_it_failed(void)
@@ -457,6 +485,7 @@ static void disable_nests(void)
 int main(void)
 {
 	RUN(up_and_down_run_every_step_in_order);
+	RUN(profile_counts_each_callback);
 	RUN(failing_startup_stops_where_it_failed);
 	RUN(trace_lines_are_linux_format);
 	RUN(rollback_failure_is_a_warning);

@@ -370,3 +370,51 @@ def test_torture(config):
         b.expect(n["queued"] == n["executed"] and n["queued"] > 0, out)
         b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
                  b.output_of("hotplug check"))
+
+
+STEP = re.compile(r"^bench: step (down|up)\s+(--|\d+) .*?\s(\d+) ns$", re.M)
+TRACED = re.compile(r"cpuhp_(?:multi_)?enter: cpu: 0003 target:\s+(\d+) step:\s+(\d+) \((\w+)\)")
+
+
+@only("hotplug")
+def test_bench_profile(config):
+    """hotplug bench's per-step profile (issue 13): the steps it lists for the down and
+    the up path are the callbacks the teardown log shows for the same CPU's offline and
+    online, in the same order (the kick to cpuhp/N as its own step); the steps another
+    CPU runs fit inside the control CPU's step that waits for them; the control CPU's
+    steps and the time between them add up to the mean operation. No figure is judged:
+    the bench prints them (tools/bench)."""
+    cmds = [f"echo 0 > {CPU}/cpu3/online", f"echo 1 > {CPU}/cpu3/online", "hotplug bench 3"]
+    b = boot(config, cmds, smp=4, append="trace_event=cpuhp")
+    b.expect_clean()
+    traced = {}
+    for d, cmd in (("down", cmds[0]), ("up", cmds[1])):
+        traced[d] = ["--" if fn == "cpuhp_kick_ap_work" else step
+                     for _, step, fn in TRACED.findall(b.output_of(cmd, raw=True))]
+    bench = b.output_of("hotplug bench 3")
+    steps = {"down": [], "up": []}
+    for d, step, ns in STEP.findall(bench):
+        steps[d].append((step, int(ns)))
+    for d in ("down", "up"):
+        b.expect([s for s, _ in steps[d]] == traced[d],
+                 f"{d}: profile {[s for s, _ in steps[d]]}, log {traced[d]}")
+    # A step another CPU runs comes under the control CPU's step that waits for it.
+    for d in ("down", "up"):
+        outer, inner = None, {}
+        for line in bench.splitlines():
+            m = re.match(rf"bench: step {d}\s+(--|\d+) .*?(control|AP, irqs off|AP idle|cpuhp/N)\s+(\d+) ns$",
+                         line)
+            if not m:
+                continue
+            if m.group(2) == "control":
+                outer = (m.group(1), int(m.group(3)))
+            else:
+                b.expect(outer, f"{d}: {line.strip()} comes first")
+                inner.setdefault(outer, []).append(int(m.group(3)))
+        for (step, ns), nested in inner.items():
+            b.expect(sum(nested) <= ns, f"{d}: the steps under {step} ({sum(nested)} ns) exceed it ({ns} ns)")
+        m = re.search(rf"bench: profile {d}: the control CPU's steps (\d+) ns of (\d+) ns .* between them (\d+) ns",
+                      bench)
+        b.expect(m, f"no profile total for {d}")
+        ctl, total, between = (int(x) for x in m.groups())
+        b.expect(ctl <= total and abs(ctl + between - total) <= 1, f"{d}: {m.group(0)}")
