@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Sourced by tools/run and tools/test: makes sure the Debian 12 packages are there.
 HP_PACKAGES="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc opensbi meson ninja-build device-tree-compiler gcc python3 spin"
+# Only the tests need these (tools/test): a browser to render hplog's timeline.
+HP_TEST_PACKAGES="chromium"
 
+# hp_install_deps [PACKAGE...]: the project's packages and any named here.
 hp_install_deps() {
 	local missing=""
-	for p in $HP_PACKAGES; do
+	for p in $HP_PACKAGES "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0

@@ -18,6 +18,7 @@ struct event {
 	enum ev_kind kind;
 	int line;
 	double time;            /* seconds; < 0 when the line had none */
+	double end_time;        /* a call's exit line's time; < 0 when it had none */
 	int exec;               /* CPU that printed it; -1 unknown */
 	int target, step, state, ret;
 	bool multi, exited, shutdown;
@@ -66,5 +67,7 @@ void describe_end(const struct cpu_log *c, char *buf, size_t len);
 
 int cmd_show(const char *path);
 int cmd_diff(const char *path_a, const char *path_b, bool by_cpu);
+/* hplog timeline LOG [LOG2] -o FILE.svg|FILE.html (hplog_timeline.c). */
+int cmd_timeline(const char *path_a, const char *path_b, const char *out);
 
 #endif

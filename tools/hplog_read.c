@@ -88,6 +88,7 @@ static struct event *push(struct log *lg, int cpu, enum ev_kind kind, int line)
 	e->kind = kind;
 	e->line = line;
 	e->time = -1;
+	e->end_time = -1;
 	e->exec = -1;
 	e->shutdown = lg->in_shutdown;
 	lg->events++;
@@ -263,6 +264,8 @@ static void parse_exit(struct log *lg, const char *line, const char *ev, int lin
 	e->exited = true;
 	e->state = state;
 	e->ret = ret;
+	int exit_exec = -1;
+	parse_prefix(line, ev, &e->end_time, &exit_exec);
 }
 
 static void parse_mask(struct log *lg, const char *line, const char *ev, int lineno)

@@ -269,3 +269,110 @@ def test_injected_failure_in_linux_trace():
         expect(re.search(r"-- target 236 -> 0: the step after 40 failed; rolling back --", out), out)
         rc, out, _ = hplog("show", LINUX)
         expect("rolling back" not in out, "a plain offline/online is no rollback")
+
+
+# ---- hplog timeline (issue 13) ----
+
+def png_pixels(path):
+    """(width, height, rows of (r, g, b) tuples) of an 8-bit RGB or RGBA PNG, with the
+    standard library alone (zlib and the five row filters)."""
+    import struct
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    expect(data[:8] == b"\x89PNG\r\n\x1a\n", f"{path}: not a PNG")
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            expect(depth == 8 and colour in (2, 6) and interlace == 0, f"{path}: PNG kind {depth}/{colour}")
+            bpp = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, rows, prev = zlib.decompress(idat), [], bytearray(width * bpp)
+    stride = width * bpp
+    for y in range(height):
+        ftype, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if ftype == 1:
+                line[i] = (line[i] + a) & 255
+            elif ftype == 2:
+                line[i] = (line[i] + b) & 255
+            elif ftype == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * bpp:x * bpp + 3]) for x in range(width)])
+        prev = line
+    return width, height, rows
+
+
+@once
+def test_timeline():
+    """hplog timeline of the nosmt pair (full build above, minimal below, one time
+    scale): the SVG is well-formed XML with exactly one bar per callback invocation of
+    each log and one lane per CPU that has events; the HTML puts each bar's trace line
+    in its tooltip; a headless Chromium (Debian's chromium) renders the HTML to a PNG
+    that is not blank and shows bars of the drawing's colours in every lane, at the
+    lane's place; a bad output name and an unreadable log are refused (exit 2)."""
+    import shutil
+    import xml.etree.ElementTree as ET
+    with tempfile.TemporaryDirectory() as d:
+        full, minimal = pair(d, "nosmt", 4, "nosmt", smt=2, icount=True)
+        svg, html, png = (os.path.join(d, "t." + x) for x in ("svg", "html", "png"))
+        for out in (svg, html):
+            rc, _, err = hplog("timeline", full, minimal, "-o", out)
+            expect(rc == 0, f"timeline -o {out}: rc {rc} {err}")
+        root = ET.parse(svg).getroot()
+        ns = "{http://www.w3.org/2000/svg}"
+        bars = [e for e in root.iter(ns + "rect") if e.get("class") == "bar"]
+        lanes = [e for e in root.iter(ns + "g") if e.get("class") == "lane"]
+        for run, path in enumerate((full, minimal)):
+            text = open(path).read()
+            calls = len(re.findall(r"cpuhp_(?:multi_)?enter:", text))
+            got = sum(1 for b in bars if b.get("data-run") == str(run))
+            expect(got == calls, f"run {run}: {got} bars for {calls} callbacks")
+            cpus = {int(c) for c in re.findall(r"cpuhp_\w+:\s+cpu: (\d+)", text)}
+            drawn = {int(g.get("data-cpu")) for g in lanes if g.get("data-run") == str(run)}
+            expect(drawn == cpus, f"run {run}: lanes {sorted(drawn)}, CPUs in the log {sorted(cpus)}")
+        page = open(html).read()
+        first = re.search(r"^.*cpuhp_enter: cpu: 0001 .*$", open(full).read(), re.M).group(0)
+        expect(first.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in page,
+               "the HTML does not carry the trace line in a tooltip")
+        chromium = shutil.which("chromium")
+        expect(chromium, "chromium is not installed (tools/test installs it)")
+        height = int(root.get("height"))
+        p = subprocess.run([chromium, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
+                            "--force-device-scale-factor=1", f"--window-size={root.get('width')},{height}",
+                            f"--screenshot={png}", "file://" + html],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        expect(os.path.exists(png), "chromium wrote no screenshot: " + p.stdout.decode()[-500:])
+        width, h, rows = png_pixels(png)
+        expect((width, h) == (int(root.get("width")), height), f"screenshot {width}x{h}")
+        def rgb(c):
+            return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+        expect(len({px for row in rows for px in row}) > 2, "the screenshot is blank")
+        for g in lanes:
+            # What the lane holds (its bars' fills, its ticks' strokes) shows in its band.
+            drawn = {rgb(e.get("fill")) for e in g.iter(ns + "rect") if e.get("class") == "bar"}
+            drawn |= {rgb(e.get("stroke")) for e in g.iter(ns + "line")}
+            y = int(g.get("data-y"))
+            band = {px for row in rows[y:y + 26] for px in row}
+            expect(drawn and band & drawn,
+                   f"nothing of the lane of run {g.get('data-run')} cpu {g.get('data-cpu')} at y {y}")
+        # Linux's ftrace text draws the same way: a bar per cpuhp_enter line.
+        rc, _, err = hplog("timeline", LINUX, "-o", svg)
+        linux_bars = [e for e in ET.parse(svg).getroot().iter(ns + "rect") if e.get("class") == "bar"]
+        expect(rc == 0 and len(linux_bars) == len(re.findall(r"cpuhp_(?:multi_)?enter:", open(LINUX).read())),
+               f"Linux trace: rc {rc} {err}, {len(linux_bars)} bars")
+        rc, _, err = hplog("timeline", full, "-o", os.path.join(d, "t.png"))
+        expect(rc == 2 and "must end in .svg or .html" in err, f"bad output name: rc {rc} {err}")
+        rc, _, err = hplog("timeline", os.path.join(d, "missing.log"), "-o", svg)
+        expect(rc == 2, f"unreadable log: rc {rc} {err}")
