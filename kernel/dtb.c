@@ -156,8 +156,8 @@ static int fdt_next(struct fdt *f, uint32_t *pos, struct token *t)
 
 /* What a node is, as far as the kernel cares. */
 enum node_kind {
-	N_ROOT, N_OTHER, N_MEMORY, N_CHOSEN, N_CPUS, N_CPU, N_CPU_MAP, N_MAP_GROUP, N_MAP_CORE,
-	N_MAP_THREAD, N_SOC, N_SOC_DEV,
+	N_ROOT, N_OTHER, N_MEMORY, N_CHOSEN, N_CPUS, N_CPU, N_CPU_INTC, N_CPU_MAP, N_MAP_GROUP,
+	N_MAP_CORE, N_MAP_THREAD, N_SOC, N_SOC_DEV,
 };
 
 struct node {
@@ -172,6 +172,10 @@ struct node {
 	uint32_t phandle;
 	bool has_map_cpu;
 	uint32_t map_cpu;
+	uint32_t intc_phandle;             /* a cpu's interrupt-controller child's */
+	bool imsic;                        /* compatible "riscv,imsics" */
+	const uint8_t *irqs_ext;           /* its interrupts-extended */
+	uint32_t irqs_ext_len;
 };
 
 struct map_entry {
@@ -266,6 +270,8 @@ static enum node_kind classify(struct walk *w, const char *name)
 			return N_CPU_MAP;
 		}
 		return N_CPU;   /* confirmed by device_type = "cpu" at its end */
+	case N_CPU:
+		return strcmp(name, "interrupt-controller") == 0 ? N_CPU_INTC : N_OTHER;
 	case N_CPU_MAP:
 	case N_MAP_GROUP:
 		return starts_with(name, "core") ? N_MAP_CORE : N_MAP_GROUP;
@@ -381,6 +387,13 @@ static int node_prop(struct walk *w, const struct token *t)
 		if (strcmp(t->name, "compatible") == 0 && strlist_has(t, "sifive,test0")) {
 			n->exit_dev = true;
 		}
+		if (strcmp(t->name, "compatible") == 0 && strlist_has(t, "riscv,imsics")) {
+			n->imsic = true;
+		}
+		if (strcmp(t->name, "interrupts-extended") == 0) {
+			n->irqs_ext = t->val;
+			n->irqs_ext_len = t->len;
+		}
 		return 0;
 	default:
 		return 0;
@@ -399,6 +412,37 @@ static int add_map_entry(struct walk *w, const struct node *n)
 	e->phandle = n->map_cpu;
 	e->core = w->core_next - 1;
 	e->thread = n->kind == N_MAP_THREAD ? w->thread_next++ : 0;
+	return 0;
+}
+
+/*
+ * An IMSIC node (the AIA's per-hart interrupt files): the supervisor-level one is the
+ * one whose interrupts-extended pairs name the harts' S-level external interrupt (9);
+ * its pair i is hart file i, at base + i * 4 KiB (no guest files: QEMU's layout).
+ */
+static int imsic_node(struct walk *w, const struct node *n, uint32_t ac)
+{
+	struct dt_platform *p = w->p;
+	uint32_t pairs = n->irqs_ext_len / 8;
+
+	if (!n->irqs_ext || n->irqs_ext_len % 8 || !n->reg || ac == 0 || n->reg_len < 4 * ac) {
+		return fail(&w->f, "%s: an IMSIC needs 'reg' and (phandle, irq) pairs in "
+			    "'interrupts-extended'", n->name);
+	}
+	for (uint32_t i = 0; i < pairs; i++) {
+		if (be32(n->irqs_ext + 8 * i + 4) != 9) {
+			return 0;                  /* machine level (11): the firmware's */
+		}
+	}
+	if (pairs > DT_MAX_HARTS) {
+		return fail(&w->f, "%s: %u interrupt files, at most %d", n->name, (unsigned)pairs,
+			    DT_MAX_HARTS);
+	}
+	p->imsic_base = read_cells(n->reg, ac);
+	p->imsic_files = pairs;
+	for (uint32_t i = 0; i < pairs; i++) {
+		p->imsic_intc[i] = be32(n->irqs_ext + 8 * i);
+	}
 	return 0;
 }
 
@@ -448,6 +492,7 @@ static int end_node(struct walk *w)
 			h->has_reg = true;
 		}
 		h->phandle = n->phandle;
+		h->intc_phandle = n->intc_phandle;
 		h->okay = n->okay;
 		h->isa = n->isa;
 		h->core_id = -1;
@@ -464,6 +509,12 @@ static int end_node(struct walk *w)
 		if (n->exit_dev && n->reg && ac >= 1 && n->reg_len >= 4 * ac) {
 			p->exit_device = read_cells(n->reg, ac);
 		}
+		if (n->imsic) {
+			return imsic_node(w, n, ac);
+		}
+		break;
+	case N_CPU_INTC:
+		parent->intc_phandle = n->phandle;
 		break;
 	default:
 		break;

@@ -65,7 +65,7 @@ static int cmd_ipistorm(int argc, char **argv)
 {
 	unsigned long rounds = 100, sent = 0, handled = 0;
 	unsigned int cpu, threads = 0;
-	unsigned long offline_before = smp_offline_ipi_count;
+	unsigned long offline_before = smp_offline_ipi_count, tick_before = smp_ipi_by_tick;
 
 	if (argc > 2 || (argc == 2 && (!parse_ulong(argv[1], &rounds) || rounds == 0 ||
 				       rounds > 100000))) {
@@ -103,9 +103,9 @@ static int cmd_ipistorm(int argc, char **argv)
 		}
 		msleep(1);
 	}
-	console_printf("ipistorm: %u CPUs x %lu rounds: sent %lu, handled %lu, lost %lu, refused %lu, offline IPIs %lu\n",
-		       threads, rounds, sent, handled, sent > handled ? sent - handled : 0, s->refused,
-		       smp_offline_ipi_count - offline_before);
+	console_printf("ipistorm: %u CPUs x %lu rounds: sent %lu, handled %lu, lost %lu, refused %lu, offline IPIs %lu, "
+		       "taken by the tick %lu\n", threads, rounds, sent, handled, sent > handled ? sent - handled : 0,
+		       s->refused, smp_offline_ipi_count - offline_before, smp_ipi_by_tick - tick_before);
 	kfree(s);
 	return 0;
 }

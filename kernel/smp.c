@@ -23,6 +23,7 @@ struct call {
 };
 
 unsigned long smp_offline_ipi_count;
+unsigned long smp_ipi_by_tick;
 unsigned long smp_call_raced_offline;
 
 void smp_send_ipi(unsigned int cpu, unsigned int reason)
@@ -42,6 +43,7 @@ void smp_send_ipi(unsigned int cpu, unsigned int reason)
 void smp_ipi_poll(void)
 {
 	if (READ_ONCE(this_cpu()->ipi_pending)) {
+		atomic_add(&smp_ipi_by_tick, 1);    /* its IPI was lost, or is yet to come */
 		smp_ipi_interrupt();
 	}
 }

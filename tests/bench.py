@@ -66,46 +66,46 @@ PROFILE_LINE = re.compile(r"bench: profile (down|up): the control CPU's steps (\
 
 
 def hotplug_bench():
-    """hotplug bench 21 at -smp 2, 4, 8 and 64, under --icount and default QEMU: the
+    """hotplug bench 21 at -smp 2, 4, 8 and 64, under --icount and default QEMU, with
+    IPIs through SBI and (-M virt,aia=aplic-imsic) through the S-level IMSIC: the
     totals beside the raw HSM floor, and the per-step profile (each callback's mean
     cost, who runs it, and how much of the operation lies between the control CPU's
     steps). The targets are -smp 4's."""
-    for smp in (2, 4, 8, 64):
-        for icount in (True, False):
-            # loglevel=4 keeps the per-CPU "online" line off the console: through SBI
-            # putchar one line costs ~15 us, more than the state machine's own work.
-            b = harness.boot("hotplug", ["hotplug bench 21"], smp=smp, icount=icount, timeout=300,
-                             append="loglevel=4")
-            mode = "icount shift=0" if icount else "default TCG"
-            try:
-                out = b.output_of("hotplug bench 21")
-            except harness.Failure:
-                out = f"bench: did not run (exit {b.rc})"
-            for line in out.splitlines():
-                line = line.strip()
-                if not line:
-                    continue
-                values = {}
-                key = line.split()[1] if line.startswith("bench:") and len(line.split()) > 1 else "bench"
-                m = re.match(r"bench: (\S+)\s+median (\d+) ns", line)
-                if m:
-                    values = {"median_ns": int(m.group(2))}
-                m = re.match(r"bench: cycle/floor ([\d.]+), up/floor ([\d.]+)", line)
-                if m:
-                    values = {"cycle_per_floor": float(m.group(1)), "up_per_floor": float(m.group(2))}
-                    if smp == 4:
-                        values.update(target_cycle_per_floor=4, target_up_per_floor=2)
-                m = STEP_LINE.match(line)
-                if m:
-                    step = "kick cpuhp/N" if m.group(2) == "--" else f"{m.group(2)} {m.group(3).split()[0]}"
-                    key = f"step {m.group(1)} {step}"
-                    values = {"mean_ns": int(m.group(5)), "runs_on": m.group(4)}
-                m = PROFILE_LINE.match(line)
-                if m:
-                    key = f"profile {m.group(1)}"
-                    values = {"control_steps_ns": int(m.group(2)), "mean_ns": int(m.group(3)),
-                              "between_steps_ns": int(m.group(4))}
-                figure(f"hotplug [{mode}, -smp {smp}] {key}", line, **values)
+    for aia, smp, icount in ((a, n, i) for a in (False, True) for n in (2, 4, 8, 64) for i in (True, False)):
+        # loglevel=4 keeps the per-CPU "online" line off the console: through SBI
+        # putchar one line costs ~15 us, more than the state machine's own work.
+        b = harness.boot("hotplug", ["hotplug bench 21"], smp=smp, icount=icount, timeout=300,
+                         append="loglevel=4", aia=aia)
+        mode = ("icount shift=0" if icount else "default TCG") + (", IPIs by IMSIC" if aia else ", IPIs by SBI")
+        try:
+            out = b.output_of("hotplug bench 21")
+        except harness.Failure:
+            out = f"bench: did not run (exit {b.rc})"
+        for line in out.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            values = {}
+            key = line.split()[1] if line.startswith("bench:") and len(line.split()) > 1 else "bench"
+            m = re.match(r"bench: (\S+)\s+median (\d+) ns", line)
+            if m:
+                values = {"median_ns": int(m.group(2))}
+            m = re.match(r"bench: cycle/floor ([\d.]+), up/floor ([\d.]+)", line)
+            if m:
+                values = {"cycle_per_floor": float(m.group(1)), "up_per_floor": float(m.group(2))}
+                if smp == 4:
+                    values.update(target_cycle_per_floor=4, target_up_per_floor=2)
+            m = STEP_LINE.match(line)
+            if m:
+                step = "kick cpuhp/N" if m.group(2) == "--" else f"{m.group(2)} {m.group(3).split()[0]}"
+                key = f"step {m.group(1)} {step}"
+                values = {"mean_ns": int(m.group(5)), "runs_on": m.group(4)}
+            m = PROFILE_LINE.match(line)
+            if m:
+                key = f"profile {m.group(1)}"
+                values = {"control_steps_ns": int(m.group(2)), "mean_ns": int(m.group(3)),
+                          "between_steps_ns": int(m.group(4))}
+            figure(f"hotplug [{mode}, -smp {smp}] {key}", line, **values)
 
 
 def soak(ops):

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "csr.h"
 #include "sbi.h"
+#include "imsic.h"
 #include "err.h"
 #include "param.h"
 #include <stdio.h>
@@ -14,6 +15,7 @@
 extern char secondary_entry[], quiesce_entry[], hart_stop_stub[], trap_entry[];
 
 static bool have_sstc;
+static bool have_ssaia;
 static uintptr_t exit_device;             /* sifive,test0: writes leave QEMU */
 static uint64_t timer_cmp[NR_CPUS];       /* what each CPU's compare holds */
 
@@ -30,7 +32,14 @@ void arch_platform_init(const char *boot_isa, uint64_t exit_dev)
 {
 	/* Sstc lets S-mode write its own timer compare: no ecall per tick. */
 	have_sstc = boot_isa && strstr(boot_isa, "_sstc") != NULL;
+	/* Ssaia: the AIA's S-mode CSRs, needed to take IPIs from an IMSIC (imsic.c). */
+	have_ssaia = boot_isa && strstr(boot_isa, "_ssaia") != NULL;
 	exit_device = (uintptr_t)exit_dev;
+}
+
+void arch_ipi_setup(const struct dt_platform *p)
+{
+	imsic_setup(p, have_ssaia);
 }
 
 void arch_cpu_init(void)
@@ -44,6 +53,7 @@ void arch_cpu_init(void)
 	timer_cmp[arch_this_cpu()->id] = ~0ull;
 	arch_timer_program(~0ull);
 	csr_set(sie, SIE_SSIE | SIE_STIE);
+	imsic_cpu_init();
 }
 
 struct cpu *arch_this_cpu(void)
@@ -138,6 +148,10 @@ void arch_cpu_idle(void)
 
 int arch_send_ipi(unsigned int cpu)
 {
+	if (imsic_enabled()) {
+		imsic_send(cpu);
+		return 0;
+	}
 	long err = sbi_send_ipi_one(cpus[cpu].hartid);
 	if (err) {
 		pr_err("IPI to CPU%u (hart %lu) failed: %s\n", cpu, cpus[cpu].hartid, sbi_err_name(err));

@@ -14,6 +14,7 @@
 #define IRQ_S_EXT     9
 #define SIE_SSIE      (1ul << IRQ_S_SOFT)
 #define SIE_STIE      (1ul << IRQ_S_TIMER)
+#define SIE_SEIE      (1ul << IRQ_S_EXT)
 #define SIP_SSIP      (1ul << IRQ_S_SOFT)
 #define CAUSE_IRQ     (1ul << 63)
 
@@ -42,6 +43,14 @@ static inline uint64_t rdtime(void)
 static inline void wfi(void)
 {
 	__asm__ __volatile__("wfi" ::: "memory");
+}
+
+/* stopei (AIA): the top pending identity of this hart's S-level file, claimed. */
+static inline unsigned long csr_read_clear_stopei(void)
+{
+	unsigned long v;
+	__asm__ __volatile__("csrrw %0, 0x15c, zero" : "=r"(v) : : "memory");
+	return v;
 }
 
 #endif

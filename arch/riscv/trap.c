@@ -13,6 +13,7 @@
 #include "err.h"
 #include "atomic.h"
 #include "ipc.h"
+#include "imsic.h"
 
 void trap_handle(struct trap_frame *f);
 
@@ -202,6 +203,11 @@ void trap_handle(struct trap_frame *f)
 	case IRQ_S_SOFT:
 		csr_clear(sip, SIP_SSIP);
 		smp_ipi_interrupt();
+		break;
+	case IRQ_S_EXT:
+		if (imsic_claim_ipi()) {
+			smp_ipi_interrupt();
+		}
 		break;
 	default:
 		pr_warn("spurious interrupt %lu on CPU%u\n", f->scause & ~CAUSE_IRQ, c->id);

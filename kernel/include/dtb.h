@@ -19,6 +19,7 @@
 struct dt_hart {
 	uint64_t hartid;
 	uint32_t phandle;
+	uint32_t intc_phandle;     /* its interrupt-controller's (0 if none) */
 	bool okay;                 /* status absent or "okay" */
 	bool has_reg;
 	const char *isa;           /* points into the blob, NUL-terminated; NULL if absent */
@@ -38,6 +39,13 @@ struct dt_platform {
 	unsigned int core_count;   /* cores in cpu-map */
 	bool has_cpu_map;
 	struct dt_hart harts[DT_MAX_HARTS];
+	/*
+	 * The supervisor-level IMSIC (AIA), if any: its base and, per interrupt file, the
+	 * phandle of the hart interrupt controller it belongs to (file i at base + 4 KiB i).
+	 */
+	uint64_t imsic_base;
+	unsigned int imsic_files;  /* 0: none */
+	uint32_t imsic_intc[DT_MAX_HARTS];
 };
 
 /*

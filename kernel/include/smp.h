@@ -43,6 +43,8 @@ void smp_call_flush_queue(void);
  * offline by the time they were queued (impossible while senders keep the rule above).
  */
 extern unsigned long smp_offline_ipi_count;
+/* Times a CPU's tick found IPI reasons pending (their IPI late or lost): the safety net's work. */
+extern unsigned long smp_ipi_by_tick;
 extern unsigned long smp_call_raced_offline;
 
 #endif

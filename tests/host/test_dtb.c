@@ -225,6 +225,30 @@ static void dtb_qemu_virt_smp4(void)
 	free(b);
 }
 
+/* The AIA machine: its supervisor-level IMSIC, file i for the hart whose controller pair i names. */
+static void dtb_qemu_virt_aia_imsic(void)
+{
+	size_t len;
+	uint8_t *b = load("qemu-virt-smp4-aia.dtb", &len);
+	CHECK(b != NULL);
+	if (!b) {
+		return;
+	}
+	CHECK(parse_exact(b, len) == 0);
+	CHECK(plat.hart_count == 4);
+	CHECK(plat.imsic_base == 0x28000000ull && plat.imsic_files == 4);   /* not the M-level one */
+	for (unsigned int i = 0; i < plat.hart_count; i++) {
+		const struct dt_hart *h = &plat.harts[i];
+		CHECK(h->intc_phandle != 0);
+		CHECK(h->hartid < 4 && plat.imsic_intc[h->hartid] == h->intc_phandle);
+	}
+	free(b);
+	/* The plain machine has none. */
+	b = load("qemu-virt-smp4.dtb", &len);
+	CHECK(b != NULL && parse_exact(b, len) == 0 && plat.imsic_files == 0);
+	free(b);
+}
+
 static void dtb_smt_cpu_map(void)
 {
 	size_t len;
@@ -478,6 +502,7 @@ int main(int argc, char **argv)
 		corpus_dir = argv[1];
 	}
 	RUN(dtb_qemu_virt_smp4);
+	RUN(dtb_qemu_virt_aia_imsic);
 	RUN(dtb_smt_cpu_map);
 	RUN(dtb_built_sparse_and_threads);
 	RUN(dtb_every_truncation_fails_cleanly);

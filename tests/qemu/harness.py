@@ -94,8 +94,8 @@ BOOTS = None
 
 
 def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=None,
-         timeout=90, poweroff=True, extra=None, smt=None):
-    """Runs tools/run --no-build and returns a Boot."""
+         timeout=90, poweroff=True, extra=None, smt=None, aia=False):
+    """Runs tools/run --no-build and returns a Boot (aia: the machine with an IMSIC)."""
     args = [RUN, "--no-build", "--config", config, "--smp", str(smp),
             "--timeout", str(timeout)]
     line = " ".join(filter(None, (EXTRA_APPEND, append)))
@@ -110,6 +110,8 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
         args += ["--smt", str(smt)]
     if icount:
         args.append("--icount")
+    if aia:
+        args.append("--aia")
     if script:
         args += ["--script", script]
     if extra:

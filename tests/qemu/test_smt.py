@@ -36,11 +36,11 @@ def test_topology(config):
                  f"cpu{c}: core_id")
 
 
-def nosmt_scenario(config, smp, param="nosmt"):
+def nosmt_scenario(config, smp, param="nosmt", aia=False):
     cmds = [f"cat {CPU}/online", f"cat {CPU}/active", f"cat {CPU}/smt/control",
             f"cat {CPU}/smt/active"] + [f"cat {CPU}/cpu{c}/hsm_status" for c in range(smp)] + \
            ["ipistorm 3", "hotplug stopmachine", "sleep 50", "ps", "hotplug check"]
-    b = boot(config, cmds, smp=smp, smt=2, append=param)
+    b = boot(config, cmds, smp=smp, smt=2, append=param, aia=aia)
     b.expect_clean()
     harts = hart_of_cpu(b)
     secondary = {c for c, h in harts.items() if h % 2 == 1 and c != 0}
@@ -48,8 +48,8 @@ def nosmt_scenario(config, smp, param="nosmt"):
     return b, secondary, every
 
 
-def check_nosmt(config, smp, param):
-    b, secondary, every = nosmt_scenario(config, smp, param)
+def check_nosmt(config, smp, param, aia=False):
+    b, secondary, every = nosmt_scenario(config, smp, param, aia)
     online = cpulist(b.output_of(f"cat {CPU}/online"))
     active = cpulist(b.output_of(f"cat {CPU}/active"))
     b.expect(len(secondary) >= smp // 2 - 1, f"secondary threads {secondary}")
