@@ -196,7 +196,7 @@ static __noinline void prepare(struct task *self, unsigned long *a)
 	self->ipc.park_ready = true;
 }
 
-/* The peer sleeps elsewhere in the kernel, or must pass the return path's checks. */
+/* The peer sleeps elsewhere in the kernel (not parked): its saved context finishes its wait. */
 static __noinline __noreturn void switch_to_peer(struct cpu *c, struct task *peer)
 {
 	struct arch_context unused;             /* we resume from our park context */
