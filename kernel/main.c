@@ -139,7 +139,7 @@ void kmain(unsigned long hartid, const void *dtb)
 	memory_init(dtb);
 
 	smp_setup_cpus(&platform, hartid, boot_nr_cpus);
-	arch_ipi_setup(&platform);
+	arch_platform_setup(&platform);
 	cpu_smt_init();
 	workqueue_init();
 	cpuhp_boot_cpu_init();

@@ -8,6 +8,8 @@
 #include "csr.h"
 #include "sbi.h"
 #include "imsic.h"
+#include "dtb.h"
+#include "hsmtest.h"
 #include "err.h"
 #include "param.h"
 #include <stdio.h>
@@ -16,6 +18,7 @@ extern char secondary_entry[], quiesce_entry[], hart_stop_stub[], trap_entry[];
 
 static bool have_sstc;
 static bool have_ssaia;
+static uint64_t firmware_base;            /* the start of RAM: where the SBI firmware lives */
 static uintptr_t exit_device;             /* sifive,test0: writes leave QEMU */
 static uint64_t timer_cmp[NR_CPUS];       /* what each CPU's compare holds */
 
@@ -37,9 +40,15 @@ void arch_platform_init(const char *boot_isa, uint64_t exit_dev)
 	exit_device = (uintptr_t)exit_dev;
 }
 
-void arch_ipi_setup(const struct dt_platform *p)
+void arch_platform_setup(const struct dt_platform *p)
 {
 	imsic_setup(p, have_ssaia);
+	firmware_base = p->mem_base;
+}
+
+unsigned long long arch_firmware_base(void)
+{
+	return firmware_base;
 }
 
 void arch_cpu_init(void)

@@ -8,6 +8,7 @@
 #include "percpu.h"
 #include "boot_handshake.h"
 #include "trap_frame.h"
+#include "hsmtest.h"
 
 #define DEFINE(name, value) __asm__ volatile("\n.ascii \"->" #name " %0\"" : : "i"(value))
 
@@ -28,4 +29,13 @@ void asm_offsets(void)
 	DEFINE(F_SSTATUS, offsetof(struct trap_frame, sstatus));
 	DEFINE(F_SCAUSE, offsetof(struct trap_frame, scause));
 	DEFINE(F_STVAL, offsetof(struct trap_frame, stval));
+	DEFINE(HSM_RECORDS, HSM_RECORDS);
+	DEFINE(HSMREC_SIZE, sizeof(struct hsm_record));
+	DEFINE(HSMREC_HARTID, offsetof(struct hsm_record, hartid));
+	DEFINE(HSMREC_ARMED, offsetof(struct hsm_record, armed));
+	DEFINE(HSMREC_SEEN_HARTID, offsetof(struct hsm_record, seen_hartid));
+	DEFINE(HSMREC_SEEN_OPAQUE, offsetof(struct hsm_record, seen_opaque));
+	DEFINE(HSMREC_SATP, offsetof(struct hsm_record, satp));
+	DEFINE(HSMREC_SSTATUS, offsetof(struct hsm_record, sstatus));
+	DEFINE(HSMREC_ARRIVALS, offsetof(struct hsm_record, arrivals));
 }

@@ -163,6 +163,41 @@ quiesce_entry:
 	j	hart_stop_stub
 	.option pop
 
+/*
+ * hsmtest's entry (hsmtest.c): a hart a check started finds its armed record by hart
+ * id, writes what the firmware gave it (a0, a1, satp, sstatus), counts its arrival and
+ * stops. One without an armed record was sent here by a stale start address (the
+ * start race): it goes where quiesce_entry sends it. No stack, no tp: none is needed.
+ */
+	.balign 4
+	.globl hsmtest_entry
+hsmtest_entry:
+	.option push
+	.option norelax
+	la	t0, hsm_records
+	li	t1, HSM_RECORDS
+1:	bnez	t1, 2f
+	j	quiesce_entry
+2:	ld	t2, HSMREC_HARTID(t0)
+	bne	t2, a0, 3f
+	ld	t2, HSMREC_ARMED(t0)
+	bnez	t2, 4f
+3:	addi	t0, t0, HSMREC_SIZE
+	addi	t1, t1, -1
+	j	1b
+4:	sd	a0, HSMREC_SEEN_HARTID(t0)
+	sd	a1, HSMREC_SEEN_OPAQUE(t0)
+	csrr	t2, satp
+	sd	t2, HSMREC_SATP(t0)
+	csrr	t2, sstatus
+	sd	t2, HSMREC_SSTATUS(t0)
+	fence	rw, rw
+	addi	t3, t0, HSMREC_ARRIVALS
+	li	t2, 1
+	amoadd.d zero, t2, (t3)
+	j	hart_stop_stub
+	.option pop
+
 	.globl hart_stop_stub
 hart_stop_stub:
 	li	a7, 0x48534D            /* HSM */

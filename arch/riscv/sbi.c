@@ -118,6 +118,36 @@ static int param_fault(struct cmdline *cl, struct bootparam *bp, char *err, size
 }
 BOOT_PARAM("sbi.fault", param_fault);
 
+/*
+ * Test aid for hsmtest (arch/riscv/hsmtest.c, docs/hsmtest.md): sbi.hsm_emulate=KIND
+ * makes this layer behave like a firmware with one known deviation, so that each check
+ * can be shown to catch its own:
+ *   already_code  hart_start on a started hart answers FAILED, not ALREADY_AVAILABLE;
+ *   stale_opaque  one start in eight of a hart enters with that hart's previous opaque
+ *                 (OpenSBI 1.1's start race, which writes the state before the opaque);
+ *   keep_pending  a start that failed leaves the hart START_PENDING (until OpenSBI 1.5).
+ */
+enum hsm_emulation { HSM_AS_IS, HSM_ALREADY_CODE, HSM_STALE_OPAQUE, HSM_KEEP_PENDING };
+static enum hsm_emulation hsm_emulation;
+#define EMU_HARTS 512
+static unsigned long last_opaque[EMU_HARTS], starts[EMU_HARTS];
+static bool pending_after_failure[EMU_HARTS];
+
+static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	static const char *const kinds[] = { "already_code", "stale_opaque", "keep_pending" };
+	(void)cl;
+	for (unsigned int k = 0; bp->value && k < ARRAY_SIZE(kinds); k++) {
+		if (strcmp(bp->value, kinds[k]) == 0) {
+			hsm_emulation = (enum hsm_emulation)(k + 1);
+			return 0;
+		}
+	}
+	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque or keep_pending");
+	return -EINVAL;
+}
+BOOT_PARAM("sbi.hsm_emulate", param_hsm_emulate);
+
 long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque)
 {
 	if (hsm_fault == FAULT_START_ERROR && hartid == fault_hart) {
@@ -126,7 +156,20 @@ long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaq
 	if (hsm_fault == FAULT_NO_ARRIVE && hartid == fault_hart) {
 		return SBI_SUCCESS;
 	}
-	return sbi_call(SBI_EXT_HSM, 0, hartid, addr, opaque).error;
+	unsigned long arg = opaque;
+	if (hsm_emulation == HSM_STALE_OPAQUE && hartid < EMU_HARTS && ++starts[hartid] % 8 == 0) {
+		arg = last_opaque[hartid];
+	}
+	long err = sbi_call(SBI_EXT_HSM, 0, hartid, addr, arg).error;
+	if (hartid < EMU_HARTS) {
+		last_opaque[hartid] = err ? last_opaque[hartid] : opaque;
+		pending_after_failure[hartid] = hsm_emulation == HSM_KEEP_PENDING && err &&
+						err != SBI_ERR_ALREADY_AVAILABLE && err != SBI_ERR_INVALID_PARAM;
+	}
+	if (hsm_emulation == HSM_ALREADY_CODE && err == SBI_ERR_ALREADY_AVAILABLE) {
+		return SBI_ERR_FAILED;
+	}
+	return err;
 }
 
 long sbi_hart_get_status(unsigned long hartid)
@@ -134,6 +177,9 @@ long sbi_hart_get_status(unsigned long hartid)
 	if (hsm_fault == FAULT_STUCK_STOP && hartid == fault_hart &&
 	    __atomic_load_n(&fault_stop_asked, __ATOMIC_ACQUIRE)) {
 		return SBI_HSM_STOP_PENDING;
+	}
+	if (hartid < EMU_HARTS && pending_after_failure[hartid]) {
+		return SBI_HSM_START_PENDING;
 	}
 	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
 	return r.error ? r.error : r.value;

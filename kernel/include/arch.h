@@ -26,11 +26,12 @@ void arch_early_init(void);
 /* Boot CPU, once the device tree is read: picks the timer and the exit device. */
 void arch_platform_init(const char *boot_isa, uint64_t exit_device);
 /*
- * Boot CPU, once the CPUs are numbered, before arch_cpu_init: how IPIs will travel
- * (the device tree may offer a way around the firmware); the boot log says which.
+ * Boot CPU, once the CPUs are numbered, before arch_cpu_init: what the arch takes from
+ * the device tree, such as how IPIs will travel (it may offer a way around the
+ * firmware; the boot log says which).
  */
 struct dt_platform;
-void arch_ipi_setup(const struct dt_platform *p);
+void arch_platform_setup(const struct dt_platform *p);
 /* Each CPU, interrupts off: trap vector, interrupt enables, timer compare cleared. */
 void arch_cpu_init(void);
 

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * hsmtest's kernel side (issue 14; docs/hsmtest.md): `hsm test [quick] [seed N] [json]` checks
+ * the firmware's SBI HSM extension, and the IPI call around it, against the SBI
+ * specification, on the harts the kernel leaves stopped (boot with maxcpus= below the
+ * hart count: tools/hsmtest does) and on the online ones. One line per check:
+ *
+ *   PASS|DEVIATION|UNSUPPORTED|SKIP  name — expected ..., got ... (SBI v2.0 §N)
+ *
+ * then a summary line and the latency table. Verdicts come only from what the firmware
+ * does: its implementation and version are printed, never consulted. The started harts
+ * enter at hsmtest_entry (entry.S), which records a0, a1, satp and sstatus in the hart's
+ * armed record and stops it again; a fresh opaque each start shows an arrival with a
+ * stale one. Section numbers are those of the SBI specification v2.0, whose HSM chapter
+ * says the same as v1.0's for everything checked here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hsmtest.h"
+#include "sbi.h"
+#include "arch.h"
+#include "percpu.h"
+#include "cpuhp.h"
+#include "command.h"
+#include "cmdline.h"
+#include "log.h"
+#include "err.h"
+
+struct hsm_record hsm_records[HSM_RECORDS];
+extern char hsmtest_entry[];
+
+#define MAX_SPARES 8
+#define MAX_SAMPLES 1024
+#define SSTATUS_SIE_BIT (1ul << 1)
+#define DASH "\xe2\x80\x94"
+
+static struct tally {
+	unsigned int checks, passed, deviations, unsupported, skipped;
+} tally;
+
+/* The checks' results again, for `hsm test json` (one JSON line at the end). */
+#define MAX_CHECKS 16
+static struct result {
+	const char *verdict, *name, *section;
+	char what[200];
+} results[MAX_CHECKS];
+
+static void verdict(const char *v, const char *name, const char *section, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (tally.checks < MAX_CHECKS) {
+		struct result *r = &results[tally.checks];
+		r->verdict = v;
+		r->name = name;
+		r->section = section;
+		snprintf(r->what, sizeof(r->what), "%s", what);
+	}
+	tally.checks++;
+	tally.passed += strcmp(v, "PASS") == 0;
+	tally.deviations += strcmp(v, "DEVIATION") == 0;
+	tally.unsupported += strcmp(v, "UNSUPPORTED") == 0;
+	tally.skipped += strcmp(v, "SKIP") == 0;
+	console_printf("%-11s %s " DASH " %s (%s)\n", v, name, what, section);
+}
+
+static const char *status_name(long s)
+{
+	static const char *const names[] = { "STARTED", "STOPPED", "START_PENDING", "STOP_PENDING",
+					     "SUSPENDED", "SUSPEND_PENDING", "RESUME_PENDING" };
+	return s >= 0 && s < (long)ARRAY_SIZE(names) ? names[s] : sbi_err_name(s);
+}
+
+/* Waits up to @ms for @hartid's status to be @want; the last status seen. */
+static long wait_status(unsigned long hartid, long want, unsigned int ms)
+{
+	uint64_t give_up = arch_time_now() + log_timebase() / 1000 * ms;
+	long s;
+	while ((s = sbi_hart_get_status(hartid)) != want && arch_time_now() < give_up) {
+		arch_wait_brief(10);
+	}
+	return s;
+}
+
+/* Waits up to @ms for the record's arrivals to pass @before: whether it did. */
+static bool wait_arrival(struct hsm_record *r, unsigned long before, unsigned int ms)
+{
+	uint64_t give_up = arch_time_now() + log_timebase() / 1000 * ms;
+	while (__atomic_load_n(&r->arrivals, __ATOMIC_ACQUIRE) == before) {
+		if (arch_time_now() >= give_up) {
+			return false;
+		}
+		arch_wait_brief(10);
+	}
+	return true;
+}
+
+struct spare {
+	unsigned long hartid;
+	struct hsm_record *rec;
+};
+
+static struct spare spares[MAX_SPARES];
+static unsigned int nspares;
+static unsigned long opaque_gen = 0x4853000000000000ul;   /* fresh for every start */
+
+/* One start of @s at hsmtest_entry: 0 arrived with the right opaque, else why not. */
+enum outcome { ARRIVED, STALE, START_FAILED, NO_ARRIVAL, NOT_STOPPED };
+
+static enum outcome start_once(struct spare *s, long *err, uint64_t *to_arrive, uint64_t *to_stop)
+{
+	struct hsm_record *r = s->rec;
+	unsigned long before = r->arrivals, opaque = ++opaque_gen;
+	r->seen_opaque = 0;
+	uint64_t t0 = arch_time_now();
+	*err = sbi_hart_start(s->hartid, (unsigned long)hsmtest_entry, opaque);
+	if (*err) {
+		return START_FAILED;
+	}
+	if (!wait_arrival(r, before, 1000)) {
+		return NO_ARRIVAL;
+	}
+	uint64_t t1 = arch_time_now();
+	long st = wait_status(s->hartid, SBI_HSM_STOPPED, 1000);
+	uint64_t t2 = arch_time_now();
+	*to_arrive = t1 - t0;
+	*to_stop = t2 - t1;
+	if (st != SBI_HSM_STOPPED) {
+		return NOT_STOPPED;
+	}
+	return r->seen_opaque == opaque ? ARRIVED : STALE;
+}
+
+static void find_harts(unsigned long *max_hart)
+{
+	nspares = 0;
+	*max_hart = 0;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		unsigned long h = cpus[cpu].hartid;
+		*max_hart = h > *max_hart ? h : *max_hart;
+		if (!cpu_online(cpu) && nspares < MAX_SPARES &&
+		    sbi_hart_get_status(h) == SBI_HSM_STOPPED) {
+			struct hsm_record *r = &hsm_records[nspares];
+			memset(r, 0, sizeof(*r));
+			r->hartid = h;
+			__atomic_store_n(&r->armed, 1, __ATOMIC_RELEASE);
+			spares[nspares++] = (struct spare){ h, r };
+		}
+	}
+}
+
+static void check_status_of_every_hart(void)
+{
+	char got[160] = "";
+	bool ok = true;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		long s = sbi_hart_get_status(cpus[cpu].hartid);
+		long want = cpu_online(cpu) ? SBI_HSM_STARTED : SBI_HSM_STOPPED;
+		if (s != want) {
+			size_t n = strlen(got);
+			snprintf(got + n, sizeof(got) - n, "%shart %lu %s", ok ? "" : ", ",
+				 cpus[cpu].hartid, status_name(s));
+			ok = false;
+		}
+	}
+	verdict(ok ? "PASS" : "DEVIATION", "hart_get_status.every_hart", "SBI v2.0 §9.3",
+		"expected STARTED for the %u online harts and STOPPED for the others, got %s",
+		cpumask_weight(&cpu_online_mask), ok ? "that" : got);
+}
+
+static void check_invalid_hartid(unsigned long max_hart)
+{
+	unsigned long bad[] = { max_hart + 1, 0xffffful, ~0ul };
+	long got_status = SBI_ERR_INVALID_PARAM, got_start = SBI_ERR_INVALID_PARAM;
+	unsigned long at_s = 0, at_t = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		long s = sbi_hart_get_status(bad[i]);
+		if (s != SBI_ERR_INVALID_PARAM && got_status == SBI_ERR_INVALID_PARAM) {
+			got_status = s;
+			at_s = bad[i];
+		}
+		long e = sbi_hart_start(bad[i], (unsigned long)hsmtest_entry, 0);
+		if (e != SBI_ERR_INVALID_PARAM && got_start == SBI_ERR_INVALID_PARAM) {
+			got_start = e;
+			at_t = bad[i];
+		}
+	}
+	char got[64];
+	snprintf(got, sizeof(got), "%s for %#lx", status_name(got_status), at_s);
+	verdict(got_status == SBI_ERR_INVALID_PARAM ? "PASS" : "DEVIATION",
+		"hart_get_status.invalid_hartid", "SBI v2.0 §9.3",
+		"expected SBI_ERR_INVALID_PARAM for hart ids %lu, %#lx, %#lx, got %s", bad[0], bad[1],
+		bad[2], got_status == SBI_ERR_INVALID_PARAM ? "it for each" : got);
+	snprintf(got, sizeof(got), "%s for %#lx", sbi_err_name(got_start), at_t);
+	verdict(got_start == SBI_ERR_INVALID_PARAM ? "PASS" : "DEVIATION",
+		"hart_start.invalid_hartid", "SBI v2.0 §9.1",
+		"expected SBI_ERR_INVALID_PARAM for the same ids, got %s",
+		got_start == SBI_ERR_INVALID_PARAM ? "it for each" : got);
+}
+
+static void check_already_started(void)
+{
+	unsigned int self = this_cpu_id(), other = self;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpu != self && cpu_online(cpu)) {
+			other = cpu;
+		}
+	}
+	long e_self = sbi_hart_start(cpus[self].hartid, (unsigned long)hsmtest_entry, 0);
+	long e_other = other == self ? SBI_ERR_ALREADY_AVAILABLE
+				     : sbi_hart_start(cpus[other].hartid, (unsigned long)hsmtest_entry, 0);
+	bool ok = e_self == SBI_ERR_ALREADY_AVAILABLE && e_other == SBI_ERR_ALREADY_AVAILABLE;
+	verdict(ok ? "PASS" : "DEVIATION", "hart_start.already_started", "SBI v2.0 §9.1",
+		"expected SBI_ERR_ALREADY_AVAILABLE on the calling hart and on another started one%s, "
+		"got %s and %s", other == self ? " (none online)" : "", sbi_err_name(e_self),
+		other == self ? "-" : sbi_err_name(e_other));
+}
+
+/* An address the firmware keeps for itself (the start of RAM: OpenSBI's own image). */
+static void check_firmware_address(uint64_t fw_base)
+{
+	struct spare *s = &spares[0];
+	long e = sbi_hart_start(s->hartid, (unsigned long)fw_base, 0);
+	verdict(e == SBI_ERR_INVALID_ADDRESS ? "PASS" : "DEVIATION", "hart_start.firmware_address",
+		"SBI v2.0 §9.1", "expected SBI_ERR_INVALID_ADDRESS for %#llx (M-mode only), got %s",
+		(unsigned long long)fw_base, sbi_err_name(e));
+	if (e == SBI_SUCCESS) {
+		verdict("SKIP", "hart_start.after_failed_start", "SBI v2.0 §9.1",
+			"expected a start that failed, got hart %lu running firmware code", s->hartid);
+		nspares--;                   /* that hart is lost to the rest */
+		spares[0] = spares[nspares];
+		return;
+	}
+	long st = sbi_hart_get_status(s->hartid);
+	long e2 = 0;
+	uint64_t a, b;
+	enum outcome o = st == SBI_HSM_STOPPED ? start_once(s, &e2, &a, &b) : START_FAILED;
+	verdict(st == SBI_HSM_STOPPED && o == ARRIVED ? "PASS" : "DEVIATION",
+		"hart_start.after_failed_start", "SBI v2.0 §9.1",
+		"expected the hart STOPPED and then startable, got %s%s", status_name(st),
+		st != SBI_HSM_STOPPED ? "" : o == ARRIVED ? ", started" : ", not startable");
+}
+
+static void check_entry_state(void)
+{
+	struct spare *s = &spares[0];
+	long e = 0;
+	uint64_t a, b;
+	enum outcome o = start_once(s, &e, &a, &b);
+	struct hsm_record *r = s->rec;
+	if (o != ARRIVED && o != STALE) {
+		verdict("DEVIATION", "hart_start.entry_state", "SBI v2.0 §9.1",
+			"expected the hart to arrive, got %s", o == START_FAILED ? sbi_err_name(e) :
+			o == NO_ARRIVAL ? "no arrival in 1 s" : "no STOPPED after its hart_stop");
+		return;
+	}
+	bool ok = o == ARRIVED && r->seen_hartid == s->hartid && r->satp == 0 &&
+		  !(r->sstatus & SSTATUS_SIE_BIT);
+	verdict(ok ? "PASS" : "DEVIATION", "hart_start.entry_state", "SBI v2.0 §9.1",
+		"expected a0 = hart id %lu, a1 = the opaque, satp = 0, sstatus.SIE = 0, got a0 = %lu, "
+		"a1 = %s, satp = %#lx, SIE = %lu", s->hartid, r->seen_hartid,
+		o == ARRIVED ? "its opaque" : "another start's opaque", r->satp,
+		(r->sstatus & SSTATUS_SIE_BIT) >> 1);
+}
+
+static void check_ipi_to_stopped(void)
+{
+	struct spare *s = &spares[0];
+	long e = sbi_send_ipi_one(s->hartid);
+	long st = wait_status(s->hartid, SBI_HSM_STARTED, 5);
+	bool ok = (e == SBI_SUCCESS || e == SBI_ERR_INVALID_PARAM) && st == SBI_HSM_STOPPED;
+	verdict(ok ? "PASS" : "DEVIATION", "send_ipi.stopped_hart", "SBI v2.0 §7.1, §9",
+		"expected SBI_SUCCESS or SBI_ERR_INVALID_PARAM and the hart still STOPPED, got %s, %s",
+		sbi_err_name(e), status_name(st));
+}
+
+static uint64_t arrive_t[MAX_SAMPLES], stop_t[MAX_SAMPLES];
+
+static uint64_t seed_state;
+static unsigned long next_random(void)
+{
+	seed_state = seed_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned long)(seed_state >> 33);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static struct latency {
+	const char *what;
+	uint64_t min, median, p99, max;
+	unsigned int n;
+} latencies[2];
+static unsigned int nlatencies;
+
+static void latency_row(const char *what, uint64_t *v, unsigned int n)
+{
+	uint64_t hz = log_timebase();
+	qsort(v, n, sizeof(*v), cmp_u64);
+	if (nlatencies < ARRAY_SIZE(latencies)) {
+		latencies[nlatencies++] = (struct latency){ what, v[0], v[n / 2], v[n * 99 / 100], v[n - 1], n };
+	}
+	console_printf("hsmtest: latency %-16s min %6llu  median %6llu  p99 %6llu  max %6llu ticks "
+		       "(median %llu ns, %u samples)\n", what, (unsigned long long)v[0],
+		       (unsigned long long)v[n / 2], (unsigned long long)v[n * 99 / 100],
+		       (unsigned long long)v[n - 1], (unsigned long long)(v[n / 2] * 1000000000ull / hz), n);
+}
+
+/* Start/stop cycles over every spare hart, in a random order with random pauses. */
+static void check_repeated(unsigned int rounds, unsigned long seed)
+{
+	unsigned int n = 0, stale = 0, lost = 0, failed = 0;
+	long first_err = 0;
+	seed_state = seed;
+	for (unsigned int i = 0; i < rounds && nspares; i++) {
+		struct spare *s = &spares[next_random() % nspares];
+		long e = 0;
+		uint64_t a = 0, b = 0;
+		enum outcome o = start_once(s, &e, &a, &b);
+		stale += o == STALE;
+		lost += o == NO_ARRIVAL || o == NOT_STOPPED;
+		if (o == START_FAILED) {
+			failed++;
+			first_err = first_err ? first_err : e;
+		}
+		if ((o == ARRIVED || o == STALE) && n < MAX_SAMPLES) {
+			arrive_t[n] = a;
+			stop_t[n++] = b;
+		}
+		arch_wait_brief(next_random() % 200);   /* up to 20 us: vary the timing */
+	}
+	bool ok = !stale && !lost && !failed;
+	verdict(ok ? "PASS" : "DEVIATION", "hart_start_stop.repeated", "SBI v2.0 §9.1, §9.2",
+		"expected %u starts over %u harts each to arrive with its own opaque and stop, got %u "
+		"stale arrivals, %u lost, %u failed starts%s%s (seed %lu)", rounds, nspares, stale, lost,
+		failed, failed ? ", first " : "", failed ? sbi_err_name(first_err) : "", seed);
+	if (n) {
+		latency_row("start->arrival", arrive_t, n);
+		latency_row("arrival->STOPPED", stop_t, n);
+	}
+}
+
+/* JSON strings here hold no quote or backslash but the em dash's UTF-8, which JSON allows. */
+static void print_json(unsigned long seed)
+{
+	console_printf("hsmtest-json: {\"seed\": %lu, \"checks\": [", seed);
+	for (unsigned int i = 0; i < tally.checks && i < MAX_CHECKS; i++) {
+		const struct result *r = &results[i];
+		console_printf("%s{\"verdict\": \"%s\", \"name\": \"%s\", \"detail\": \"%s\", "
+			       "\"section\": \"%s\"}", i ? ", " : "", r->verdict, r->name, r->what, r->section);
+	}
+	console_printf("], \"summary\": {\"checks\": %u, \"passed\": %u, \"deviations\": %u, "
+		       "\"unsupported\": %u, \"skipped\": %u}, \"latency_ticks\": [", tally.checks,
+		       tally.passed, tally.deviations, tally.unsupported, tally.skipped);
+	for (unsigned int i = 0; i < nlatencies; i++) {
+		const struct latency *l = &latencies[i];
+		console_printf("%s{\"what\": \"%s\", \"min\": %llu, \"median\": %llu, \"p99\": %llu, "
+			       "\"max\": %llu, \"samples\": %u}", i ? ", " : "", l->what,
+			       (unsigned long long)l->min, (unsigned long long)l->median,
+			       (unsigned long long)l->p99, (unsigned long long)l->max, l->n);
+	}
+	console_printf("], \"timebase_hz\": %llu}\n", (unsigned long long)log_timebase());
+}
+
+static int cmd_hsm(int argc, char **argv)
+{
+	bool quick = false, json = false;
+	unsigned long seed = 1, max_hart;
+	if (argc < 2 || strcmp(argv[1], "test") != 0) {
+		return shell_usage("hsm");
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "quick") == 0) {
+			quick = true;
+		} else if (strcmp(argv[i], "json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "seed") == 0 && i + 1 < argc && parse_ulong(argv[i + 1], &seed)) {
+			i++;
+		} else {
+			return shell_usage("hsm");
+		}
+	}
+	if (!sbi.has_hsm) {
+		console_printf("hsmtest: the firmware has no HSM extension\n");
+		return -ENOSYS;
+	}
+	cpu_hotplug_disable();               /* no CPU comes or goes under the checks */
+	memset(&tally, 0, sizeof(tally));
+	nlatencies = 0;
+	console_printf("hsmtest: firmware: SBI spec %lu.%lu, implementation %lu version %#lx "
+		       "(printed, never used for a verdict)\n", sbi.spec_version >> 24,
+		       sbi.spec_version & 0xffffff, sbi.impl_id, sbi.impl_version);
+	find_harts(&max_hart);
+	console_printf("hsmtest: %u harts online, %u stopped to test with; seed %lu\n",
+		       cpumask_weight(&cpu_online_mask), nspares, seed);
+	check_status_of_every_hart();
+	check_invalid_hartid(max_hart);
+	check_already_started();
+	if (nspares) {
+		check_firmware_address(arch_firmware_base());
+	}
+	if (nspares) {
+		check_entry_state();
+		check_ipi_to_stopped();
+		check_repeated(quick ? 16 : 200, seed);
+	} else {
+		const char *names[] = { "hart_start.firmware_address", "hart_start.after_failed_start",
+					"hart_start.entry_state", "send_ipi.stopped_hart",
+					"hart_start_stop.repeated" };
+		for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
+			verdict("SKIP", names[i], "SBI v2.0 §9", "expected a stopped hart to test with, got none "
+				"(boot with maxcpus= below the hart count)");
+		}
+	}
+	console_printf("hsmtest: %u checks, %u passed, %u deviations, %u unsupported, %u skipped\n",
+		       tally.checks, tally.passed, tally.deviations, tally.unsupported, tally.skipped);
+	if (json) {
+		print_json(seed);
+	}
+	for (unsigned int i = 0; i < nspares; i++) {
+		__atomic_store_n(&spares[i].rec->armed, 0, __ATOMIC_RELEASE);
+	}
+	cpu_hotplug_enable();
+	return 0;
+}
+SHELL_COMMAND("hsm", "hsm test [quick] [seed N] [json]", cmd_hsm);
