@@ -27,6 +27,7 @@
 #include "cmdline.h"
 #include "log.h"
 #include "err.h"
+#include "smp.h"
 
 struct hsm_record hsm_records[HSM_RECORDS];
 extern char hsmtest_entry[];
@@ -44,12 +45,12 @@ static struct tally {
 #define MAX_CHECKS 16
 static struct result {
 	const char *verdict, *name, *section;
-	char what[200];
+	char what[320];
 } results[MAX_CHECKS];
 
 static void verdict(const char *v, const char *name, const char *section, const char *fmt, ...)
 {
-	char what[200];
+	char what[320];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
@@ -279,6 +280,97 @@ static void check_ipi_to_stopped(void)
 		sbi_err_name(e), status_name(st));
 }
 
+/*
+ * Two harts start one stopped hart at the same moment: another online CPU, in a
+ * cross-call, waits for the word to go, as this one gives it and starts too.
+ */
+static struct race {
+	unsigned long target, opaque;
+	int ready, go;
+	long err;
+	int done;
+} race;
+
+static void race_other(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&race.ready, 1, __ATOMIC_RELEASE);
+	/*
+	 * Spin, so that "go" is seen at once (a halted vCPU wakes tens of microseconds late
+	 * under default QEMU), but not for long: under single-threaded TCG a spinning vCPU
+	 * keeps the one emulation thread from the CPU that is to say go. Then halt.
+	 */
+	for (unsigned int spins = 0; !__atomic_load_n(&race.go, __ATOMIC_ACQUIRE); spins++) {
+		if (spins > 20000) {
+			arch_wait_brief(1);
+		}
+	}
+	race.err = sbi_hart_start(race.target, (unsigned long)hsmtest_entry, race.opaque);
+	__atomic_store_n(&race.done, 1, __ATOMIC_RELEASE);
+}
+
+static void check_concurrent_starts(unsigned int rounds)
+{
+	unsigned int self = this_cpu_id(), other = self, bad = 0, lost = 0, one_after_the_other = 0;
+	char first[120] = "";
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpu != self && cpu_online(cpu)) {
+			other = cpu;
+		}
+	}
+	if (other == self) {
+		verdict("SKIP", "hart_start.concurrent", "SBI v2.0 §9.1",
+			"expected a second started hart to race with, got none (boot with maxcpus=2)");
+		return;
+	}
+	struct spare *s = &spares[0];
+	for (unsigned int i = 0; i < rounds; i++) {
+		unsigned long before = s->rec->arrivals, mine = ++opaque_gen;
+		race = (struct race){ .target = s->hartid, .opaque = ++opaque_gen };
+		if (smp_call_function_single(other, race_other, NULL, false)) {
+			break;
+		}
+		/* Both at the line, then go: the two starts leave within a few instructions. */
+		while (!__atomic_load_n(&race.ready, __ATOMIC_ACQUIRE)) {
+			arch_wait_brief(1);
+		}
+		__atomic_store_n(&race.go, 1, __ATOMIC_RELEASE);
+		long e = sbi_hart_start(s->hartid, (unsigned long)hsmtest_entry, mine);
+		uint64_t give_up = arch_time_now() + log_timebase();
+		while (!__atomic_load_n(&race.done, __ATOMIC_ACQUIRE) && arch_time_now() < give_up) {
+			arch_wait_brief(10);
+		}
+		/*
+		 * Exactly one start succeeds and the hart arrives with its opaque. Both may
+		 * succeed only one after the other (the second came once the hart had
+		 * stopped again, as a busy host can delay a vCPU): then it arrives twice.
+		 */
+		unsigned int wins = (e == SBI_SUCCESS) + (race.err == SBI_SUCCESS);
+		bool arrived = wins >= 1 && wait_arrival(s->rec, before, 1000);
+		if (wins == 2) {
+			arrived = arrived && wait_arrival(s->rec, before + 1, 1000);
+		}
+		unsigned long want = e == SBI_SUCCESS ? mine : race.opaque;
+		bool stopped = wait_status(s->hartid, SBI_HSM_STOPPED, 1000) == SBI_HSM_STOPPED;
+		bool ok = arrived && stopped && (wins == 2 || s->rec->seen_opaque == want);
+		if (ok && wins == 2) {
+			one_after_the_other++;
+		} else if (!ok) {
+			bad++;
+			lost += !stopped;
+			if (!first[0]) {
+				snprintf(first, sizeof(first), ", first: %s and %s%s", sbi_err_name(e),
+					 sbi_err_name(race.err), !arrived ? ", too few arrivals" :
+					 !stopped ? ", not STOPPED" : ", the loser's opaque");
+			}
+		}
+	}
+	verdict(bad ? "DEVIATION" : "PASS", "hart_start.concurrent", "SBI v2.0 §9.1",
+		"expected one of two simultaneous starts to succeed and the hart to arrive with its "
+		"opaque, %u times, got %u otherwise (%u harts lost; %u rounds came one after the "
+		"other)%s", rounds, bad, lost, one_after_the_other, first);
+}
+
 static uint64_t arrive_t[MAX_SAMPLES], stop_t[MAX_SAMPLES];
 
 static uint64_t seed_state;
@@ -410,11 +502,12 @@ static int cmd_hsm(int argc, char **argv)
 	if (nspares) {
 		check_entry_state();
 		check_ipi_to_stopped();
+		check_concurrent_starts(quick ? 8 : 32);
 		check_repeated(quick ? 16 : 200, seed);
 	} else {
 		const char *names[] = { "hart_start.firmware_address", "hart_start.after_failed_start",
 					"hart_start.entry_state", "send_ipi.stopped_hart",
-					"hart_start_stop.repeated" };
+					"hart_start.concurrent", "hart_start_stop.repeated" };
 		for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
 			verdict("SKIP", names[i], "SBI v2.0 §9", "expected a stopped hart to test with, got none "
 				"(boot with maxcpus= below the hart count)");

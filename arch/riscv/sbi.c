@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include "sbi.h"
+#include "arch.h"
 #include "err.h"
 #include "log.h"
 #include "param.h"
@@ -125,17 +126,21 @@ BOOT_PARAM("sbi.fault", param_fault);
  *   already_code  hart_start on a started hart answers FAILED, not ALREADY_AVAILABLE;
  *   stale_opaque  one start in eight of a hart enters with that hart's previous opaque
  *                 (OpenSBI 1.1's start race, which writes the state before the opaque);
- *   keep_pending  a start that failed leaves the hart START_PENDING (until OpenSBI 1.5).
+ *   keep_pending  a start that failed leaves the hart START_PENDING (until OpenSBI 1.5);
+ *   double_start  a start refused within a millisecond of another start of the same
+ *                 hart answers SUCCESS too: two callers both believe they started it.
  */
-enum hsm_emulation { HSM_AS_IS, HSM_ALREADY_CODE, HSM_STALE_OPAQUE, HSM_KEEP_PENDING };
+enum hsm_emulation { HSM_AS_IS, HSM_ALREADY_CODE, HSM_STALE_OPAQUE, HSM_KEEP_PENDING, HSM_DOUBLE_START };
 static enum hsm_emulation hsm_emulation;
 #define EMU_HARTS 512
 static unsigned long last_opaque[EMU_HARTS], starts[EMU_HARTS];
 static bool pending_after_failure[EMU_HARTS];
+static uint64_t last_start[EMU_HARTS];
 
 static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
 {
-	static const char *const kinds[] = { "already_code", "stale_opaque", "keep_pending" };
+	static const char *const kinds[] = { "already_code", "stale_opaque", "keep_pending",
+					     "double_start" };
 	(void)cl;
 	for (unsigned int k = 0; bp->value && k < ARRAY_SIZE(kinds); k++) {
 		if (strcmp(bp->value, kinds[k]) == 0) {
@@ -143,7 +148,7 @@ static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err
 			return 0;
 		}
 	}
-	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque or keep_pending");
+	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque, keep_pending or double_start");
 	return -EINVAL;
 }
 BOOT_PARAM("sbi.hsm_emulate", param_hsm_emulate);
@@ -168,6 +173,13 @@ long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaq
 	}
 	if (hsm_emulation == HSM_ALREADY_CODE && err == SBI_ERR_ALREADY_AVAILABLE) {
 		return SBI_ERR_FAILED;
+	}
+	if (hsm_emulation == HSM_DOUBLE_START && hartid < EMU_HARTS) {
+		uint64_t now = arch_time_now(), then = __atomic_exchange_n(&last_start[hartid], now,
+									    __ATOMIC_ACQ_REL);
+		if (err && now - then < log_timebase() / 1000) {
+			return SBI_SUCCESS;
+		}
 	}
 	return err;
 }

@@ -49,16 +49,16 @@ def test_bundled_opensbi_conforms():
         rc, out, err = hsmtest("--quick", "--json", path)
         expect(rc == 0, f"exit {rc}: {out}{err}")
         got = checks(out)
-        expect(len(got) == 9 and set(got.values()) == {"PASS"}, f"checks: {got}")
+        expect(len(got) == 10 and set(got.values()) == {"PASS"}, f"checks: {got}")
         expect(re.search(r"^hsmtest: firmware: SBI spec \d+\.\d+, implementation \d+ version 0x[0-9a-f]+ "
                          r"\(printed, never used for a verdict\)$", out, re.M), "no firmware line")
         for what in ("start->arrival", "arrival->STOPPED"):
             expect(re.search(rf"^hsmtest: latency {re.escape(what)} +min +\d+ +median +\d+ +p99 +\d+ +max +\d+ ticks",
                              out, re.M), f"no latency row for {what}")
         m = SUMMARY.search(out)
-        expect(m and m.groups() == ("9", "9", "0", "0", "0"), f"summary: {m and m.group(0)}")
+        expect(m and m.groups() == ("10", "10", "0", "0", "0"), f"summary: {m and m.group(0)}")
         report = json.load(open(path))
-        expect(report["summary"] == {"checks": 9, "passed": 9, "deviations": 0, "unsupported": 0,
+        expect(report["summary"] == {"checks": 10, "passed": 10, "deviations": 0, "unsupported": 0,
                                      "skipped": 0}, f"json summary {report['summary']}")
         expect({c["name"]: c["verdict"] for c in report["checks"]} == got, "json checks differ from the text")
         expect(len(report["latency_ticks"]) == 2 and report["timebase_hz"] == 10000000, "json latency")
@@ -69,10 +69,12 @@ def test_each_emulated_deviation_is_caught_by_its_check():
     """sbi.hsm_emulate makes the SBI layer behave like a firmware with one deviation;
     exactly the matching check reports DEVIATION and hsmtest exits 1: a wrong error code
     for a started hart, a start that enters with the previous opaque (OpenSBI 1.1's race,
-    one start in eight), a failed start that leaves the hart START_PENDING (before 1.5)."""
+    one start in eight), a failed start that leaves the hart START_PENDING (before 1.5),
+    two simultaneous starts that both answer SUCCESS."""
     for kind, check in (("already_code", "hart_start.already_started"),
                         ("stale_opaque", "hart_start_stop.repeated"),
-                        ("keep_pending", "hart_start.after_failed_start")):
+                        ("keep_pending", "hart_start.after_failed_start"),
+                        ("double_start", "hart_start.concurrent")):
         rc, out, err = hsmtest("--quick", "--", f"sbi.hsm_emulate={kind}")
         got = checks(out)
         deviations = sorted(n for n, v in got.items() if v == "DEVIATION")
@@ -81,13 +83,13 @@ def test_each_emulated_deviation_is_caught_by_its_check():
 
 @once
 def test_without_stopped_harts_and_bad_input():
-    """-smp 1 leaves no hart to stop: the five checks that need one are SKIPs and the
+    """-smp 1 leaves no hart to stop: the six checks that need one are SKIPs and the
     rest pass (exit 0). Bad arguments and a missing firmware file exit 2 with one line;
     the kernel command refuses a malformed request and a bad sbi.hsm_emulate is reported
     and ignored."""
     rc, out, err = hsmtest("--smp", "1", "--quick")
     got = checks(out)
-    expect(rc == 0 and list(got.values()).count("SKIP") == 5 and list(got.values()).count("PASS") == 4,
+    expect(rc == 0 and list(got.values()).count("SKIP") == 6 and list(got.values()).count("PASS") == 4,
            f"-smp 1: exit {rc}, {got}")
     for args, msg in ((["--smp", "x"], "--smp wants a positive number"),
                       (["--bios", "/nonexistent"], "no such readable file"),
@@ -98,5 +100,6 @@ def test_without_stopped_harts_and_bad_input():
     b.expect_clean()
     for cmd in ("hsm test frob", "hsm", "hsm test seed"):
         b.expect("usage: hsm test" in b.output_of(cmd), f"{cmd}: {b.output_of(cmd)}")
-    b.expect(b.lines(r"bad boot parameter 'sbi.hsm_emulate': already_code, stale_opaque or keep_pending"),
+    b.expect(b.lines(r"bad boot parameter 'sbi.hsm_emulate': already_code, stale_opaque, keep_pending or "
+                     r"double_start"),
              "bad sbi.hsm_emulate not reported")
