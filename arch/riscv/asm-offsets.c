@@ -38,4 +38,11 @@ void asm_offsets(void)
 	DEFINE(HSMREC_SATP, offsetof(struct hsm_record, satp));
 	DEFINE(HSMREC_SSTATUS, offsetof(struct hsm_record, sstatus));
 	DEFINE(HSMREC_ARRIVALS, offsetof(struct hsm_record, arrivals));
+	DEFINE(HSMREC_SUSPEND, offsetof(struct hsm_record, suspend));
+	DEFINE(HSMREC_SUSP_TYPE, offsetof(struct hsm_record, susp_type));
+	DEFINE(HSMREC_SUSP_RESUME, offsetof(struct hsm_record, susp_resume));
+	DEFINE(HSMREC_SUSP_OPAQUE, offsetof(struct hsm_record, susp_opaque));
+	DEFINE(HSMREC_SUSP_RET, offsetof(struct hsm_record, susp_ret));
+	DEFINE(HSMREC_SUSP_RETURNS, offsetof(struct hsm_record, susp_returns));
+	DEFINE(HSMREC_RESUMES, offsetof(struct hsm_record, resumes));
 }

@@ -185,17 +185,60 @@ hsmtest_entry:
 3:	addi	t0, t0, HSMREC_SIZE
 	addi	t1, t1, -1
 	j	1b
-4:	sd	a0, HSMREC_SEEN_HARTID(t0)
+4:	li	t4, HSMREC_ARRIVALS
+	jal	t6, hsm_record_entry
+	ld	t2, HSMREC_SUSPEND(t0)
+	beqz	t2, 5f
+	/*
+	 * The suspend the record asks for, with the software interrupt enabled in sie (not
+	 * in sstatus: no trap is taken) so that an IPI is a wake-up event by any reading of
+	 * the specification; SBI keeps every register but a0 and a1.
+	 */
+	li	t2, 2
+	csrs	sie, t2
+	ld	a0, HSMREC_SUSP_TYPE(t0)
+	ld	a1, HSMREC_SUSP_RESUME(t0)
+	ld	a2, HSMREC_SUSP_OPAQUE(t0)
+	li	a7, 0x48534D            /* HSM */
+	li	a6, 3                   /* hart_suspend */
+	ecall
+	sd	a0, HSMREC_SUSP_RET(t0)
+	fence	rw, rw
+	addi	t3, t0, HSMREC_SUSP_RETURNS
+	li	t2, 1
+	amoadd.d zero, t2, (t3)
+5:	j	hart_stop_stub
+
+/* A non-retentive suspend's resume: the same record, counted as a resume. */
+	.balign 4
+	.globl hsmtest_resume
+hsmtest_resume:
+	la	t0, hsm_records
+	li	t1, HSM_RECORDS
+1:	bnez	t1, 2f
+	j	hart_stop_stub
+2:	ld	t2, HSMREC_HARTID(t0)
+	beq	t2, a0, 3f
+	addi	t0, t0, HSMREC_SIZE
+	addi	t1, t1, -1
+	j	1b
+3:	li	t4, HSMREC_RESUMES
+	jal	t6, hsm_record_entry
+	j	hart_stop_stub
+
+/* Record at t0: a0, a1, satp, sstatus, then count at offset t4; returns through t6. */
+hsm_record_entry:
+	sd	a0, HSMREC_SEEN_HARTID(t0)
 	sd	a1, HSMREC_SEEN_OPAQUE(t0)
 	csrr	t2, satp
 	sd	t2, HSMREC_SATP(t0)
 	csrr	t2, sstatus
 	sd	t2, HSMREC_SSTATUS(t0)
 	fence	rw, rw
-	addi	t3, t0, HSMREC_ARRIVALS
+	add	t3, t0, t4
 	li	t2, 1
 	amoadd.d zero, t2, (t3)
-	j	hart_stop_stub
+	jr	t6
 	.option pop
 
 	.globl hart_stop_stub

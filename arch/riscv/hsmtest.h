@@ -17,6 +17,15 @@ struct hsm_record {
 	unsigned long seen_opaque;      /* a1 at entry */
 	unsigned long satp, sstatus;    /* at entry */
 	unsigned long arrivals;
+	/*
+	 * A suspend the hart makes once it arrived, if @suspend: hart_suspend(@susp_type,
+	 * @susp_resume, @susp_opaque); its return value and how many returns; a
+	 * non-retentive suspend resumes at hsmtest_resume, which counts @resumes and
+	 * records a0, a1, satp and sstatus in the seen_* and satp/sstatus fields again.
+	 */
+	unsigned long suspend, susp_type, susp_resume, susp_opaque;
+	long susp_ret;
+	unsigned long susp_returns, resumes;
 };
 
 #define HSM_RECORDS CONFIG_NR_CPUS

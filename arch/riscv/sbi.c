@@ -128,9 +128,12 @@ BOOT_PARAM("sbi.fault", param_fault);
  *                 (OpenSBI 1.1's start race, which writes the state before the opaque);
  *   keep_pending  a start that failed leaves the hart START_PENDING (until OpenSBI 1.5);
  *   double_start  a start refused within a millisecond of another start of the same
- *                 hart answers SUCCESS too: two callers both believe they started it.
+ *                 hart answers SUCCESS too: two callers both believe they started it;
+ *   drop_suspended_ipi  an IPI to a SUSPENDED hart is dropped (OpenSBI before 1.4 lost
+ *                 those to a hart in RESUME_PENDING).
  */
-enum hsm_emulation { HSM_AS_IS, HSM_ALREADY_CODE, HSM_STALE_OPAQUE, HSM_KEEP_PENDING, HSM_DOUBLE_START };
+enum hsm_emulation { HSM_AS_IS, HSM_ALREADY_CODE, HSM_STALE_OPAQUE, HSM_KEEP_PENDING, HSM_DOUBLE_START,
+		     HSM_DROP_SUSPENDED_IPI };
 static enum hsm_emulation hsm_emulation;
 #define EMU_HARTS 512
 static unsigned long last_opaque[EMU_HARTS], starts[EMU_HARTS];
@@ -140,7 +143,7 @@ static uint64_t last_start[EMU_HARTS];
 static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
 {
 	static const char *const kinds[] = { "already_code", "stale_opaque", "keep_pending",
-					     "double_start" };
+					     "double_start", "drop_suspended_ipi" };
 	(void)cl;
 	for (unsigned int k = 0; bp->value && k < ARRAY_SIZE(kinds); k++) {
 		if (strcmp(bp->value, kinds[k]) == 0) {
@@ -148,7 +151,8 @@ static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err
 			return 0;
 		}
 	}
-	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque, keep_pending or double_start");
+	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque, keep_pending, double_start "
+		 "or drop_suspended_ipi");
 	return -EINVAL;
 }
 BOOT_PARAM("sbi.hsm_emulate", param_hsm_emulate);
@@ -270,6 +274,9 @@ long sbi_send_ipi_one(unsigned long hartid)
 		}
 	} else if (emulate_not_started("IPI", hartid, &err)) {
 		return err;
+	}
+	if (hsm_emulation == HSM_DROP_SUSPENDED_IPI && sbi_hart_get_status(hartid) == SBI_HSM_SUSPENDED) {
+		return SBI_SUCCESS;
 	}
 	/* hart_mask = bit 0, hart_mask_base = the hart: one hart whatever its id. */
 	return sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0).error;
