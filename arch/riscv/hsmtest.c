@@ -28,6 +28,7 @@
 #include "log.h"
 #include "err.h"
 #include "smp.h"
+#include "sched.h"
 
 struct hsm_record hsm_records[HSM_RECORDS];
 extern char hsmtest_entry[], hsmtest_resume[];
@@ -327,7 +328,10 @@ static void check_concurrent_starts(unsigned int rounds)
 	for (unsigned int i = 0; i < rounds; i++) {
 		unsigned long before = s->rec->arrivals, mine = ++opaque_gen;
 		race = (struct race){ .target = s->hartid, .opaque = ++opaque_gen };
-		if (smp_call_function_single(other, race_other, NULL, false)) {
+		preempt_disable();           /* the cross-call rule (smp.c), though hotplug is off */
+		int queued = smp_call_function_single(other, race_other, NULL, false);
+		preempt_enable();
+		if (queued) {
 			break;
 		}
 		/* Both at the line, then go: the two starts leave within a few instructions. */
