@@ -2,7 +2,7 @@
 # Sourced by tools/run and tools/test: makes sure the Debian 12 packages are there.
 HP_PACKAGES="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc opensbi meson ninja-build device-tree-compiler gcc python3 spin"
 # Only the tests need these (tools/test): a browser to render hplog's timeline.
-HP_TEST_PACKAGES="chromium fonts-dejavu-core"
+HP_TEST_PACKAGES="chromium fonts-dejavu-core u-boot-qemu"
 
 # hp_install_deps [PACKAGE...]: the project's packages and any named here.
 hp_install_deps() {

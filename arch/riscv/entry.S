@@ -60,8 +60,30 @@ boot_claimed:
 
 	.section .text.entry, "ax"
 	.globl _start
-/* a0 = hartid, a1 = DTB. The hart that won OpenSBI's lottery, or a stray (see above). */
+/*
+ * The image starts with the RISC-V Linux Image header (64 bytes), so that boot loaders
+ * that take a Linux kernel take this one too: U-Boot's booti, OpenSBI's fw_payload.
+ * Its first word jumps over it; QEMU's -kernel enters at the same place. The loader
+ * puts the image text_offset bytes into RAM, where it is linked (linker.ld).
+ */
 _start:
+	.option push
+	.option norvc
+	j	kernel_entry            /* code0 */
+	.word	0                       /* code1 */
+	.option pop
+	.dword	__image_text_offset     /* text_offset: load offset from the start of RAM */
+	.dword	__image_size            /* image_size: everything, .bss included */
+	.dword	0                       /* flags: little-endian */
+	.word	2                       /* version 0.2 */
+	.word	0                       /* res1 */
+	.dword	0                       /* res2 */
+	.ascii	"RISCV\0\0\0"           /* magic (deprecated, still read) */
+	.ascii	"RSC\x05"              /* magic2 */
+	.word	0                       /* res3: no PE/COFF header */
+
+/* a0 = hartid, a1 = DTB. The hart that won OpenSBI's lottery, or a stray (see above). */
+kernel_entry:
 	csrw	sie, zero
 	/*
 	 * gp is not set yet (and a stray's is garbage): no relaxed addressing here. The
