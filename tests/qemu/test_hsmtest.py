@@ -50,20 +50,24 @@ def test_bundled_opensbi_conforms():
         rc, out, err = hsmtest("--quick", "--json", path)
         expect(rc == 0, f"exit {rc}: {out}{err}")
         got = checks(out)
-        # OpenSBI 1.1 has no platform-specific suspend type: that one is UNSUPPORTED.
-        expect(len(got) == 16 and got.pop("hart_suspend.platform_type") == "UNSUPPORTED" and
-               set(got.values()) == {"PASS"}, f"checks: {got}")
-        got["hart_suspend.platform_type"] = "UNSUPPORTED"
+        # OpenSBI 1.1 has no platform-specific suspend type: that one is UNSUPPORTED. The
+        # concurrent starts are a SKIP when a busy host kept the two from ever meeting.
+        rest = dict(got)
+        expect(len(rest) == 16 and rest.pop("hart_suspend.platform_type") == "UNSUPPORTED" and
+               rest.pop("hart_start.concurrent") in ("PASS", "SKIP") and set(rest.values()) == {"PASS"},
+               f"checks: {got}")
         expect(re.search(r"^hsmtest: firmware: SBI spec \d+\.\d+, implementation \d+ version 0x[0-9a-f]+ "
                          r"\(printed, never used for a verdict\)$", out, re.M), "no firmware line")
         for what in ("start->arrival", "arrival->STOPPED"):
             expect(re.search(rf"^hsmtest: latency {re.escape(what)} +min +\d+ +median +\d+ +p99 +\d+ +max +\d+ ticks",
                              out, re.M), f"no latency row for {what}")
         m = SUMMARY.search(out)
-        expect(m and m.groups() == ("16", "15", "0", "1", "0"), f"summary: {m and m.group(0)}")
+        skipped = int(got["hart_start.concurrent"] == "SKIP")
+        want = ("16", str(15 - skipped), "0", "1", str(skipped))
+        expect(m and m.groups() == want, f"summary: {m and m.group(0)}")
         report = json.load(open(path))
-        expect(report["summary"] == {"checks": 16, "passed": 15, "deviations": 0, "unsupported": 1,
-                                     "skipped": 0}, f"json summary {report['summary']}")
+        expect(report["summary"] == {"checks": 16, "passed": 15 - skipped, "deviations": 0, "unsupported": 1,
+                                     "skipped": skipped}, f"json summary {report['summary']}")
         expect({c["name"]: c["verdict"] for c in report["checks"]} == got, "json checks differ from the text")
         expect(len(report["latency_ticks"]) == 2 and report["timebase_hz"] == 10000000, "json latency")
 
@@ -81,7 +85,9 @@ def test_each_emulated_deviation_is_caught_by_its_check():
                         ("keep_pending", "hart_start.after_failed_start"),
                         ("double_start", "hart_start.concurrent"),
                         ("drop_suspended_ipi", "hart_suspend.wakes_on_ipi")):
-        rc, out, err = hsmtest("--quick", "--", f"sbi.hsm_emulate={kind}")
+        # 32 rounds of concurrent starts, not 8: at least one must meet for double_start.
+        rc, out, err = hsmtest(*([] if kind == "double_start" else ["--quick"]), "--",
+                               f"sbi.hsm_emulate={kind}")
         got = checks(out)
         deviations = sorted(n for n, v in got.items() if v == "DEVIATION")
         expect(rc == 1 and deviations == [check], f"{kind}: exit {rc}, deviations {deviations}\n{out}{err}")
