@@ -61,29 +61,6 @@ int handle_get(struct process *p, long h, const struct handle_kind *kind, unsign
 	return 0;
 }
 
-/*
- * handle_get for the IPC fast path, with interrupts off: @h's endpoint if it has the
- * rights @need, referenced; NULL otherwise (the slow path then says what is wrong).
- */
-struct endpoint *handle_endpoint(struct process *p, long h, unsigned int need,
-				 unsigned long *badge)
-{
-	struct endpoint *ep = NULL;
-
-	if ((unsigned long)h >= HANDLES_MAX) {
-		return NULL;
-	}
-	raw_spin_lock(&p->handle_lock);
-	const struct handle *e = &p->handles[h];
-	if (e->obj && e->kind == &endpoint_kind && (e->rights & need) == need) {
-		ep = e->obj;
-		*badge = e->badge;
-		endpoint_get(ep, 0);
-	}
-	raw_spin_unlock(&p->handle_lock);
-	return ep;
-}
-
 int handle_dup(struct process *from, long h, struct process *to, unsigned int rights,
 	       unsigned long badge)
 {

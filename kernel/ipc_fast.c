@@ -79,23 +79,13 @@ static inline void deliver(struct task *r, const unsigned long *a, unsigned int 
 	r->ipc.badge = badge;
 }
 
-/* A lock the fast path does not wait for: busy, the slow path takes the call. */
-static inline bool trylock(spinlock_t *l, unsigned int cpu)
-{
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		return false;
-	}
-	l->owner = (int)cpu;
-	return true;
-}
-
 /* @h's endpoint if it has the rights @need, referenced; NULL otherwise (the slow path says why). */
 static inline struct endpoint *lookup(struct process *p, unsigned long h, unsigned int need,
 				      unsigned long *badge, unsigned int cpu)
 {
 	struct endpoint *ep = NULL;
 
-	if (h >= HANDLES_MAX || !trylock(&p->handle_lock, cpu)) {
+	if (h >= HANDLES_MAX || !raw_spin_trylock_inline(&p->handle_lock, cpu)) {
 		return NULL;
 	}
 	const struct handle *e = &p->handles[h];
@@ -228,7 +218,7 @@ unsigned long *ipc_fastpath(unsigned long nr, unsigned long *a, struct cpu *c)
 		return NULL;
 	}
 	peer = NULL;
-	if (trylock(&ep->lock, c->id)) {
+	if (raw_spin_trylock_inline(&ep->lock, c->id)) {
 		peer = call ? call_locked(c, self, ep, a, len, badge)
 			    : reply_recv_locked(c, self, ep, a, len);
 		raw_spin_unlock_inline(&ep->lock);

@@ -309,10 +309,6 @@ void sched_finish_switch(void)
 	}
 }
 
-/*
- * Under @c's rq_lock, interrupts off: @next runs instead of @prev. Returns in @prev
- * once something switches back to it, on whichever CPU that is, the lock released.
- */
 /* Kernel threads run on the kernel's table: a process's may be freed under them. */
 void sched_switch_mm_slow(struct cpu *c)
 {
@@ -325,20 +321,14 @@ void sched_switch_mm_slow(struct cpu *c)
 	}
 }
 
-void sched_switch_mm(struct cpu *c)
-{
-	sched_switch_mm_inline(c);
-}
-
-static void switch_begin_locked(struct cpu *c, struct task *prev, struct task *next)
-{
-	sched_switch_tasks(c, prev, next);
-	sched_switch_mm_inline(c);
-}
-
+/*
+ * Under @c's rq_lock, interrupts off: @next runs instead of @prev. Returns in @prev
+ * once something switches back to it, on whichever CPU that is, the lock released.
+ */
 static void switch_locked(struct cpu *c, struct task *prev, struct task *next)
 {
-	switch_begin_locked(c, prev, next);
+	sched_switch_tasks(c, prev, next);
+	sched_switch_mm(c);
 	arch_context_switch(&prev->ctx, task_resume_context(next));
 	/* Back in prev, on whichever CPU picked it. */
 	sched_finish_switch();

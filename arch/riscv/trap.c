@@ -127,8 +127,9 @@ void syscall_entry(struct trap_frame *f)
 }
 
 /*
- * entry.S, on the stack of the thread IPC's fast path made current here (syscall_entry
- * returned its frame): the hand-off's second half, then that thread's return checks.
+ * entry.S, on the stack of the thread IPC's fast path made current here (ipc_fastpath
+ * returned its argument registers): the hand-off's second half, then that thread's
+ * return checks.
  */
 void syscall_handoff_done(struct cpu *c)
 {
@@ -136,7 +137,7 @@ void syscall_handoff_done(struct cpu *c)
 	syscall_exit_checks();
 }
 
-/* The frame below which a system call's kernel stack begins (@args is its a0 slot). */
+/* @ctx resumes at @entry on the kernel stack just below @args' frame (arch.h). */
 void arch_syscall_park(struct arch_context *ctx, unsigned long *args, void (*entry)(void))
 {
 	ctx->saved[0] = (unsigned long)entry;                              /* ra */

@@ -66,7 +66,6 @@ static void owned(struct process *p, int n)
 	__atomic_add_fetch(&p->hpstates, n, __ATOMIC_ACQ_REL);
 }
 
-/* One call to the server: its answer, or why there is none. */
 /*
  * A server whose process is ending (a kill, a fault, an exit in another thread) is
  * called no more, as if its state were already removed: it may never answer, and
@@ -79,6 +78,7 @@ static bool owner_ending(const struct process *owner)
 	return READ_ONCE(owner->exiting);
 }
 
+/* One call to the server: its answer, or why there is none. */
 static int call_server(struct user_state *us, struct endpoint *ep, long id, const int *dead,
 		       const struct process *owner, int owner_pid, unsigned int cpu, bool up)
 {

@@ -134,9 +134,6 @@ struct handle {
 	unsigned int rights;
 	unsigned long badge;
 };
-/* The IPC fast path's lookup: @h's endpoint with rights @need, referenced, or NULL. */
-struct endpoint *handle_endpoint(struct process *p, long h, unsigned int need,
-				 unsigned long *badge);
 /* A new handle in @p's table: its number, or -ENOSPC. */
 int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
 		   unsigned int rights, unsigned long badge);

@@ -28,10 +28,9 @@ static inline bool sched_handoff_begin(struct cpu *c, struct task *next)
 {
 	struct task *self = c->current;
 
-	if (__atomic_exchange_n(&c->rq_lock.locked, 1, __ATOMIC_ACQUIRE)) {
+	if (!raw_spin_trylock_inline(&c->rq_lock, c->id)) {
 		return false;
 	}
-	c->rq_lock.owner = (int)c->id;
 	if (READ_ONCE(self->killed) | self->preempt_count | next->on_rq | next->on_cpu |
 	    next->migrating | next->held | READ_ONCE(next->killed) ||
 	    next->state != TASK_SLEEPING || READ_ONCE(next->cpu) != c->id ||
@@ -70,10 +69,9 @@ static inline void sched_handoff_commit(struct cpu *c, struct task *prev, struct
 }
 
 /* @c's current task's address space, made the CPU's (under the queue lock). */
-void sched_switch_mm(struct cpu *c);
 void sched_switch_mm_slow(struct cpu *c);
 
-static inline void sched_switch_mm_inline(struct cpu *c)
+static inline void sched_switch_mm(struct cpu *c)
 {
 	if (c->current->as != c->active_as) {
 		sched_switch_mm_slow(c);
@@ -83,7 +81,7 @@ static inline void sched_switch_mm_inline(struct cpu *c)
 /* On the stack of the task a hand-off made current: its address space, then the lock goes. */
 static inline void sched_handoff_finish(struct cpu *c)
 {
-	sched_switch_mm_inline(c);
+	sched_switch_mm(c);
 	raw_spin_unlock_inline(&c->rq_lock);
 }
 

@@ -45,17 +45,18 @@ void spin_report_not_locked(const char *lock, const char *fn);
 	} while (0)
 
 /*
- * The uncontended lock and the unlock inline, for the IPC fast path, whose whole
- * budget is a few hundred instructions (a call costs more than the lock). @cpu is the
+ * raw_spin_trylock and raw_spin_unlock inline, for the IPC fast path, whose whole
+ * budget is a few hundred instructions (a call costs more than the lock) and which
+ * takes a busy lock as its cue to leave the call to the slow path. @cpu is the
  * caller's CPU, for the owner field; interrupts off, as for raw_spin_lock.
  */
-static inline void raw_spin_lock_on(spinlock_t *l, unsigned int cpu)
+static inline bool raw_spin_trylock_inline(spinlock_t *l, unsigned int cpu)
 {
-	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0)) {
-		raw_spin_lock(l);
-		return;
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		return false;
 	}
 	l->owner = (int)cpu;
+	return true;
 }
 
 static inline void raw_spin_unlock_inline(spinlock_t *l)
