@@ -7,18 +7,18 @@
  *
  *   PASS|DEVIATION|UNSUPPORTED|SKIP  name — expected ..., got ... (SBI v2.0 §N)
  *
- * then a summary line and the latency table. Verdicts come only from what the firmware
- * does: its implementation and version are printed, never consulted. The started harts
- * enter at hsmtest_entry (entry.S), which records a0, a1, satp and sstatus in the hart's
- * armed record and stops it again; a fresh opaque each start shows an arrival with a
- * stale one. Section numbers are those of the SBI specification v2.0, whose HSM chapter
- * says the same as v1.0's for everything checked here.
+ * then a summary line and the latency table (hsmtest_report.c). Verdicts come only from
+ * what the firmware does: its implementation and version are printed, never consulted.
+ * The started harts enter at hsmtest_entry (entry.S), which records a0, a1, satp and
+ * sstatus in the hart's armed record and stops it again; a fresh opaque each start
+ * shows an arrival with a stale one. Here: the harts, the start and stop checks and
+ * the command; the suspend checks are hsmtest_suspend.c's. Section numbers are those of
+ * the SBI specification v2.0, whose HSM chapter says the same as v1.0's for
+ * everything checked here.
  */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include "hsmtest.h"
+#include "hsmtest_internal.h"
 #include "sbi.h"
 #include "arch.h"
 #include "percpu.h"
@@ -31,47 +31,10 @@
 #include "sched.h"
 
 struct hsm_record hsm_records[HSM_RECORDS];
-extern char hsmtest_entry[], hsmtest_resume[];
 
-#define MAX_SPARES 8
 #define MAX_SAMPLES 1024
-#define SSTATUS_SIE_BIT (1ul << 1)
-#define DASH "\xe2\x80\x94"
 
-static struct tally {
-	unsigned int checks, passed, deviations, unsupported, skipped;
-} tally;
-
-/* The checks' results again, for `hsm test json` (one JSON line at the end). */
-#define MAX_CHECKS 24
-static struct result {
-	const char *verdict, *name, *section;
-	char what[320];
-} results[MAX_CHECKS];
-
-static void verdict(const char *v, const char *name, const char *section, const char *fmt, ...)
-{
-	char what[320];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (tally.checks < MAX_CHECKS) {
-		struct result *r = &results[tally.checks];
-		r->verdict = v;
-		r->name = name;
-		r->section = section;
-		snprintf(r->what, sizeof(r->what), "%s", what);
-	}
-	tally.checks++;
-	tally.passed += strcmp(v, "PASS") == 0;
-	tally.deviations += strcmp(v, "DEVIATION") == 0;
-	tally.unsupported += strcmp(v, "UNSUPPORTED") == 0;
-	tally.skipped += strcmp(v, "SKIP") == 0;
-	console_printf("%-11s %s " DASH " %s (%s)\n", v, name, what, section);
-}
-
-static const char *status_name(long s)
+const char *status_name(long s)
 {
 	static const char *const names[] = { "STARTED", "STOPPED", "START_PENDING", "STOP_PENDING",
 					     "SUSPENDED", "SUSPEND_PENDING", "RESUME_PENDING" };
@@ -79,7 +42,7 @@ static const char *status_name(long s)
 }
 
 /* Waits up to @ms for @hartid's status to be @want; the last status seen. */
-static long wait_status(unsigned long hartid, long want, unsigned int ms)
+long wait_status(unsigned long hartid, long want, unsigned int ms)
 {
 	uint64_t give_up = arch_time_now() + log_timebase() / 1000 * ms;
 	long s;
@@ -90,7 +53,7 @@ static long wait_status(unsigned long hartid, long want, unsigned int ms)
 }
 
 /* Waits up to @ms for the record's arrivals to pass @before: whether it did. */
-static bool wait_arrival(struct hsm_record *r, unsigned long before, unsigned int ms)
+bool wait_arrival(struct hsm_record *r, unsigned long before, unsigned int ms)
 {
 	uint64_t give_up = arch_time_now() + log_timebase() / 1000 * ms;
 	while (__atomic_load_n(&r->arrivals, __ATOMIC_ACQUIRE) == before) {
@@ -102,14 +65,9 @@ static bool wait_arrival(struct hsm_record *r, unsigned long before, unsigned in
 	return true;
 }
 
-struct spare {
-	unsigned long hartid;
-	struct hsm_record *rec;
-};
-
-static struct spare spares[MAX_SPARES];
-static unsigned int nspares;
-static unsigned long opaque_gen = 0x4853000000000000ul;   /* fresh for every start */
+struct spare spares[MAX_SPARES];
+unsigned int nspares;
+unsigned long opaque_gen = 0x4853000000000000ul;   /* fresh for every start */
 
 /* One start of @s at hsmtest_entry: 0 arrived with the right opaque, else why not. */
 enum outcome { ARRIVED, STALE, START_FAILED, NO_ARRIVAL, NOT_STOPPED };
@@ -396,128 +354,6 @@ static void check_concurrent_starts(unsigned int rounds)
 		"other)%s", rounds, bad, lost, one_after_the_other, first);
 }
 
-/*
- * Suspends, made by the started hart itself (entry.S) on the record's word, last: a
- * hart that never wakes is lost to any check after it. SUSPEND_RETENTIVE is the
- * default retentive type, NON_RETENTIVE the default non-retentive one; 1 is reserved,
- * 0x10000000 the first platform-specific retentive type (SBI v2.0 §9.4, Table 35).
- */
-#define SUSPEND_RETENTIVE 0x00000000ul
-#define SUSPEND_NON_RETENTIVE 0x80000000ul
-#define SUSPEND_RESERVED 0x00000001ul
-#define SUSPEND_PLATFORM 0x10000000ul
-
-struct suspend_result {
-	long start_err, ret;            /* the start, and what hart_suspend returned */
-	bool arrived, suspended, woke, returned, resumed, stopped;
-};
-
-/* Starts @s to suspend with @type (resuming at @resume), wakes it with an IPI if it suspends. */
-static struct suspend_result suspend_once(struct spare *s, unsigned long type, unsigned long resume)
-{
-	struct hsm_record *r = s->rec;
-	struct suspend_result out = { 0 };
-	unsigned long arrivals = r->arrivals, returns = r->susp_returns, resumes = r->resumes;
-
-	r->susp_type = type;
-	r->susp_resume = resume;
-	r->susp_opaque = ++opaque_gen;
-	r->susp_ret = 1;
-	__atomic_store_n(&r->suspend, 1, __ATOMIC_RELEASE);
-	out.start_err = sbi_hart_start(s->hartid, (unsigned long)hsmtest_entry, ++opaque_gen);
-	out.arrived = !out.start_err && wait_arrival(r, arrivals, 1000);
-	if (out.arrived) {
-		/* It either returns at once (refused) or suspends. */
-		uint64_t give_up = arch_time_now() + log_timebase() / 10;
-		long st;
-		while (__atomic_load_n(&r->susp_returns, __ATOMIC_ACQUIRE) == returns &&
-		       (st = sbi_hart_get_status(s->hartid)) != SBI_HSM_SUSPENDED &&
-		       arch_time_now() < give_up) {
-			arch_wait_brief(10);
-		}
-		out.suspended = sbi_hart_get_status(s->hartid) == SBI_HSM_SUSPENDED;
-		if (out.suspended) {
-			sbi_send_ipi_one(s->hartid);
-			give_up = arch_time_now() + log_timebase();
-			while (r->susp_returns == returns && r->resumes == resumes &&
-			       arch_time_now() < give_up) {
-				arch_wait_brief(10);
-			}
-		}
-		out.returned = __atomic_load_n(&r->susp_returns, __ATOMIC_ACQUIRE) != returns;
-		out.resumed = __atomic_load_n(&r->resumes, __ATOMIC_ACQUIRE) != resumes;
-		out.woke = out.suspended && (out.returned || out.resumed);
-		out.ret = r->susp_ret;
-	}
-	out.stopped = wait_status(s->hartid, SBI_HSM_STOPPED, 1000) == SBI_HSM_STOPPED;
-	__atomic_store_n(&r->suspend, 0, __ATOMIC_RELEASE);
-	return out;
-}
-
-static void check_suspend(uint64_t fw_base)
-{
-	struct spare *s = &spares[0];
-	struct hsm_record *r = s->rec;
-	const char *sec = "SBI v2.0 §9.4";
-
-	struct suspend_result ret = suspend_once(s, SUSPEND_RETENTIVE, 0);
-	bool ok_ret = ret.woke && ret.returned && ret.ret == SBI_SUCCESS;
-	struct suspend_result non = ret.stopped ? suspend_once(s, SUSPEND_NON_RETENTIVE,
-							       (unsigned long)hsmtest_resume)
-						: (struct suspend_result){ 0 };
-	unsigned long opaque = r->susp_opaque;
-	verdict(ret.woke && non.woke ? "PASS" : "DEVIATION", "hart_suspend.wakes_on_ipi", "SBI v2.0 §9.4, §7.1",
-		"expected a hart SUSPENDED by the default retentive and non-retentive types to wake on an "
-		"IPI, got %s and %s", !ret.suspended ? "not SUSPENDED" : ret.woke ? "woke" : "still asleep",
-		!non.suspended ? "not SUSPENDED" : non.woke ? "woke" : "still asleep");
-	if (!ret.woke) {
-		verdict("SKIP", "hart_suspend.retentive_return", sec, "expected a hart that woke, got none");
-	} else {
-		verdict(ok_ret ? "PASS" : "DEVIATION", "hart_suspend.retentive_return", sec,
-			"expected hart_suspend(0) to return SBI_SUCCESS after the wake, got %s",
-			ret.returned ? sbi_err_name(ret.ret) : "a resume elsewhere");
-	}
-	if (!non.woke) {
-		verdict("SKIP", "hart_suspend.non_retentive_resume", sec, "expected a hart that woke, got none");
-	} else {
-		bool ok = non.resumed && r->seen_hartid == s->hartid && r->seen_opaque == opaque &&
-			  r->satp == 0 && !(r->sstatus & SSTATUS_SIE_BIT);
-		verdict(ok ? "PASS" : "DEVIATION", "hart_suspend.non_retentive_resume", sec,
-			"expected a resume at the resume address with a0 = %lu, a1 = the opaque, satp = 0, "
-			"SIE = 0, got %s a0 = %lu, a1 %s, satp = %#lx, SIE = %lu", s->hartid,
-			non.resumed ? "a resume with" : "a return with", r->seen_hartid,
-			r->seen_opaque == opaque ? "= the opaque" : "another", r->satp,
-			(r->sstatus & SSTATUS_SIE_BIT) >> 1);
-	}
-	if (!non.stopped) {
-		/* The hart never came back: the checks after need it. */
-		const char *rest[] = { "hart_suspend.reserved_type", "hart_suspend.platform_type",
-				       "hart_suspend.bad_resume_address" };
-		for (unsigned int i = 0; i < ARRAY_SIZE(rest); i++) {
-			verdict("SKIP", rest[i], sec, "expected a stopped hart to test with, got hart %lu "
-				"left %s by the checks before", s->hartid,
-				status_name(sbi_hart_get_status(s->hartid)));
-		}
-		return;
-	}
-	struct suspend_result res = suspend_once(s, SUSPEND_RESERVED, 0);
-	verdict(res.returned && res.ret == SBI_ERR_INVALID_PARAM ? "PASS" : "DEVIATION",
-		"hart_suspend.reserved_type", sec, "expected SBI_ERR_INVALID_PARAM for type %#lx, got %s",
-		SUSPEND_RESERVED, res.returned ? sbi_err_name(res.ret) : res.suspended ? "a suspend" : "nothing");
-	struct suspend_result plat = suspend_once(s, SUSPEND_PLATFORM, 0);
-	const char *v = plat.returned && plat.ret == SBI_ERR_NOT_SUPPORTED ? "UNSUPPORTED"
-			: plat.woke && plat.ret == SBI_SUCCESS ? "PASS" : "DEVIATION";
-	verdict(v, "hart_suspend.platform_type", sec,
-		"expected SBI_ERR_NOT_SUPPORTED, or a suspend that an IPI ends, for type %#lx, got %s",
-		SUSPEND_PLATFORM, plat.returned ? sbi_err_name(plat.ret) : plat.suspended ? "a suspend" : "nothing");
-	struct suspend_result bad = suspend_once(s, SUSPEND_NON_RETENTIVE, (unsigned long)fw_base);
-	verdict(bad.returned && bad.ret == SBI_ERR_INVALID_ADDRESS ? "PASS" : "DEVIATION",
-		"hart_suspend.bad_resume_address", sec,
-		"expected SBI_ERR_INVALID_ADDRESS for a non-retentive suspend resuming at %#llx, got %s",
-		(unsigned long long)fw_base,
-		bad.returned ? sbi_err_name(bad.ret) : bad.suspended ? "a suspend" : "nothing");
-}
-
 static uint64_t arrive_t[MAX_SAMPLES], stop_t[MAX_SAMPLES];
 
 static uint64_t seed_state;
@@ -525,32 +361,6 @@ static unsigned long next_random(void)
 {
 	seed_state = seed_state * 6364136223846793005ull + 1442695040888963407ull;
 	return (unsigned long)(seed_state >> 33);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static struct latency {
-	const char *what;
-	uint64_t min, median, p99, max;
-	unsigned int n;
-} latencies[2];
-static unsigned int nlatencies;
-
-static void latency_row(const char *what, uint64_t *v, unsigned int n)
-{
-	uint64_t hz = log_timebase();
-	qsort(v, n, sizeof(*v), cmp_u64);
-	if (nlatencies < ARRAY_SIZE(latencies)) {
-		latencies[nlatencies++] = (struct latency){ what, v[0], v[n / 2], v[n * 99 / 100], v[n - 1], n };
-	}
-	console_printf("hsmtest: latency %-16s min %6llu  median %6llu  p99 %6llu  max %6llu ticks "
-		       "(median %llu ns, %u samples)\n", what, (unsigned long long)v[0],
-		       (unsigned long long)v[n / 2], (unsigned long long)v[n * 99 / 100],
-		       (unsigned long long)v[n - 1], (unsigned long long)(v[n / 2] * 1000000000ull / hz), n);
 }
 
 /* Start/stop cycles over every spare hart, in a random order with random pauses. */
@@ -582,31 +392,9 @@ static void check_repeated(unsigned int rounds, unsigned long seed)
 		"stale arrivals, %u lost, %u failed starts%s%s (seed %lu)", rounds, nspares, stale, lost,
 		failed, failed ? ", first " : "", failed ? sbi_err_name(first_err) : "", seed);
 	if (n) {
-		latency_row("start->arrival", arrive_t, n);
-		latency_row("arrival->STOPPED", stop_t, n);
+		hsm_latency_row("start->arrival", arrive_t, n);
+		hsm_latency_row("arrival->STOPPED", stop_t, n);
 	}
-}
-
-/* JSON strings here hold no quote or backslash but the em dash's UTF-8, which JSON allows. */
-static void print_json(unsigned long seed)
-{
-	console_printf("hsmtest-json: {\"seed\": %lu, \"checks\": [", seed);
-	for (unsigned int i = 0; i < tally.checks && i < MAX_CHECKS; i++) {
-		const struct result *r = &results[i];
-		console_printf("%s{\"verdict\": \"%s\", \"name\": \"%s\", \"detail\": \"%s\", "
-			       "\"section\": \"%s\"}", i ? ", " : "", r->verdict, r->name, r->what, r->section);
-	}
-	console_printf("], \"summary\": {\"checks\": %u, \"passed\": %u, \"deviations\": %u, "
-		       "\"unsupported\": %u, \"skipped\": %u}, \"latency_ticks\": [", tally.checks,
-		       tally.passed, tally.deviations, tally.unsupported, tally.skipped);
-	for (unsigned int i = 0; i < nlatencies; i++) {
-		const struct latency *l = &latencies[i];
-		console_printf("%s{\"what\": \"%s\", \"min\": %llu, \"median\": %llu, \"p99\": %llu, "
-			       "\"max\": %llu, \"samples\": %u}", i ? ", " : "", l->what,
-			       (unsigned long long)l->min, (unsigned long long)l->median,
-			       (unsigned long long)l->p99, (unsigned long long)l->max, l->n);
-	}
-	console_printf("], \"timebase_hz\": %llu}\n", (unsigned long long)log_timebase());
 }
 
 static int cmd_hsm(int argc, char **argv)
@@ -632,8 +420,7 @@ static int cmd_hsm(int argc, char **argv)
 		return -ENOSYS;
 	}
 	cpu_hotplug_disable();               /* no CPU comes or goes under the checks */
-	memset(&tally, 0, sizeof(tally));
-	nlatencies = 0;
+	hsm_report_reset();
 	console_printf("hsmtest: firmware: SBI spec %lu.%lu, implementation %lu version %#lx "
 		       "(printed, never used for a verdict)\n", sbi.spec_version >> 24,
 		       sbi.spec_version & 0xffffff, sbi.impl_id, sbi.impl_version);
@@ -664,11 +451,7 @@ static int cmd_hsm(int argc, char **argv)
 				"(boot with maxcpus= below the hart count)");
 		}
 	}
-	console_printf("hsmtest: %u checks, %u passed, %u deviations, %u unsupported, %u skipped\n",
-		       tally.checks, tally.passed, tally.deviations, tally.unsupported, tally.skipped);
-	if (json) {
-		print_json(seed);
-	}
+	hsm_report_summary(json, seed);
 	for (unsigned int i = 0; i < nspares; i++) {
 		__atomic_store_n(&spares[i].rec->armed, 0, __ATOMIC_RELEASE);
 	}
