@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * hsmtest's kernel side (issue 14; docs/hsmtest.md): `hsm test [quick] [seed N] [json]` checks
+ * hsmtest's kernel side (issue 14; docs/hsmtest.md): `hsm test [quick] [seed N] [json] [icount]` checks
  * the firmware's SBI HSM extension, and the IPI call around it, against the SBI
  * specification, on the harts the kernel leaves stopped (boot with maxcpus= below the
  * hart count: tools/hsmtest does) and on the online ones. One line per check:
@@ -52,17 +52,22 @@ long wait_status(unsigned long hartid, long want, unsigned int ms)
 	return s;
 }
 
-/* Waits up to @ms for the record's arrivals to pass @before: whether it did. */
-bool wait_arrival(struct hsm_record *r, unsigned long before, unsigned int ms)
+/* Waits up to @ms for @counter to pass @before: whether it did. */
+bool wait_count(unsigned long *counter, unsigned long before, unsigned int ms)
 {
 	uint64_t give_up = arch_time_now() + log_timebase() / 1000 * ms;
-	while (__atomic_load_n(&r->arrivals, __ATOMIC_ACQUIRE) == before) {
+	while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) == before) {
 		if (arch_time_now() >= give_up) {
 			return false;
 		}
 		arch_wait_brief(10);
 	}
 	return true;
+}
+
+bool wait_arrival(struct hsm_record *r, unsigned long before, unsigned int ms)
+{
+	return wait_count(&r->arrivals, before, ms);
 }
 
 struct spare spares[MAX_SPARES];
@@ -182,8 +187,10 @@ static void check_already_started(void)
 }
 
 /* An address the firmware keeps for itself (the start of RAM: OpenSBI's own image). */
-static void check_firmware_address(uint64_t fw_base)
+static void check_firmware_address(const struct hsm_run *run)
 {
+	uint64_t fw_base = arch_firmware_base();
+	(void)run;
 	struct spare *s = &spares[0];
 	long e = sbi_hart_start(s->hartid, (unsigned long)fw_base, 0);
 	verdict(e == SBI_ERR_INVALID_ADDRESS ? "PASS" : "DEVIATION", "hart_start.firmware_address",
@@ -206,8 +213,9 @@ static void check_firmware_address(uint64_t fw_base)
 		st != SBI_HSM_STOPPED ? "" : o == ARRIVED ? ", started" : ", not startable");
 }
 
-static void check_entry_state(void)
+static void check_entry_state(const struct hsm_run *run)
 {
+	(void)run;
 	struct spare *s = &spares[0];
 	long e = 0;
 	uint64_t a, b;
@@ -228,15 +236,95 @@ static void check_entry_state(void)
 		(r->sstatus & SSTATUS_SIE_BIT) >> 1);
 }
 
-static void check_ipi_to_stopped(void)
+static const char *outcome_name(enum outcome o, long err)
 {
+	return o == ARRIVED ? "an arrival with its opaque" : o == STALE ? "an arrival with a stale opaque" :
+	       o == START_FAILED ? sbi_err_name(err) : o == NO_ARRIVAL ? "no arrival in 1 s" :
+	       "no STOPPED in 1 s after its hart_stop";
+}
+
+/*
+ * A start address no instruction can begin at (odd). The specification lists no error
+ * for it; it promises the hart running from the address, or an error that leaves the
+ * hart STOPPED and startable (SBI v2.0 §9.1). A conforming hart cannot hold an odd PC
+ * (mepc[0] is always 0) and runs from the even address below; QEMU runs from the odd
+ * one. hsmtest_odd_pad (entry.S) brings both to hsmtest_entry and tells which it was;
+ * a hart that never arrives is lost.
+ */
+static void check_misaligned_address(const struct hsm_run *run)
+{
+	(void)run;
 	struct spare *s = &spares[0];
-	long e = sbi_send_ipi_one(s->hartid);
-	long st = wait_status(s->hartid, SBI_HSM_STARTED, 5);
-	bool ok = (e == SBI_SUCCESS || e == SBI_ERR_INVALID_PARAM) && st == SBI_HSM_STOPPED;
-	verdict(ok ? "PASS" : "DEVIATION", "send_ipi.stopped_hart", "SBI v2.0 §7.1, §9",
-		"expected SBI_SUCCESS or SBI_ERR_INVALID_PARAM and the hart still STOPPED, got %s, %s",
-		sbi_err_name(e), status_name(st));
+	struct hsm_record *r = s->rec;
+	unsigned long before = r->arrivals, opaque = ++opaque_gen;
+	long e = sbi_hart_start(s->hartid, (unsigned long)hsmtest_odd_pad + 1, opaque);
+	bool ok;
+	char got[96];
+	if (e == SBI_SUCCESS) {
+		bool arrived = wait_arrival(r, before, 1000) && r->seen_opaque == opaque;
+		long st = wait_status(s->hartid, SBI_HSM_STOPPED, 1000);
+		ok = arrived && st == SBI_HSM_STOPPED;
+		snprintf(got, sizeof(got), "SBI_SUCCESS and %s", !arrived ? "no arrival: the hart is lost" :
+			 st != SBI_HSM_STOPPED ? "no STOPPED after" : r->odd_entry ?
+			 "the hart running from the odd address itself" : "the hart running at the even address");
+	} else {
+		long st = sbi_hart_get_status(s->hartid), e2 = 0;
+		uint64_t a, b;
+		enum outcome o = st == SBI_HSM_STOPPED ? start_once(s, &e2, &a, &b) : START_FAILED;
+		ok = (e == SBI_ERR_INVALID_ADDRESS || e == SBI_ERR_INVALID_PARAM) && o == ARRIVED;
+		snprintf(got, sizeof(got), "%s, then %s%s", sbi_err_name(e), status_name(st),
+			 st == SBI_HSM_STOPPED && o != ARRIVED ? " but not startable" : "");
+	}
+	verdict(ok ? "PASS" : "DEVIATION", "hart_start.misaligned_address", "SBI v2.0 §9.1",
+		"expected for start address %#lx SBI_ERR_INVALID_ADDRESS or SBI_ERR_INVALID_PARAM with the "
+		"hart left STOPPED, or SBI_SUCCESS and the hart running there or at %#lx, got %s",
+		(unsigned long)hsmtest_odd_pad + 1, (unsigned long)hsmtest_odd_pad, got);
+}
+
+/*
+ * hart_stop with supervisor interrupts disabled, as the specification asks (SBI v2.0
+ * §9.2): it does not return and the hart is STOPPED. With them enabled (sstatus.SIE and
+ * sie.SSIE on, nothing pending), which the caller is told not to do: the hart stops
+ * anyway or the call answers its one error, SBI_ERR_FAILED; no interrupt reaches S-mode
+ * meanwhile, and the next start still enters with SIE = 0.
+ */
+static void check_stop_interrupts(const struct hsm_run *run)
+{
+	(void)run;
+	struct spare *s = &spares[0];
+	struct hsm_record *r = s->rec;
+	long e = 0;
+	uint64_t a, b;
+
+	enum outcome o = start_once(s, &e, &a, &b);
+	verdict(o == ARRIVED ? "PASS" : "DEVIATION", "hart_stop.interrupts_disabled", "SBI v2.0 §9.2",
+		"expected hart_stop with sstatus.SIE = 0 not to return and the hart to be STOPPED, got %s",
+		outcome_name(o, e));
+	if (o != ARRIVED) {
+		verdict("SKIP", "hart_stop.interrupts_enabled", "SBI v2.0 §9.2", "expected a hart that "
+			"starts and stops, got %s", outcome_name(o, e));
+		return;
+	}
+	unsigned long returns = r->stop_returns, traps = r->traps;
+	__atomic_store_n(&r->mode, HSM_MODE_STOP_SIE, __ATOMIC_RELEASE);
+	o = start_once(s, &e, &a, &b);
+	__atomic_store_n(&r->mode, HSM_MODE_STOP, __ATOMIC_RELEASE);
+	bool returned = __atomic_load_n(&r->stop_returns, __ATOMIC_ACQUIRE) != returns;
+	bool trapped = __atomic_load_n(&r->traps, __ATOMIC_ACQUIRE) != traps;
+	long ret = r->stop_ret, e2 = 0;
+	enum outcome next = o == ARRIVED ? start_once(s, &e2, &a, &b) : START_FAILED;
+	bool sie_after = next == ARRIVED && (r->sstatus & SSTATUS_SIE_BIT);
+	bool ok = o == ARRIVED && (!returned || ret == SBI_ERR_FAILED) && !trapped && next == ARRIVED &&
+		  !sie_after;
+	char got[128];
+	snprintf(got, sizeof(got), "%s%s%s, then %s%s", outcome_name(o, e),
+		 returned ? ", hart_stop returned " : ", hart_stop did not return",
+		 returned ? sbi_err_name(ret) : "", trapped ? "an interrupt taken in S-mode; " : "",
+		 next != ARRIVED ? outcome_name(next, e2) : sie_after ? "a start with SIE = 1" :
+		 "a start with SIE = 0");
+	verdict(ok ? "PASS" : "DEVIATION", "hart_stop.interrupts_enabled", "SBI v2.0 §9.2",
+		"expected hart_stop with sstatus.SIE = 1 to stop the hart or answer SBI_ERR_FAILED, no "
+		"interrupt in S-mode, and the next start entering with SIE = 0, got %s", got);
 }
 
 /*
@@ -268,8 +356,9 @@ static void race_other(void *arg)
 	__atomic_store_n(&race.done, 1, __ATOMIC_RELEASE);
 }
 
-static void check_concurrent_starts(unsigned int rounds)
+static void check_concurrent_starts(const struct hsm_run *run)
 {
+	unsigned int rounds = run->quick ? 8 : 32;
 	unsigned int self = this_cpu_id(), other = self, bad = 0, lost = 0, one_after_the_other = 0;
 	char first[120] = "";
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
@@ -364,8 +453,10 @@ static unsigned long next_random(void)
 }
 
 /* Start/stop cycles over every spare hart, in a random order with random pauses. */
-static void check_repeated(unsigned int rounds, unsigned long seed)
+static void check_repeated(const struct hsm_run *run)
 {
+	unsigned int rounds = run->quick ? 16 : 200;
+	unsigned long seed = run->seed;
 	unsigned int n = 0, stale = 0, lost = 0, failed = 0;
 	long first_err = 0;
 	seed_state = seed;
@@ -397,9 +488,62 @@ static void check_repeated(unsigned int rounds, unsigned long seed)
 	}
 }
 
+bool hsm_rescue(struct spare *s)
+{
+	long st = wait_status(s->hartid, SBI_HSM_STOPPED, 10);
+	if (st == SBI_HSM_SUSPENDED) {
+		sbi_send_ipi_one(s->hartid);
+		st = wait_status(s->hartid, SBI_HSM_STOPPED, 100);
+	}
+	if (st == SBI_HSM_SUSPENDED && sbi.has_rfence) {
+		sbi_remote_fence_mask(false, 1, s->hartid);
+		st = wait_status(s->hartid, SBI_HSM_STOPPED, 100);
+	}
+	return st == SBI_HSM_STOPPED;
+}
+
+/* Puts a STOPPED spare first, where the checks take it from: whether there is one. */
+static bool spare_at_rest(void)
+{
+	for (unsigned int i = 0; i < nspares; i++) {
+		if (hsm_rescue(&spares[i])) {
+			struct spare first = spares[0];
+			spares[0] = spares[i];
+			spares[i] = first;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The checks that need a stopped hart, in order, with the names of their verdicts. The
+ * torture comes last: a firmware call that never returns leaves the system a CPU short.
+ */
+static const struct spare_check {
+	void (*run)(const struct hsm_run *run);
+	const char *names[6];
+} spare_checks[] = {
+	{ check_firmware_address, { "hart_start.firmware_address", "hart_start.after_failed_start" } },
+	{ check_entry_state, { "hart_start.entry_state" } },
+	{ check_misaligned_address, { "hart_start.misaligned_address" } },
+	{ check_stop_interrupts, { "hart_stop.interrupts_disabled", "hart_stop.interrupts_enabled" } },
+	{ check_ipi_to_stopped, { "send_ipi.stopped_hart" } },
+	{ check_ipi_and_fences, { "send_ipi.hsm_states", "remote_fence.hsm_states" } },
+	{ check_start_pending, { "hart_start.start_pending" } },
+	{ check_stop_pending, { "hart_start.stop_pending" } },
+	{ check_concurrent_starts, { "hart_start.concurrent" } },
+	{ check_repeated, { "hart_start_stop.repeated" } },
+	{ check_suspend, { "hart_suspend.wakes_on_ipi", "hart_suspend.retentive_return",
+			 "hart_suspend.non_retentive_resume", "hart_suspend.reserved_type",
+			 "hart_suspend.platform_type", "hart_suspend.bad_resume_address" } },
+	{ check_resume_pending, { "send_ipi.resume_pending" } },
+	{ check_torture, { "torture.random_operations" } },
+};
+
 static int cmd_hsm(int argc, char **argv)
 {
-	bool quick = false, json = false;
+	bool quick = false, json = false, icount = false;
 	unsigned long seed = 1, max_hart;
 	if (argc < 2 || strcmp(argv[1], "test") != 0) {
 		return shell_usage("hsm");
@@ -407,6 +551,8 @@ static int cmd_hsm(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "quick") == 0) {
 			quick = true;
+		} else if (strcmp(argv[i], "icount") == 0) {
+			icount = true;
 		} else if (strcmp(argv[i], "json") == 0) {
 			json = true;
 		} else if (strcmp(argv[i], "seed") == 0 && i + 1 < argc && parse_ulong(argv[i + 1], &seed)) {
@@ -420,7 +566,7 @@ static int cmd_hsm(int argc, char **argv)
 		return -ENOSYS;
 	}
 	cpu_hotplug_disable();               /* no CPU comes or goes under the checks */
-	hsm_report_reset();
+	hsm_report_reset(icount);
 	console_printf("hsmtest: firmware: SBI spec %lu.%lu, implementation %lu version %#lx "
 		       "(printed, never used for a verdict)\n", sbi.spec_version >> 24,
 		       sbi.spec_version & 0xffffff, sbi.impl_id, sbi.impl_version);
@@ -430,25 +576,18 @@ static int cmd_hsm(int argc, char **argv)
 	check_status_of_every_hart();
 	check_invalid_hartid(max_hart);
 	check_already_started();
-	if (nspares) {
-		check_firmware_address(arch_firmware_base());
-	}
-	if (nspares) {
-		check_entry_state();
-		check_ipi_to_stopped();
-		check_concurrent_starts(quick ? 8 : 32);
-		check_repeated(quick ? 16 : 200, seed);
-		check_suspend(arch_firmware_base());
-	} else {
-		const char *names[] = { "hart_start.firmware_address", "hart_start.after_failed_start",
-					"hart_start.entry_state", "send_ipi.stopped_hart",
-					"hart_start.concurrent", "hart_start_stop.repeated",
-					"hart_suspend.wakes_on_ipi", "hart_suspend.retentive_return",
-					"hart_suspend.non_retentive_resume", "hart_suspend.reserved_type",
-					"hart_suspend.platform_type", "hart_suspend.bad_resume_address" };
-		for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
-			verdict("SKIP", names[i], "SBI v2.0 §9", "expected a stopped hart to test with, got none "
-				"(boot with maxcpus= below the hart count)");
+	const struct hsm_run run = { quick, icount, seed };
+	bool none = !nspares;
+	for (unsigned int i = 0; i < ARRAY_SIZE(spare_checks); i++) {
+		const struct spare_check *c = &spare_checks[i];
+		if (!none && spare_at_rest()) {
+			c->run(&run);
+			continue;
+		}
+		for (unsigned int n = 0; n < ARRAY_SIZE(c->names) && c->names[n]; n++) {
+			verdict("SKIP", c->names[n], "SBI v2.0 §9", none ? "expected a stopped hart to test "
+				"with, got none (boot with maxcpus= below the hart count)" : "expected a stopped "
+				"hart to test with, got every one lost by the checks before");
 		}
 	}
 	hsm_report_summary(json, seed);
@@ -458,4 +597,4 @@ static int cmd_hsm(int argc, char **argv)
 	cpu_hotplug_enable();
 	return 0;
 }
-SHELL_COMMAND("hsm", "hsm test [quick] [seed N] [json]", cmd_hsm);
+SHELL_COMMAND("hsm", "hsm test [quick] [seed N] [json] [icount]", cmd_hsm);

@@ -32,7 +32,7 @@ static struct suspend_result suspend_once(struct spare *s, unsigned long type, u
 	r->susp_resume = resume;
 	r->susp_opaque = ++opaque_gen;
 	r->susp_ret = 1;
-	__atomic_store_n(&r->suspend, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->mode, HSM_MODE_SUSPEND, __ATOMIC_RELEASE);
 	out.start_err = sbi_hart_start(s->hartid, (unsigned long)hsmtest_entry, ++opaque_gen);
 	out.arrived = !out.start_err && wait_arrival(r, arrivals, 1000);
 	if (out.arrived) {
@@ -59,12 +59,14 @@ static struct suspend_result suspend_once(struct spare *s, unsigned long type, u
 		out.ret = r->susp_ret;
 	}
 	out.stopped = wait_status(s->hartid, SBI_HSM_STOPPED, 1000) == SBI_HSM_STOPPED;
-	__atomic_store_n(&r->suspend, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->mode, HSM_MODE_STOP, __ATOMIC_RELEASE);
 	return out;
 }
 
-void check_suspend(uint64_t fw_base)
+void check_suspend(const struct hsm_run *run)
 {
+	uint64_t fw_base = arch_firmware_base();
+	(void)run;
 	struct spare *s = &spares[0];
 	struct hsm_record *r = s->rec;
 	const char *sec = "SBI v2.0 §9.4";

@@ -15,20 +15,28 @@
 
 struct sbi_info sbi;
 
-struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
-		       unsigned long a1, unsigned long a2)
+/* An SBI call with up to four arguments (a3 for the calls that take one). */
+static struct sbiret sbi_call4(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
+			       unsigned long a2, unsigned long a3)
 {
 	register unsigned long r_a0 __asm__("a0") = a0;
 	register unsigned long r_a1 __asm__("a1") = a1;
 	register unsigned long r_a2 __asm__("a2") = a2;
+	register unsigned long r_a3 __asm__("a3") = a3;
 	register unsigned long r_a6 __asm__("a6") = fid;
 	register unsigned long r_a7 __asm__("a7") = ext;
 
 	__asm__ __volatile__("ecall"
 			     : "+r"(r_a0), "+r"(r_a1)
-			     : "r"(r_a2), "r"(r_a6), "r"(r_a7)
+			     : "r"(r_a2), "r"(r_a3), "r"(r_a6), "r"(r_a7)
 			     : "memory");
 	return (struct sbiret){ .error = (long)r_a0, .value = (long)r_a1 };
+}
+
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2)
+{
+	return sbi_call4(ext, fid, a0, a1, a2, 0);
 }
 
 static bool probe(unsigned long ext)
@@ -130,10 +138,12 @@ BOOT_PARAM("sbi.fault", param_fault);
  *   double_start  a start refused within a millisecond of another start of the same
  *                 hart answers SUCCESS too: two callers both believe they started it;
  *   drop_suspended_ipi  an IPI to a SUSPENDED hart is dropped (OpenSBI before 1.4 lost
- *                 those to a hart in RESUME_PENDING).
+ *                 those to a hart in RESUME_PENDING);
+ *   refuse_fence  a remote fence whose hart mask names a STOPPED hart fails with
+ *                 SBI_ERR_FAILED, though a stopped hart is a valid one with nothing to fence.
  */
 enum hsm_emulation { HSM_AS_IS, HSM_ALREADY_CODE, HSM_STALE_OPAQUE, HSM_KEEP_PENDING, HSM_DOUBLE_START,
-		     HSM_DROP_SUSPENDED_IPI };
+		     HSM_DROP_SUSPENDED_IPI, HSM_REFUSE_FENCE };
 static enum hsm_emulation hsm_emulation;
 #define EMU_HARTS 512
 static unsigned long last_opaque[EMU_HARTS], starts[EMU_HARTS];
@@ -143,7 +153,7 @@ static uint64_t last_start[EMU_HARTS];
 static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
 {
 	static const char *const kinds[] = { "already_code", "stale_opaque", "keep_pending",
-					     "double_start", "drop_suspended_ipi" };
+					     "double_start", "drop_suspended_ipi", "refuse_fence" };
 	(void)cl;
 	for (unsigned int k = 0; bp->value && k < ARRAY_SIZE(kinds); k++) {
 		if (strcmp(bp->value, kinds[k]) == 0) {
@@ -151,8 +161,8 @@ static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err
 			return 0;
 		}
 	}
-	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque, keep_pending, double_start "
-		 "or drop_suspended_ipi");
+	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque, keep_pending, double_start, "
+		 "drop_suspended_ipi or refuse_fence");
 	return -EINVAL;
 }
 BOOT_PARAM("sbi.hsm_emulate", param_hsm_emulate);
@@ -291,6 +301,64 @@ long sbi_remote_fence_i_one(unsigned long hartid)
 		return err;
 	}
 	return sbi_call(SBI_EXT_RFENCE, 0, 1, hartid, 0).error;
+}
+
+/*
+ * The emulations of sbi.ipi= and sbi.hsm_emulate= for a call naming the harts in @mask
+ * from @base: the harts to pass on to the firmware, or true with *@err if the emulated
+ * firmware answers the whole call itself.
+ */
+static bool emulate_mask(const char *what, bool fence, unsigned long *mask, unsigned long base, long *err)
+{
+	unsigned long pass = 0;
+	for (unsigned int i = 0; i < 64; i++) {
+		if (!(*mask & (1ul << i))) {
+			continue;
+		}
+		unsigned long hart = base + i;
+		long e = SBI_SUCCESS;
+		if (emulate_not_started(what, hart, &e)) {
+			if (e) {
+				*err = e;
+				return true;
+			}
+			continue;       /* dropped */
+		}
+		long st = hsm_emulation ? sbi_hart_get_status(hart) : SBI_HSM_STARTED;
+		if (fence && hsm_emulation == HSM_REFUSE_FENCE && st == SBI_HSM_STOPPED) {
+			*err = SBI_ERR_FAILED;
+			return true;
+		}
+		if (!fence && hsm_emulation == HSM_DROP_SUSPENDED_IPI && st == SBI_HSM_SUSPENDED) {
+			continue;
+		}
+		pass |= 1ul << i;
+	}
+	if (!pass && *mask) {
+		*err = SBI_SUCCESS;     /* every hart dropped: nothing reaches the firmware */
+		return true;
+	}
+	*mask = pass;
+	return false;
+}
+
+long sbi_send_ipi_mask(unsigned long mask, unsigned long base)
+{
+	long err;
+	if (emulate_mask("IPI", false, &mask, base, &err)) {
+		return err;
+	}
+	return sbi_call(SBI_EXT_IPI, 0, mask, base, 0).error;
+}
+
+long sbi_remote_fence_mask(bool sfence_vma, unsigned long mask, unsigned long base)
+{
+	long err;
+	if (emulate_mask("remote fence", true, &mask, base, &err)) {
+		return err;
+	}
+	/* sfence.vma with start 0 and size 0: the whole address space (RFENCE FID 1). */
+	return sbi_call4(SBI_EXT_RFENCE, sfence_vma ? 1 : 0, mask, base, 0, 0).error;
 }
 
 void sbi_set_timer(uint64_t deadline)

@@ -69,6 +69,12 @@ long sbi_hart_suspend(uint32_t type);
 long sbi_send_ipi_one(unsigned long hartid);
 /* RFENCE remote_fence_i on one hart. */
 long sbi_remote_fence_i_one(unsigned long hartid);
+/*
+ * An IPI, or a remote fence.i or sfence.vma (the whole address space), to the harts in
+ * @mask counted from hart @base: what the firmware answered (hsmtest).
+ */
+long sbi_send_ipi_mask(unsigned long mask, unsigned long base);
+long sbi_remote_fence_mask(bool sfence_vma, unsigned long mask, unsigned long base);
 /* sbi.fault=stuck_stop: true if this hart's stop is to hang (it then never stops). */
 bool sbi_fault_stop_sticks(unsigned long hartid);
 /* At poweroff and reboot: what the sbi.ipi= emulation did, if it was on. */

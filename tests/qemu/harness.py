@@ -94,8 +94,9 @@ BOOTS = None
 
 
 def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=None,
-         timeout=90, poweroff=True, extra=None, smt=None, aia=False):
-    """Runs tools/run --no-build and returns a Boot (aia: the machine with an IMSIC)."""
+         timeout=90, poweroff=True, extra=None, smt=None, aia=False, hsmtest=False):
+    """Runs tools/run --no-build and returns a Boot (aia: the machine with an IMSIC;
+    hsmtest: the image with hsmtest's checks)."""
     args = [RUN, "--no-build", "--config", config, "--smp", str(smp),
             "--timeout", str(timeout)]
     line = " ".join(filter(None, (EXTRA_APPEND, append)))
@@ -112,6 +113,8 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
         args.append("--icount")
     if aia:
         args.append("--aia")
+    if hsmtest:
+        args.append("--hsmtest")
     if script:
         args += ["--script", script]
     if extra:

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""tools/hsmtest (issue 14, first slice): the SBI HSM conformance checks on QEMU's
-bundled OpenSBI 1.1, each emulated deviation caught by exactly its own check, the
-report's form (text and JSON), the checks that need a stopped hart skipped without one,
-and bad input refused."""
+"""tools/hsmtest (issue 14): the SBI HSM conformance checks on QEMU's bundled OpenSBI
+1.1, which deviates where PLATFORM.md says, each emulated deviation caught by the checks
+that rest on it, the report's form (text and JSON, ns or guest instructions), the checks
+that need a stopped hart skipped without one, and bad input refused."""
 import json
 import os
 import re
@@ -39,79 +39,148 @@ def checks(out):
     return got
 
 
+# What OpenSBI 1.1 (QEMU's, and CI's) really does where it deviates (PLATFORM.md,
+# docs/hsmtest.md): a start on a START_PENDING or STOP_PENDING hart answers
+# SBI_ERR_INVALID_PARAM (fixed in 1.3); an IPI to a hart in RESUME_PENDING is lost (fixed
+# in 1.4); a start racing a hart that polls in the firmware may enter with the previous
+# start's opaque (its start race); a remote fence that races the target's hart_stop may
+# never return. All but the first need a window to be hit, so a run may also pass them.
+KNOWN_1_1 = {
+    "hart_start.start_pending": r"; first: SBI_ERR_INVALID_PARAM",
+    "hart_start.stop_pending": r"; first: SBI_ERR_INVALID_PARAM",
+    "send_ipi.resume_pending": r"got [1-9]\d* lost in RESUME_PENDING, 0 after, 0 harts never woken",
+    "hart_start_stop.repeated": r"got [1-9]\d* stale arrivals, 0 lost, 0 failed starts",
+    "torture.random_operations": r"got 0 lost harts, 0 lost IPIs, (0 hung calls, [1-9]\d*|1 hung calls, \d+) wrong "
+                                 r"entries, 0 other faults \(seed \d+\)(; CPU\d+ \(hart \d+\) never came back from "
+                                 r"remote_(sfence_vma|fence_i) \(mask|;|$)",
+}
+# Checks whose window a run may miss: then SKIP.
+MAY_SKIP = {"hart_start.stop_pending", "send_ipi.resume_pending", "hart_start.concurrent"}
+
+
+def known_1_1(name, detail):
+    """Whether a DEVIATION is one OpenSBI 1.1 shows by itself."""
+    return name in KNOWN_1_1 and re.search(KNOWN_1_1[name], detail) is not None
+
+
+def check_opensbi_1_1(got, details):
+    """Every verdict is what OpenSBI 1.1 gives: PASS, or one of its own deviations (the
+    start on a START_PENDING hart always), a SKIP where the window was missed, and
+    UNSUPPORTED for the platform-specific suspend type."""
+    expect(got.get("hart_start.start_pending") == "DEVIATION", f"start_pending: {details.get('hart_start.start_pending')}")
+    for name, verdict in got.items():
+        ok = (verdict == "PASS" or (verdict == "DEVIATION" and known_1_1(name, details[name])) or
+              (verdict == "SKIP" and name in MAY_SKIP) or
+              (verdict == "UNSUPPORTED" and name == "hart_suspend.platform_type"))
+        expect(ok, f"{name}: {verdict} {details[name]}")
+
+
+# The checks that look at the opaque a started hart arrives with.
+OPAQUE_CHECKS = {"hart_start.after_failed_start", "hart_start.entry_state", "hart_start.misaligned_address",
+                 "hart_stop.interrupts_disabled", "hart_stop.interrupts_enabled", "send_ipi.hsm_states",
+                 "remote_fence.hsm_states", "hart_start.concurrent", "hart_start_stop.repeated"}
+
+
+def details_of(out):
+    return {m.group(1): m.group(2) for m in re.finditer(r"^\S+ +(\S+) \u2014 (.*)$", out, re.M)}
+
+
 @once
-def test_bundled_opensbi_conforms():
-    """On QEMU's OpenSBI 1.1 every check passes (PLATFORM.md: 1.1 answers each of these
-    as the specification says) but the platform-specific suspend type, which 1.1 does
-    not support (UNSUPPORTED); the firmware is named but not consulted; a latency table
-    for both halves of a cycle, and the same report as JSON; exit 0."""
+def test_bundled_opensbi_reports_what_1_1_does():
+    """On QEMU's OpenSBI 1.1 every check passes but those PLATFORM.md says 1.1 gets wrong
+    (check_opensbi_1_1), the platform-specific suspend type, which 1.1 does not support
+    (UNSUPPORTED), and the concurrent starts, a SKIP when a busy host kept them from ever
+    meeting; a misaligned start runs the hart from the odd address itself (QEMU keeps bit
+    0 of mepc); the firmware is named but not consulted; latency rows for the cycle and
+    the torture; the same report as JSON; exit 1 (1.1 deviates)."""
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "report.json")
         rc, out, err = hsmtest("--quick", "--json", path)
-        expect(rc == 0, f"exit {rc}: {out}{err}")
-        got = checks(out)
-        # OpenSBI 1.1 has no platform-specific suspend type: that one is UNSUPPORTED. The
-        # concurrent starts are a SKIP when a busy host kept the two from ever meeting.
-        rest = dict(got)
-        expect(len(rest) == 16 and rest.pop("hart_suspend.platform_type") == "UNSUPPORTED" and
-               rest.pop("hart_start.concurrent") in ("PASS", "SKIP") and set(rest.values()) == {"PASS"},
-               f"checks: {got}")
+        got, details = checks(out), details_of(out)
+        expect(rc == 1 and len(got) == 25, f"exit {rc}, {len(got)} checks: {out}{err}")
+        check_opensbi_1_1(got, details)
+        expect(got["hart_suspend.platform_type"] == "UNSUPPORTED", "platform_type")
+        expect("running from the odd address itself" in details["hart_start.misaligned_address"],
+               details["hart_start.misaligned_address"])
         expect(re.search(r"^hsmtest: firmware: SBI spec \d+\.\d+, implementation \d+ version 0x[0-9a-f]+ "
                          r"\(printed, never used for a verdict\)$", out, re.M), "no firmware line")
-        for what in ("start->arrival", "arrival->STOPPED"):
-            expect(re.search(rf"^hsmtest: latency {re.escape(what)} +min +\d+ +median +\d+ +p99 +\d+ +max +\d+ ticks",
-                             out, re.M), f"no latency row for {what}")
+        for what in ("start->arrival", "arrival->STOPPED", "torture start", "torture ipi"):
+            expect(re.search(rf"^hsmtest: latency {re.escape(what)} +min +\d+ +median +\d+ +p99 +\d+ +max +\d+ ticks "
+                             r"\(median \d+ ns, \d+ samples\)", out, re.M), f"no latency row for {what}")
         m = SUMMARY.search(out)
-        skipped = int(got["hart_start.concurrent"] == "SKIP")
-        want = ("16", str(15 - skipped), "0", "1", str(skipped))
-        expect(m and m.groups() == want, f"summary: {m and m.group(0)}")
+        counts = [list(got.values()).count(v) for v in ("PASS", "DEVIATION", "UNSUPPORTED", "SKIP")]
+        expect(m and [int(x) for x in m.groups()] == [25] + counts, f"summary: {m and m.group(0)}")
         report = json.load(open(path))
-        expect(report["summary"] == {"checks": 16, "passed": 15 - skipped, "deviations": 0, "unsupported": 1,
-                                     "skipped": skipped}, f"json summary {report['summary']}")
+        expect(report["summary"] == dict(zip(("checks", "passed", "deviations", "unsupported", "skipped"),
+                                             [25] + counts)), f"json summary {report['summary']}")
         expect({c["name"]: c["verdict"] for c in report["checks"]} == got, "json checks differ from the text")
-        expect(len(report["latency_ticks"]) == 2 and report["timebase_hz"] == 10000000, "json latency")
+        expect(len(report["latency_ticks"]) >= 4 and report["timebase_hz"] == 10000000 and
+               report["icount"] is False, "json latency")
+
+
+@once
+def test_icount_latencies_in_guest_instructions():
+    """Under --icount the latency rows give the median in guest instructions (-icount
+    shift=0: a nanosecond of virtual time is one instruction), and the JSON says so."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "report.json")
+        rc, out, err = hsmtest("--quick", "--icount", "--json", path)
+        expect(rc in (0, 1) and re.search(r"^hsmtest: latency start->arrival .* ticks \(median \d+ guest "
+                                          r"instructions, \d+ samples\)$", out, re.M), f"exit {rc}: {out}{err}")
+        expect(json.load(open(path))["icount"] is True, "json icount")
 
 
 @once
 def test_each_emulated_deviation_is_caught_by_its_check():
     """sbi.hsm_emulate makes the SBI layer behave like a firmware with one deviation;
-    exactly the matching check reports DEVIATION and hsmtest exits 1: a wrong error code
-    for a started hart, a start that enters with the previous opaque (OpenSBI 1.1's race,
-    one start in eight), a failed start that leaves the hart START_PENDING (before 1.5),
-    two simultaneous starts that both answer SUCCESS, an IPI to a suspended hart dropped
-    (the checks that need the woken hart are then SKIPs, not deviations)."""
-    for kind, check in (("already_code", "hart_start.already_started"),
-                        ("stale_opaque", "hart_start_stop.repeated"),
-                        ("keep_pending", "hart_start.after_failed_start"),
-                        ("double_start", "hart_start.concurrent"),
-                        ("drop_suspended_ipi", "hart_suspend.wakes_on_ipi")):
+    the checks that rest on the emulated behaviour report DEVIATION and no other does,
+    beside OpenSBI 1.1's own (KNOWN_1_1) and the torture, which meets every kind: a
+    wrong error code for a started hart, a start that enters with the previous opaque
+    (1.1's race, one start in eight), a failed start that leaves the hart START_PENDING
+    (before 1.5), a start refused within a millisecond of another that answers SUCCESS
+    too (two simultaneous starts both succeed; so may one on a PENDING hart), an IPI to a
+    suspended hart dropped (the suspend check and the IPI check; the checks that need
+    the woken hart are SKIPs or find it brought back by a remote fence), a remote fence
+    refused with SBI_ERR_FAILED because it names a stopped hart."""
+    # For each kind: the checks that must report it, and those that may too.
+    for kind, must, may in (("already_code", {"hart_start.already_started"}, set()),
+                            ("stale_opaque", {"hart_start_stop.repeated"}, OPAQUE_CHECKS),
+                            ("keep_pending", {"hart_start.after_failed_start"}, set()),
+                            ("double_start", {"hart_start.concurrent"},
+                             {"hart_start.start_pending", "hart_start.stop_pending"}),
+                            ("drop_suspended_ipi", {"hart_suspend.wakes_on_ipi", "send_ipi.hsm_states"}, set()),
+                            ("refuse_fence", {"remote_fence.hsm_states"}, set())):
         # 32 rounds of concurrent starts, not 8: at least one must meet for double_start.
         rc, out, err = hsmtest(*([] if kind == "double_start" else ["--quick"]), "--",
                                f"sbi.hsm_emulate={kind}")
-        got = checks(out)
-        deviations = sorted(n for n, v in got.items() if v == "DEVIATION")
-        expect(rc == 1 and deviations == [check], f"{kind}: exit {rc}, deviations {deviations}\n{out}{err}")
+        got, details = checks(out), details_of(out)
+        every = {n for n, v in got.items() if v == "DEVIATION"}
+        deviations = {n for n in every if not known_1_1(n, details[n]) and n != "torture.random_operations"}
+        # stale_opaque's start race is 1.1's own too: its deviation there looks known.
+        ok = must <= every and deviations <= must | may
+        expect(rc == 1 and ok, f"{kind}: exit {rc}, deviations {sorted(deviations)}\n{out}{err}")
 
 
 @once
 def test_without_stopped_harts_and_bad_input():
-    """-smp 1 leaves no hart to stop: the twelve checks that need one are SKIPs and the
-    rest pass (exit 0). Bad arguments and a missing firmware file exit 2 with one line;
+    """-smp 1 leaves no hart to stop: the twenty-one checks that need one are SKIPs and
+    the rest pass (exit 0). Bad arguments and a missing firmware file exit 2 with one line;
     the kernel command refuses a malformed request and a bad sbi.hsm_emulate is reported
     and ignored."""
     rc, out, err = hsmtest("--smp", "1", "--quick")
     got = checks(out)
-    expect(rc == 0 and list(got.values()).count("SKIP") == 12 and list(got.values()).count("PASS") == 4,
+    expect(rc == 0 and list(got.values()).count("SKIP") == 21 and list(got.values()).count("PASS") == 4,
            f"-smp 1: exit {rc}, {got}")
     for args, msg in ((["--smp", "x"], "--smp wants a positive number"),
                       (["--bios", "/nonexistent"], "no such readable file"),
                       (["--frobnicate"], "unknown option")):
         rc, out, err = hsmtest(*args)
         expect(rc == 2 and msg in err, f"{args}: exit {rc}, {err}")
-    b = boot("hotplug", ["hsm test frob", "hsm", "hsm test seed"], smp=2, append="sbi.hsm_emulate=sideways")
+    b = boot("hotplug", ["hsm test frob", "hsm", "hsm test seed"], smp=2, append="sbi.hsm_emulate=sideways",
+             hsmtest=True)
     b.expect_clean()
     for cmd in ("hsm test frob", "hsm", "hsm test seed"):
         b.expect("usage: hsm test" in b.output_of(cmd), f"{cmd}: {b.output_of(cmd)}")
     b.expect(b.lines(r"bad boot parameter 'sbi.hsm_emulate': already_code, stale_opaque, keep_pending, "
-                     r"double_start or drop_suspended_ipi"),
+                     r"double_start, drop_suspended_ipi or refuse_fence"),
              "bad sbi.hsm_emulate not reported")
