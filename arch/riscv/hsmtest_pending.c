@@ -49,7 +49,7 @@ static bool settle(struct spare *s)
 	long st;
 	while ((st = sbi_hart_get_status(s->hartid)) != SBI_HSM_STOPPED && arch_time_now() < give_up) {
 		if (st == SBI_HSM_SUSPENDED) {
-			sbi_send_ipi_one(s->hartid);
+			return hsm_rescue(s);
 		}
 		arch_wait_brief(10);
 	}
@@ -181,8 +181,8 @@ void check_stop_pending(const struct hsm_run *run)
 /*
  * The hart suspends non-retentively and is woken by its timer, so that no IPI is pending;
  * the IPI comes right after a status read of RESUME_PENDING (or, in a round that missed
- * the window, of STARTED). At its resume address the hart waits for that IPI until a
- * millisecond after the controller sent it. An IPI to a resuming or started hart must
+ * the window, of STARTED). At its resume address the hart waits for that IPI until
+ * 100 ms after the controller sent it. An IPI to a resuming or started hart must
  * not be lost (SBI v2.0 §7.1: the IPI is delivered to every hart in the mask that is
  * valid; §9.4: the hart goes on in S-mode at the resume address).
  */
@@ -218,7 +218,8 @@ void check_resume_pending(const struct hsm_run *run)
 		asleep += st == SBI_HSM_SUSPENDED;   /* the timer did not wake it */
 		bool hit = st == SBI_HSM_RESUME_PENDING;
 		sbi_send_ipi_one(s->hartid);
-		__atomic_store_n(&r->ipi_deadline, arch_time_now() + log_timebase() / 1000,
+		/* 100 ms for the IPI to show: a busy host can hold a vCPU that long. */
+		__atomic_store_n(&r->ipi_deadline, arch_time_now() + log_timebase() / 10,
 				 __ATOMIC_RELEASE);
 		bool resumed = wait_count(&r->resumes, resumes, 1000);
 		bool stopped = wait_status(s->hartid, SBI_HSM_STOPPED, 1000) == SBI_HSM_STOPPED;
