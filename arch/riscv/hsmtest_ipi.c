@@ -79,11 +79,18 @@ static void note(struct tally *t, bool ok, const char *fmt, const char *call, co
 	}
 }
 
+/* Whether the test hart is STOPPED for the next case (brought back if a case left it). */
+static bool at_rest(enum call c, struct spare *s, struct tally *t)
+{
+	bool ok = hsm_rescue(s);
+	note(t, ok, "; %s: %s", call_names[c], "the hart a case before left could not be stopped");
+	return ok;
+}
+
 /* @c with the test hart STOPPED: a spec'd answer, and the hart stays STOPPED. */
 static void stopped_case(enum call c, struct spare *s, struct tally *t)
 {
-	if (!hsm_rescue(s)) {
-		note(t, false, "; %s: %s", call_names[c], "the hart a case before left could not be stopped");
+	if (!at_rest(c, s, t)) {
 		return;
 	}
 	long e = call_with(c, s->hartid);
@@ -96,8 +103,7 @@ static void stopped_case(enum call c, struct spare *s, struct tally *t)
 static void start_pending_case(enum call c, struct spare *s, struct tally *t)
 {
 	struct hsm_record *r = s->rec;
-	if (!hsm_rescue(s)) {
-		note(t, false, "; %s: %s", call_names[c], "the hart a case before left could not be stopped");
+	if (!at_rest(c, s, t)) {
 		return;
 	}
 	unsigned long before = r->arrivals, opaque = ++opaque_gen;
@@ -121,8 +127,7 @@ static void start_pending_case(enum call c, struct spare *s, struct tally *t)
 static void suspended_case(enum call c, struct spare *s, struct tally *t)
 {
 	struct hsm_record *r = s->rec;
-	if (!hsm_rescue(s)) {
-		note(t, false, "; %s: %s", call_names[c], "the hart a case before left could not be stopped");
+	if (!at_rest(c, s, t)) {
 		return;
 	}
 	unsigned long before = r->arrivals, returns = r->susp_returns;
