@@ -273,36 +273,6 @@ static bool emulate_not_started(const char *what, unsigned long hartid, long *er
 	return true;
 }
 
-long sbi_send_ipi_one(unsigned long hartid)
-{
-	long err;
-
-	if (ipi_emulation == IPI_LOSSY) {
-		if (__atomic_add_fetch(&ipi_sent, 1, __ATOMIC_RELAXED) % 8 == 0) {
-			__atomic_add_fetch(&ipi_lost, 1, __ATOMIC_RELAXED);
-			return SBI_SUCCESS;
-		}
-	} else if (emulate_not_started("IPI", hartid, &err)) {
-		return err;
-	}
-	if (hsm_emulation == HSM_DROP_SUSPENDED_IPI && sbi_hart_get_status(hartid) == SBI_HSM_SUSPENDED) {
-		return SBI_SUCCESS;
-	}
-	/* hart_mask = bit 0, hart_mask_base = the hart: one hart whatever its id. */
-	return sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0).error;
-}
-
-long sbi_remote_fence_i_one(unsigned long hartid)
-{
-	long err;
-
-	/* Newer firmware treats a remote fence's hart mask as it treats an IPI's. */
-	if (emulate_not_started("remote fence", hartid, &err)) {
-		return err;
-	}
-	return sbi_call(SBI_EXT_RFENCE, 0, 1, hartid, 0).error;
-}
-
 /*
  * The emulations of sbi.ipi= and sbi.hsm_emulate= for a call naming the harts in @mask
  * from @base: the harts to pass on to the firmware, or true with *@err if the emulated
@@ -311,10 +281,8 @@ long sbi_remote_fence_i_one(unsigned long hartid)
 static bool emulate_mask(const char *what, bool fence, unsigned long *mask, unsigned long base, long *err)
 {
 	unsigned long pass = 0;
-	for (unsigned int i = 0; i < 64; i++) {
-		if (!(*mask & (1ul << i))) {
-			continue;
-		}
+	for (unsigned long m = *mask; m; m &= m - 1) {
+		unsigned int i = (unsigned int)__builtin_ctzl(m);
 		unsigned long hart = base + i;
 		long e = SBI_SUCCESS;
 		if (emulate_not_started(what, hart, &e)) {
@@ -345,7 +313,12 @@ static bool emulate_mask(const char *what, bool fence, unsigned long *mask, unsi
 long sbi_send_ipi_mask(unsigned long mask, unsigned long base)
 {
 	long err;
-	if (emulate_mask("IPI", false, &mask, base, &err)) {
+	if (ipi_emulation == IPI_LOSSY) {
+		if (__atomic_add_fetch(&ipi_sent, 1, __ATOMIC_RELAXED) % 8 == 0) {
+			__atomic_add_fetch(&ipi_lost, 1, __ATOMIC_RELAXED);
+			return SBI_SUCCESS;
+		}
+	} else if (emulate_mask("IPI", false, &mask, base, &err)) {
 		return err;
 	}
 	return sbi_call(SBI_EXT_IPI, 0, mask, base, 0).error;
@@ -359,6 +332,17 @@ long sbi_remote_fence_mask(bool sfence_vma, unsigned long mask, unsigned long ba
 	}
 	/* sfence.vma with start 0 and size 0: the whole address space (RFENCE FID 1). */
 	return sbi_call4(SBI_EXT_RFENCE, sfence_vma ? 1 : 0, mask, base, 0, 0).error;
+}
+
+/* One hart whatever its id: hart_mask = bit 0, hart_mask_base = the hart. */
+long sbi_send_ipi_one(unsigned long hartid)
+{
+	return sbi_send_ipi_mask(1, hartid);
+}
+
+long sbi_remote_fence_i_one(unsigned long hartid)
+{
+	return sbi_remote_fence_mask(false, 1, hartid);
 }
 
 void sbi_set_timer(uint64_t deadline)
