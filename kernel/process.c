@@ -131,11 +131,15 @@ static void user_thread(void *arg)
 int process_spawn(const char *name, int argc, char *const argv[], unsigned int flags,
 		  struct process **out)
 {
-	return process_spawn_with(name, argc, argv, flags & ~(unsigned int)SPAWN_HANDLE, -1, out);
+	int err = process_create(name, argc, argv, flags & ~(unsigned int)SPAWN_HANDLE, -1, out);
+	if (!err) {
+		process_start(*out);
+	}
+	return err;
 }
 
-int process_spawn_with(const char *name, int argc, char *const argv[], unsigned int flags,
-		       long h, struct process **out)
+int process_create(const char *name, int argc, char *const argv[], unsigned int flags,
+		   long h, struct process **out)
 {
 	const void *img;
 	size_t len, args = 0;
@@ -210,10 +214,15 @@ int process_spawn_with(const char *name, int argc, char *const argv[], unsigned 
 	unsigned long irq = spin_lock_irqsave(&proc_lock);
 	list_add_tail(&p->node, &procs);
 	spin_unlock_irqrestore(&proc_lock, irq);
-	task_get(t);
-	kthread_start(t);
 	*out = p;
 	return 0;
+}
+
+void process_start(struct process *p)
+{
+	struct task *t = p->threads[0].task;
+	task_get(t);
+	kthread_start(t);
 }
 
 /* Frees an ended process: its address space, its threads' references, itself. */

@@ -147,16 +147,23 @@ static __noinline long sys_spawn(unsigned long uargv, unsigned long argc, unsign
 	if (!buf) {
 		return -ENOMEM;
 	}
+	struct process *p = NULL;
 	ret = copy_argv(uargv, argc, argv, buf);
 	if (ret >= 0) {
-		struct process *p;
-		ret = process_spawn_with(argv[0], (int)argc, argv, (unsigned int)flags, (long)h, &p);
-		if (!ret) {
-			ret = p->pid;
-		}
+		ret = process_create(argv[0], (int)argc, argv, (unsigned int)flags, (long)h, &p);
 	}
+	/*
+	 * The arguments are on the child's stack now. Freeing their buffer before the child
+	 * runs means the child never sees its parent's spawn still in flight: a meminfo it
+	 * runs first counts only what stays.
+	 */
 	kfree(buf);
-	return ret;
+	if (ret < 0) {
+		return ret;
+	}
+	long pid = p->pid;     /* read first: another thread of ours may reap it at once */
+	process_start(p);
+	return pid;
 }
 
 /* wait(pid, status, timeout_ms): pid -1 is any child; its pid, 0 on timeout, -ECHILD. */

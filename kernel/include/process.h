@@ -64,12 +64,15 @@ struct process {
 int process_spawn(const char *name, int argc, char *const argv[], unsigned int flags,
 		  struct process **out);
 /*
- * spawn with SPAWN_HANDLE: @h of the caller becomes the child's handle 0, before it
- * runs; with PROCESS_CPU_CONTROL (the kernel's, for init) the CPU-control handle does.
+ * spawn in two halves: process_create loads it and leaves it ready but not running,
+ * process_start lets it run. With SPAWN_HANDLE, @h of the caller becomes the child's
+ * handle 0; with PROCESS_CPU_CONTROL (the kernel's, for init) the CPU-control handle
+ * does. A created process must be started: it is already in ps and its parent's.
  */
 #define PROCESS_CPU_CONTROL (1u << 16)
-int process_spawn_with(const char *name, int argc, char *const argv[], unsigned int flags,
-		       long h, struct process **out);
+int process_create(const char *name, int argc, char *const argv[], unsigned int flags,
+		   long h, struct process **out);
+void process_start(struct process *p);
 /* For the kernel's own spawns (init): waits for it to end, frees it, its status. */
 int process_wait(struct process *p);
 /*
