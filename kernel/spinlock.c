@@ -22,7 +22,8 @@ bool raw_spin_trylock(spinlock_t *l)
 	return true;
 }
 
-void raw_spin_lock(spinlock_t *l)
+/* Out of line, so that the uncontended path above saves no registers for it. */
+static __attribute__((noinline)) void raw_spin_lock_contended(spinlock_t *l)
 {
 	unsigned int spins = 0;
 
@@ -32,6 +33,13 @@ void raw_spin_lock(spinlock_t *l)
 				arch_wait_brief(HALT_TICKS);
 			}
 		}
+	}
+}
+
+void raw_spin_lock(spinlock_t *l)
+{
+	if (!raw_spin_trylock(l)) {
+		raw_spin_lock_contended(l);
 	}
 }
 
