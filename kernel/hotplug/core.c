@@ -274,13 +274,23 @@ int cpuhp_invoke_single(unsigned int cpu, int state, bool bringup, struct cpuhp_
 	return invoke(cpu, state, bringup, inst, may_fail);
 }
 
+/*
+ * Most of the table's numbers have nothing to run in a given direction; stepping over
+ * them here, without a call, is what invoke_step() would do (no failure injected, no
+ * trace line), at a fraction of the cost: a cycle passes some sixty of them.
+ */
+static bool nothing_to_run(const struct cpuhp_cpu_state *st, int state, bool bringup)
+{
+	return st->fail != state && cpuhp_step_empty(bringup, &cpuhp_steps[state]);
+}
+
 int cpuhp_up_callbacks(unsigned int cpu, int target)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 
 	while (st->state < target) {
 		int s = st->state + 1;
-		int ret = cpuhp_invoke_callback(cpu, s, true, true);
+		int ret = nothing_to_run(st, s, true) ? 0 : cpuhp_invoke_callback(cpu, s, true, true);
 		if (ret) {
 			return ret;
 		}
@@ -298,7 +308,7 @@ int cpuhp_down_callbacks(unsigned int cpu, int target)
 
 	while (st->state > target) {
 		int s = st->state;
-		int ret = cpuhp_invoke_callback(cpu, s, false, true);
+		int ret = nothing_to_run(st, s, false) ? 0 : cpuhp_invoke_callback(cpu, s, false, true);
 		if (ret) {
 			return ret;
 		}
