@@ -100,11 +100,18 @@ def hotplug_bench():
             m = re.match(r"bench: (\S+)\s+median (\d+) ns", line)
             if m:
                 values = {"median_ns": int(m.group(2))}
-            m = re.match(r"bench: cycle/floor ([\d.]+), up/floor ([\d.]+)", line)
+            m = re.match(r"bench: cycle/floor ([\d.]+), up/floor ([\d.]+), cycle/spin-floor ([\d.]+)", line)
             if m:
-                values = {"cycle_per_floor": float(m.group(1)), "up_per_floor": float(m.group(2))}
-                if smp == 4:
+                values = {"cycle_per_floor": float(m.group(1)), "up_per_floor": float(m.group(2)),
+                          "cycle_per_spin_floor": float(m.group(3))}
+                # The targets: under -icount against the halting controller's floor,
+                # under default QEMU a cycle against the spinning controller's.
+                if smp == 4 and icount:
                     values.update(target_cycle_per_floor=4, target_up_per_floor=2)
+                    line += "   (targets: cycle/floor <= 4, up/floor <= 2)"
+                elif smp == 4:
+                    values.update(target_cycle_per_spin_floor=4)
+                    line += "   (target: cycle/spin-floor <= 4)"
             m = STEP_LINE.match(line)
             if m:
                 step = "kick cpuhp/N" if m.group(2) == "--" else f"{m.group(2)} {m.group(3).split()[0]}"
