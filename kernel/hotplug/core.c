@@ -157,6 +157,19 @@ void cpuhp_trace_kick(unsigned int cpu, int target, int step, bool enter, int re
 	}
 }
 
+/*
+ * Parallel boot (up.c): a CPU's BRINGUP_CPU step begins when its hart is let go and
+ * ends when the control CPU comes back to wait for it, with the CPU's own STARTING
+ * lines between, as in a sequential bring-up; invoke_step() then leaves the enter line out.
+ */
+void cpuhp_trace_bringup_enter(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	trace_enter(cpu, st->target, CPUHP_BRINGUP_CPU, false,
+		    cpuhp_steps[CPUHP_BRINGUP_CPU].startup_name);
+	st->bringup_entered = true;
+}
+
 void cpuhp_trace_mask(unsigned int cpu, const char *mask, bool set)
 {
 	if (trace_on) {
@@ -215,7 +228,11 @@ static int invoke_step(unsigned int cpu, int state, bool bringup, struct cpuhp_i
 		return 0;
 	}
 	if (!step->multi) {
-		trace_enter(cpu, st->target, state, false, name);
+		if (state == CPUHP_BRINGUP_CPU && bringup && st->bringup_entered) {
+			st->bringup_entered = false;        /* cpuhp_trace_bringup_enter() */
+		} else {
+			trace_enter(cpu, st->target, state, false, name);
+		}
 		ret = call_plain(step, cpu, state, bringup);
 		/*
 		 * As Linux, the exit line shows the CPU's state: the step (or the one below it)

@@ -66,6 +66,9 @@ struct cpuhp_cpu_state {
 	struct completion done_single;
 	const char *unusable;
 	bool booted_once;
+	bool released_early;    /* parallel boot: let go before its BRINGUP_CPU step (up.c) */
+	int arrival;            /* parallel boot: how waiting for it ended (0, -ETIMEDOUT) */
+	bool bringup_entered;   /* parallel boot: BRINGUP_CPU's enter line is out already */
 	int failed_at;          /* state of the last callback that failed (for reports) */
 };
 
@@ -112,6 +115,8 @@ void cpuhp_run_up_nofail(unsigned int cpu, int target);
 void cpuhp_run_down_nofail(unsigned int cpu, int target);
 /* Hands the range from st->state to st->target to cpuhp/N and waits; its result. */
 int cpuhp_kick_ap(unsigned int cpu, int target);
+/* Parallel boot: BRINGUP_CPU's enter line when the hart is let go (core.c). */
+void cpuhp_trace_bringup_enter(unsigned int cpu);
 void cpuhp_trace_kick(unsigned int cpu, int target, int step, bool enter, int ret);
 
 /* Serializes cpu_up/cpu_down and the disable count. */

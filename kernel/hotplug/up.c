@@ -17,6 +17,8 @@
 #include "log.h"
 #include "err.h"
 #include "atomic.h"
+#include "cmdline.h"
+#include "param.h"
 
 /*
  * How long a started hart may take to reach AP_ONLINE_IDLE. Under TCG each vCPU is a
@@ -126,7 +128,10 @@ void cpuhp_ap_starting(unsigned int cpu)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 
-	/* The control CPU is inside BRINGUP_CPU: the next step is the first of ours. */
+	/*
+	 * The control CPU is inside BRINGUP_CPU, or (parallel boot) will enter it only to
+	 * wait for us: either way the next step is the first of ours.
+	 */
 	st->state = CPUHP_BRINGUP_CPU;
 	/* STARTING states: interrupts off, nothing may fail. */
 	while (st->state < CPUHP_AP_ONLINE) {
@@ -147,31 +152,17 @@ void cpuhp_ap_online_idle(unsigned int cpu)
 
 /* ---- the control CPU's side ---- */
 
-int bringup_cpu(unsigned int cpu)
+/*
+ * Waits for a started CPU to reach AP_ONLINE_IDLE, then unparks its threads and its
+ * stopper: the idle task could not unpark anything without sleeping. 0, or
+ * -ETIMEDOUT for a CPU that never came (marked unusable).
+ */
+static int wait_arrival(unsigned int cpu)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	struct cpu *c = &cpus[cpu];
 	long fw;
 
-	lockdep_assert_cpus_held();
-	completion_init(&st->done_up);
-	int err = 0;
-	if (cpu_boot_release(cpu)) {
-		/* Started at boot already and halted in the kernel: let it go on. */
-		cpuhp_trace_hsm(cpu, "started at boot: released");
-	} else {
-		err = cpu_boot_start(cpu, &fw);
-		cpuhp_trace_hsm(cpu, err ? "hart_start: failed" : "hart_start");
-	}
-	if (err) {
-		pr_err("CPU%u (hart %lu): failed to start: %s (%s)\n", cpu, c->hartid,
-		       arch_fw_err_name(fw), err_name(err));
-		/* -EBUSY: the handshake was not idle, a bug already reported; not the hart's. */
-		if (err != -EBUSY) {
-			cpuhp_mark_unusable(cpu, "the firmware failed to start it");
-		}
-		return err;
-	}
 	if (wait_for_completion_timeout(&st->done_up, ARRIVAL_TIMEOUT_MS)) {
 		if (cpu_boot_abandon(cpu)) {
 			int hs = arch_hart_status(c->hartid, &fw);
@@ -185,9 +176,46 @@ int bringup_cpu(unsigned int cpu)
 		wait_for_completion(&st->done_up);
 	}
 	st->booted_once = true;
-	/* The idle task could not unpark anything without sleeping: we do it. */
 	kthread_unpark(st->thread);
 	stop_machine_unpark(cpu);
+	return 0;
+}
+
+int bringup_cpu(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	struct cpu *c = &cpus[cpu];
+	long fw;
+
+	lockdep_assert_cpus_held();
+	int err = 0;
+	if (st->released_early) {
+		/* The parallel boot let it go and waited for it already (boot_parallel()). */
+		st->released_early = false;
+		err = st->arrival;
+	} else {
+		completion_init(&st->done_up);
+		if (cpu_boot_release(cpu)) {
+			/* Started at boot already and halted in the kernel: let it go on. */
+			cpuhp_trace_hsm(cpu, "started at boot: released");
+		} else {
+			err = cpu_boot_start(cpu, &fw);
+			cpuhp_trace_hsm(cpu, err ? "hart_start: failed" : "hart_start");
+			if (err) {
+				pr_err("CPU%u (hart %lu): failed to start: %s (%s)\n", cpu, c->hartid,
+				       arch_fw_err_name(fw), err_name(err));
+				/* -EBUSY: the handshake was not idle, a bug already reported. */
+				if (err != -EBUSY) {
+					cpuhp_mark_unusable(cpu, "the firmware failed to start it");
+				}
+				return err;
+			}
+		}
+		err = wait_arrival(cpu);
+	}
+	if (err) {
+		return err;
+	}
 	/*
 	 * nosmt: a secondary thread is booted once and then cancelled here, after it
 	 * reached AP_ONLINE_IDLE (Linux's x86 pattern); the rollback decides its fate.
@@ -300,6 +328,123 @@ void cpuhp_boot_cpu_init(void)
 	st->booted_once = true;
 }
 
+/* cpuhp.parallel=0|1 (Linux's parameter): bring the secondaries up in parallel at boot. */
+static unsigned long parallel_bringup = 1;
+
+static int param_parallel(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
+{
+	return cmdline_get_uint(cl, bp->name, 0, 1, &parallel_bringup, err, len);
+}
+BOOT_PARAM("cpuhp.parallel", param_parallel);
+
+static void report_boot_up(unsigned int cpu, int err)
+{
+	if (err == -ECANCELED) {
+		pr_info("smt: CPU%u (core %d thread %d) booted once, then cancelled (nosmt)\n", cpu,
+			cpus[cpu].core_id, cpus[cpu].thread_id);
+	} else if (err) {
+		pr_err("CPU%u: bring-up failed: %s (%s)\n", cpu, err_text(err), err_name(err));
+	}
+}
+
+/*
+ * Parallel boot, first half for one CPU: its PREPARE states on the control CPU, as in
+ * cpu_up(); a failure rolls back as there and is reported then.
+ */
+static int prepare_early(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	if (st->unusable || !cpu_bootable(cpu) || st->state != CPUHP_OFFLINE) {
+		return 0;          /* cpu_up() in the second half says why */
+	}
+	st->target = CPUHP_ONLINE;
+	st->bringup = true;
+	int ret = cpuhp_up_callbacks(cpu, CPUHP_BRINGUP_CPU - 1);
+	if (ret) {
+		cpuhp_rollback_failed_up(cpu, CPUHP_OFFLINE, ret);
+	}
+	return ret;
+}
+
+/*
+ * Let a prepared CPU's hart, started at boot and halted in the kernel, run its
+ * STARTING states now, beside the others. Not one whose BRINGUP_CPU step has a failure
+ * injected: that step fails before its hart is let go, in either mode.
+ */
+static void release_early(unsigned int cpu)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+
+	if (st->state != CPUHP_BRINGUP_CPU - 1 || st->fail == CPUHP_BRINGUP_CPU) {
+		return;
+	}
+	completion_init(&st->done_up);
+	/* Its BRINGUP_CPU step begins here; if it cannot be let go, bringup_cpu() starts it. */
+	cpuhp_trace_bringup_enter(cpu);
+	if (cpu_boot_release(cpu)) {
+		cpuhp_trace_hsm(cpu, "started at boot: released");
+		st->released_early = true;
+	}
+}
+
+/*
+ * Second half, for every prepared CPU: BRINGUP_CPU waits for a CPU let go early
+ * (AP_ONLINE_IDLE, reached on its own) or starts one that was not, then hands the
+ * ONLINE states to its cpuhp/N, one CPU after the other as Linux does. The state of a
+ * CPU let go is its own to move meanwhile, so the step is invoked directly rather than
+ * by a step loop reading it; a failure rolls back to OFFLINE, where cpu_up() began.
+ */
+static int complete_early(unsigned int cpu)
+{
+	int ret = cpuhp_invoke_callback(cpu, CPUHP_BRINGUP_CPU, true, true);
+	if (ret) {
+		cpuhp_rollback_failed_up(cpu, CPUHP_OFFLINE, ret);
+	}
+	return ret;
+}
+
+/*
+ * Linux's parallel bring-up: the PREPARE states of every CPU first, then all are let
+ * go at once, so that their STARTING states and the wake-ups of their harts overlap;
+ * then the ONLINE states, CPU by CPU. Each CPU's lines in the teardown log keep their
+ * order; only CPUs' lines interleave.
+ */
+static void boot_parallel(unsigned int max_cpus)
+{
+	static int err[NR_CPUS];
+	unsigned int n = MIN(nr_cpu_ids, max_cpus);
+
+	cpu_maps_lock();
+	for (unsigned int cpu = 1; cpu < n; cpu++) {
+		err[cpu] = prepare_early(cpu);
+	}
+	for (unsigned int cpu = 1; cpu < n; cpu++) {
+		release_early(cpu);
+	}
+	/*
+	 * Every CPU let go is online once it arrives: its stopper must run before any
+	 * stop_machine (a rollback's take-down, nosmt's cancel) can, so all are waited for
+	 * and unparked before the first CPU's ONLINE states.
+	 */
+	for (unsigned int cpu = 1; cpu < n; cpu++) {
+		if (cpuhp_state[cpu].released_early) {
+			cpuhp_state[cpu].arrival = wait_arrival(cpu);
+		}
+	}
+	for (unsigned int cpu = 1; cpu < n; cpu++) {
+		if (cpuhp_state[cpu].state == CPUHP_BRINGUP_CPU - 1 || cpuhp_state[cpu].released_early) {
+			err[cpu] = complete_early(cpu);
+		} else if (!err[cpu]) {
+			err[cpu] = cpu_up_locked(cpu, CPUHP_ONLINE);   /* says why it cannot */
+		}
+	}
+	cpu_maps_unlock();
+	for (unsigned int cpu = 1; cpu < n; cpu++) {
+		report_boot_up(cpu, err[cpu]);
+	}
+}
+
 void cpuhp_boot_secondaries(unsigned int max_cpus)
 {
 	uint64_t start = arch_time_now(), hz = log_timebase();
@@ -314,14 +459,11 @@ void cpuhp_boot_secondaries(unsigned int max_cpus)
 		cpuhp_trace_hsm(cpu, what);
 	}
 
-	for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus; cpu++) {
-		int err = cpu_up(cpu, CPUHP_ONLINE);
-		if (err == -ECANCELED) {
-			pr_info("smt: CPU%u (core %d thread %d) booted once, then cancelled (nosmt)\n", cpu,
-				cpus[cpu].core_id, cpus[cpu].thread_id);
-		} else if (err) {
-			pr_err("CPU%u: bring-up failed: %s (%s)\n", cpu, err_text(err), err_name(err));
-		}
+	if (parallel_bringup) {
+		boot_parallel(max_cpus);
+	}
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus && !parallel_bringup; cpu++) {
+		report_boot_up(cpu, cpu_up(cpu, CPUHP_ONLINE));
 	}
 	uint64_t us = (arch_time_now() - start) * 1000000 / hz;
 	pr_info("smp: Brought up %u of %u CPUs in %llu us\n", cpumask_weight(&cpu_online_mask),
