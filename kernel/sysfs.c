@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The /sys-like tree: directories and files with show/store callbacks. */
+#include <stdint.h>
 #include <string.h>
 #include "sysfs.h"
 #include "alloc.h"
@@ -8,6 +9,8 @@
 
 struct sysfs_node {
 	char *name;
+	size_t len;
+	uint32_t hash;               /* of the name: a directory of 64 cpuN is searched often */
 	bool is_dir;
 	struct sysfs_node *parent, *children, *next;
 	struct sysfs_node *last;     /* last child: appending stays O(1) */
@@ -25,10 +28,21 @@ struct sysfs_node *sysfs_root(void)
 	return &root;
 }
 
+/* FNV-1a: lookups compare names by length and hash before their bytes. */
+static uint32_t name_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	}
+	return h;
+}
+
 static struct sysfs_node *child(struct sysfs_node *dir, const char *name, size_t len)
 {
+	uint32_t h = name_hash(name, len);
 	for (struct sysfs_node *n = dir->children; n; n = n->next) {
-		if (strlen(n->name) == len && memcmp(n->name, name, len) == 0) {
+		if (n->len == len && n->hash == h && memcmp(n->name, name, len) == 0) {
 			return n;
 		}
 	}
@@ -92,6 +106,8 @@ static struct sysfs_node *new_node(struct sysfs_node *dir, const char *name, siz
 	}
 	memcpy(n->name, name, len);
 	n->name[len] = 0;
+	n->len = len;
+	n->hash = name_hash(name, len);
 	n->parent = dir;
 	/* Appended, so that ls lists entries in creation order. */
 	if (dir->last) {
