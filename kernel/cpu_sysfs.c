@@ -82,17 +82,19 @@ void cpu_sysfs_init(void)
 		err |= sysfs_add_file(path, show_global, NULL, (void *)globals[i].mask);
 	}
 	err |= sysfs_add_file(CPU_DIR "/offline", show_offline, NULL, NULL);
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+	struct sysfs_node *cpu_dir = sysfs_mkdir(CPU_DIR);
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids && cpu_dir; cpu++) {
 		struct cpu *c = &cpus[cpu];
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hart_id", cpu);
-		err |= sysfs_add_file(path, show_hart_id, NULL, c);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/isa", cpu);
-		err |= sysfs_add_file(path, show_isa, NULL, c);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/topology/core_id", cpu);
-		err |= sysfs_add_file(path, show_core_id, NULL, c);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/topology/thread_siblings_list", cpu);
-		err |= sysfs_add_file(path, show_siblings, NULL, c);
+		char name[16];
+		snprintf(name, sizeof(name), "cpu%u", cpu);
+		struct sysfs_node *d = sysfs_mkdir_at(cpu_dir, name);
+		struct sysfs_node *topo = d ? sysfs_mkdir_at(d, "topology") : NULL;
+		err |= sysfs_add_file_at(d, "hart_id", show_hart_id, NULL, c);
+		err |= sysfs_add_file_at(d, "isa", show_isa, NULL, c);
+		err |= sysfs_add_file_at(topo, "core_id", show_core_id, NULL, c);
+		err |= sysfs_add_file_at(topo, "thread_siblings_list", show_siblings, NULL, c);
 	}
+	err |= !cpu_dir;
 	if (err) {
 		pr_err("sysfs: could not create every file under " CPU_DIR "\n");
 	}

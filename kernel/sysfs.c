@@ -170,7 +170,53 @@ static struct sysfs_node *mkdir_cached(const char *dir)
 	return d;
 }
 
-int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
+struct sysfs_node *sysfs_mkdir_at(struct sysfs_node *dir, const char *name)
+{
+	size_t len = strlen(name);
+	struct sysfs_node *c = child(dir, name, len);
+	if (!c) {
+		c = new_node(dir, name, len);
+		if (!c) {
+			return NULL;
+		}
+		c->is_dir = true;
+	}
+	return c->is_dir ? c : NULL;
+}
+
+static int add_file(struct sysfs_node *d, const char *name, sysfs_show_fn show,
+		    sysfs_store_fn store, void *arg, bool control)
+{
+	size_t len = strlen(name);
+	if (child(d, name, len)) {
+		return -EEXIST;
+	}
+	struct sysfs_node *f = new_node(d, name, len);
+	if (!f) {
+		return -ENOMEM;
+	}
+	f->show = show;
+	f->store = store;
+	f->arg = arg;
+	f->cpu_control = control;
+	return 0;
+}
+
+int sysfs_add_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn show,
+		      sysfs_store_fn store, void *arg)
+{
+	return dir ? add_file(dir, name, show, store, arg, false) : -ENOMEM;
+}
+
+int sysfs_add_control_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn show,
+			      sysfs_store_fn store, void *arg)
+{
+	return dir ? add_file(dir, name, show, store, arg, true) : -ENOMEM;
+}
+
+/* A file at @path: its directory made if need be (through the cache), then add_file(). */
+static int add_file_path(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg,
+			 bool control)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[sizeof(dir_cache[0].path)];
@@ -181,29 +227,17 @@ int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, v
 	memcpy(dir, path, (size_t)(slash - path));
 	dir[slash - path] = 0;
 	struct sysfs_node *d = mkdir_cached(dir);
-	if (!d) {
-		return -ENOMEM;
-	}
-	if (child(d, slash + 1, strlen(slash + 1))) {
-		return -EEXIST;
-	}
-	struct sysfs_node *f = new_node(d, slash + 1, strlen(slash + 1));
-	if (!f) {
-		return -ENOMEM;
-	}
-	f->show = show;
-	f->store = store;
-	f->arg = arg;
-	return 0;
+	return d ? add_file(d, slash + 1, show, store, arg, control) : -ENOMEM;
+}
+
+int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
+{
+	return add_file_path(path, show, store, arg, false);
 }
 
 int sysfs_add_control_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
 {
-	int err = sysfs_add_file(path, show, store, arg);
-	if (!err) {
-		lookup(path)->cpu_control = true;
-	}
-	return err;
+	return add_file_path(path, show, store, arg, true);
 }
 
 bool sysfs_needs_cpu_control(const char *path)

@@ -112,24 +112,23 @@ static int show_hsm(void *arg, char *buf, size_t len)
 
 void cpuhp_sysfs_init(void)
 {
-	char path[96];
+	char name[16];
 	int err = sysfs_add_file(CPU_DIR "/hotplug/states", show_states, NULL, NULL);
+	struct sysfs_node *cpu_dir = sysfs_mkdir(CPU_DIR);
 
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids && cpu_dir; cpu++) {
 		void *arg = (void *)(uintptr_t)cpu;
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/online", cpu);
-		err |= sysfs_add_control_file(path, show_online, store_online, arg);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/state", cpu);
-		err |= sysfs_add_file(path, show_state, NULL, arg);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/target", cpu);
-		err |= sysfs_add_control_file(path, show_target, store_target, arg);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/fail", cpu);
-		err |= sysfs_add_control_file(path, show_fail, store_fail, arg);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hotplug/unusable", cpu);
-		err |= sysfs_add_file(path, show_unusable, NULL, arg);
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%u/hsm_status", cpu);
-		err |= sysfs_add_file(path, show_hsm, NULL, arg);
+		snprintf(name, sizeof(name), "cpu%u", cpu);
+		struct sysfs_node *d = sysfs_mkdir_at(cpu_dir, name);
+		struct sysfs_node *hp = d ? sysfs_mkdir_at(d, "hotplug") : NULL;
+		err |= sysfs_add_control_file_at(d, "online", show_online, store_online, arg);
+		err |= sysfs_add_file_at(hp, "state", show_state, NULL, arg);
+		err |= sysfs_add_control_file_at(hp, "target", show_target, store_target, arg);
+		err |= sysfs_add_control_file_at(hp, "fail", show_fail, store_fail, arg);
+		err |= sysfs_add_file_at(hp, "unusable", show_unusable, NULL, arg);
+		err |= sysfs_add_file_at(d, "hsm_status", show_hsm, NULL, arg);
 	}
+	err |= !cpu_dir;
 	if (err) {
 		pr_err("sysfs: could not create every hotplug file\n");
 	}

@@ -18,6 +18,16 @@ typedef long (*sysfs_read_at_fn)(void *arg, char *buf, size_t len, size_t off);
 struct sysfs_node *sysfs_root(void);
 /* Creates (or finds) the directory at @path, making parents; NULL when out of memory. */
 struct sysfs_node *sysfs_mkdir(const char *path);
+/*
+ * The same relative to a directory already found: @name one component. Many files in
+ * many directories (cpuN/...) are made this way without formatting and walking a path
+ * for each.
+ */
+struct sysfs_node *sysfs_mkdir_at(struct sysfs_node *dir, const char *name);
+int sysfs_add_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn show,
+		      sysfs_store_fn store, void *arg);
+int sysfs_add_control_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn show,
+			      sysfs_store_fn store, void *arg);
 int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg);
 
 int sysfs_add_stream(const char *path, sysfs_read_at_fn read_at, void *arg);
