@@ -56,6 +56,7 @@ def image_size():
 
 def boot_time():
     for config in harness.CONFIGS:
+        kernel = {}
         for smp in (4, 64):
             b = harness.boot(config, [], smp=smp, icount=True, timeout=240)
             m = re.search(r"boot: shell starting (\d+) us after reset \(kernel: (\d+) us, "
@@ -67,8 +68,14 @@ def boot_time():
                        f"{m.group(2)} us; secondaries {m2.group(1)}/{m2.group(2)} up in "
                        f"{m2.group(3)} us", total_us=int(m.group(1)), kernel_us=int(m.group(2)),
                        firmware_us=int(m.group(3)), cpus_up=int(m2.group(1)))
+                kernel[smp] = int(m.group(2))
             else:
                 figure(name, f"not measured (exit {b.rc})", error=b.rc)
+        if len(kernel) == 2:
+            ratio = kernel[64] / kernel[4]
+            figure(f"boot kernel part -smp 64 / -smp 4 [{config}, icount]",
+                   f"{ratio:.2f} ({kernel[64]} us / {kernel[4]} us), target <= 2",
+                   ratio=round(ratio, 2), target_ratio=2)
 
 
 STEP_LINE = re.compile(r"bench: step (down|up)\s+(--|\d+) (.*?)\s+(control|AP, irqs off|AP idle|cpuhp/N)\s+(\d+) ns$")
