@@ -21,8 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "hp.h"
+#include "hp_limits.h"
 
-#define MAX_CPUS 16
+#define MAX_CPUS CONFIG_NR_CPUS
 #define MAX_ITEMS (1 << 20)        /* 4 MiB of counters: a multiple of the page size */
 #define STACK 16384
 #define SUBMIT 1ul

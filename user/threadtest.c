@@ -18,9 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "hp.h"
+#include "hp_limits.h"
 
 #define STACK 16384
-#define MAX_THREADS 16
+#define MAX_THREADS PROCESS_MAX_THREADS
 
 static int failures;
 

@@ -7,6 +7,7 @@
 #include "list.h"
 #include "arch.h"
 #include "uapi/syscall_nr.h"
+#include "uapi/hp_limits.h"
 
 
 struct endpoint;
@@ -119,7 +120,7 @@ void ipc_drop_handle(struct task *self);
  * notification) with rights and a badge. Each kind of object says how a handle holds
  * it: get and put with the handle's rights.
  */
-#define HANDLES_MAX 32
+#define HANDLES_MAX PROCESS_MAX_HANDLES
 struct handle_kind {
 	const char *name;
 	void (*get)(void *obj, unsigned int rights);

@@ -8,13 +8,13 @@
 
 #include "sched.h"
 #include "uapi/syscall_nr.h"
+#include "uapi/hp_limits.h"
 #include "ipc.h"
 #include "vm.h"
 
 #define PROCESS_MAX_ARGS 16
 #define PROCESS_ARGS_BYTES 1024
 
-#define PROCESS_MAX_THREADS 16
 
 /* One user thread of a process (process.c; its fields under proc_lock). */
 struct uthread {

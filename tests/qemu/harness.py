@@ -69,6 +69,13 @@ class Boot:
             self.expect(bad not in self.out, f"unexpected {bad!r} in console output")
 
 
+def unsplit(out):
+    """The console with every kernel log line that broke into the middle of a program's
+    line taken out, so that the program's line reads whole again (the kernel writes its
+    lines whenever it must, as Linux's printk does)."""
+    return re.sub(r"(?<=[^\n])\[\s*\d+\.\d{6}\] cpu\d+: [^\n]*\n", "", out)
+
+
 def parse_transcript(out, keep_log=False):
     """[(command, output text)] in order, from "hartplug# cmd" lines."""
     cmds = []
