@@ -63,6 +63,18 @@ static int show_isa(void *arg, char *buf, size_t len)
 	return snprintf(buf, len, "%s\n", isa ? isa : "unknown");
 }
 
+struct sysfs_node *sysfs_cpu_dir(unsigned int cpu)
+{
+	static struct sysfs_node *cpu_dir;    /* directories are never removed */
+	char name[16];
+
+	if (!cpu_dir) {
+		cpu_dir = sysfs_mkdir(CPU_DIR);
+	}
+	snprintf(name, sizeof(name), "cpu%u", cpu);
+	return sysfs_mkdir_at(cpu_dir, name);
+}
+
 void cpu_sysfs_init(void)
 {
 	static const struct {
@@ -82,19 +94,15 @@ void cpu_sysfs_init(void)
 		err |= sysfs_add_file(path, show_global, NULL, (void *)globals[i].mask);
 	}
 	err |= sysfs_add_file(CPU_DIR "/offline", show_offline, NULL, NULL);
-	struct sysfs_node *cpu_dir = sysfs_mkdir(CPU_DIR);
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids && cpu_dir; cpu++) {
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		struct cpu *c = &cpus[cpu];
-		char name[16];
-		snprintf(name, sizeof(name), "cpu%u", cpu);
-		struct sysfs_node *d = sysfs_mkdir_at(cpu_dir, name);
-		struct sysfs_node *topo = d ? sysfs_mkdir_at(d, "topology") : NULL;
+		struct sysfs_node *d = sysfs_cpu_dir(cpu);
 		err |= sysfs_add_file_at(d, "hart_id", show_hart_id, NULL, c);
 		err |= sysfs_add_file_at(d, "isa", show_isa, NULL, c);
+		struct sysfs_node *topo = sysfs_mkdir_at(d, "topology");    /* after: ls order */
 		err |= sysfs_add_file_at(topo, "core_id", show_core_id, NULL, c);
 		err |= sysfs_add_file_at(topo, "thread_siblings_list", show_siblings, NULL, c);
 	}
-	err |= !cpu_dir;
 	if (err) {
 		pr_err("sysfs: could not create every file under " CPU_DIR "\n");
 	}

@@ -119,25 +119,28 @@ static struct sysfs_node *new_node(struct sysfs_node *dir, const char *name, siz
 	return n;
 }
 
+/* @dir's directory @name (@len bytes), made if missing; NULL if a file has the name. */
+static struct sysfs_node *dir_child(struct sysfs_node *dir, const char *name, size_t len)
+{
+	struct sysfs_node *c = child(dir, name, len);
+	if (!c) {
+		c = new_node(dir, name, len);
+		if (!c) {
+			return NULL;
+		}
+		c->is_dir = true;
+	}
+	return c->is_dir ? c : NULL;
+}
+
 struct sysfs_node *sysfs_mkdir(const char *path)
 {
 	struct sysfs_node *n = &root;
 	const char *name;
 	size_t len;
 
-	while ((name = component(&path, &len))) {
-		struct sysfs_node *c = child(n, name, len);
-		if (!c) {
-			c = new_node(n, name, len);
-			if (!c) {
-				return NULL;
-			}
-			c->is_dir = true;
-		}
-		if (!c->is_dir) {
-			return NULL;
-		}
-		n = c;
+	while (n && (name = component(&path, &len))) {
+		n = dir_child(n, name, len);
 	}
 	return n;
 }
@@ -172,16 +175,7 @@ static struct sysfs_node *mkdir_cached(const char *dir)
 
 struct sysfs_node *sysfs_mkdir_at(struct sysfs_node *dir, const char *name)
 {
-	size_t len = strlen(name);
-	struct sysfs_node *c = child(dir, name, len);
-	if (!c) {
-		c = new_node(dir, name, len);
-		if (!c) {
-			return NULL;
-		}
-		c->is_dir = true;
-	}
-	return c->is_dir ? c : NULL;
+	return dir ? dir_child(dir, name, strlen(name)) : NULL;
 }
 
 static int add_file(struct sysfs_node *d, const char *name, sysfs_show_fn show,

@@ -112,23 +112,19 @@ static int show_hsm(void *arg, char *buf, size_t len)
 
 void cpuhp_sysfs_init(void)
 {
-	char name[16];
 	int err = sysfs_add_file(CPU_DIR "/hotplug/states", show_states, NULL, NULL);
-	struct sysfs_node *cpu_dir = sysfs_mkdir(CPU_DIR);
 
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids && cpu_dir; cpu++) {
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		void *arg = (void *)(uintptr_t)cpu;
-		snprintf(name, sizeof(name), "cpu%u", cpu);
-		struct sysfs_node *d = sysfs_mkdir_at(cpu_dir, name);
-		struct sysfs_node *hp = d ? sysfs_mkdir_at(d, "hotplug") : NULL;
+		struct sysfs_node *d = sysfs_cpu_dir(cpu);
 		err |= sysfs_add_control_file_at(d, "online", show_online, store_online, arg);
+		struct sysfs_node *hp = sysfs_mkdir_at(d, "hotplug");       /* after: ls order */
 		err |= sysfs_add_file_at(hp, "state", show_state, NULL, arg);
 		err |= sysfs_add_control_file_at(hp, "target", show_target, store_target, arg);
 		err |= sysfs_add_control_file_at(hp, "fail", show_fail, store_fail, arg);
 		err |= sysfs_add_file_at(hp, "unusable", show_unusable, NULL, arg);
 		err |= sysfs_add_file_at(d, "hsm_status", show_hsm, NULL, arg);
 	}
-	err |= !cpu_dir;
 	if (err) {
 		pr_err("sysfs: could not create every hotplug file\n");
 	}

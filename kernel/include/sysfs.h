@@ -28,6 +28,8 @@ int sysfs_add_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn sh
 		      sysfs_store_fn store, void *arg);
 int sysfs_add_control_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn show,
 			      sysfs_store_fn store, void *arg);
+/* /sys/devices/system/cpu/cpuN, made if need be (cpu_sysfs.c); NULL when out of memory. */
+struct sysfs_node *sysfs_cpu_dir(unsigned int cpu);
 int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg);
 
 int sysfs_add_stream(const char *path, sysfs_read_at_fn read_at, void *arg);
