@@ -29,9 +29,8 @@ struct multi_stop {
 	int state;
 	int thread_ack;          /* stoppers yet to acknowledge the current stage */
 	int num_threads;
-	int running;             /* stoppers still inside; the last one out completes */
+	int running;             /* stoppers still inside (the caller looks until none) */
 	int ret;
-	struct completion done;
 };
 
 struct stopper {
@@ -141,10 +140,8 @@ void stopper_thread_fn(void *arg)
 		if (ms) {
 			WRITE_ONCE(s->work, NULL);
 			multi_cpu_stop(ms);
-			/* One wake-up for the caller, not one per CPU. */
-			if (__atomic_sub_fetch(&ms->running, 1, __ATOMIC_SEQ_CST) == 0) {
-				complete(&ms->done);
-			}
+			/* The last touch of @ms, which lives on the caller's stack. */
+			__atomic_sub_fetch(&ms->running, 1, __ATOMIC_RELEASE);
 		}
 		if (s->park_after) {
 			/* Its CPU is going down: park for real, so it is seen parked while offline. */
@@ -163,7 +160,6 @@ int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask 
 	unsigned int cpu;
 
 	mutex_lock(&stop_lock);
-	completion_init(&ms.done);
 	ms.num_threads = (int)cpumask_weight(&participants);
 	ms.running = ms.num_threads;
 	set_state(&ms, MULTI_STOP_PREPARE);
@@ -177,7 +173,16 @@ int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask 
 		wake_up_all(&stoppers[cpu].wq);
 	}
 	preempt_enable();
-	wait_for_completion(&ms.done);
+	/*
+	 * Our own CPU's stopper has run by now (it preempted us) and left only once every
+	 * stopper had acknowledged the last stage: the others are a few instructions from
+	 * leaving. Looking for that, halting between looks, needs no wake-up from the last
+	 * one out, which was a cross-CPU IPI whenever it was not our own stopper.
+	 */
+	uint64_t poll = log_timebase() / 4000000 + 1;
+	while (__atomic_load_n(&ms.running, __ATOMIC_ACQUIRE) != 0) {
+		arch_wait_brief(poll);
+	}
 	stop_machine_runs++;
 	mutex_unlock(&stop_lock);
 	return ms.ret;
