@@ -320,10 +320,54 @@ static int debug_firmware_call(const char *cmd, const char *what, int (*call)(un
 	return 0;
 }
 
+/*
+ * debug lose CPU: CPU stops as one whose firmware call never returns does (a thread
+ * bound there spins with interrupts off, holding nothing) and is marked lost, so that
+ * what the kernel does about a lost CPU can be tested on any firmware.
+ */
+static void lost_fn(void *arg)
+{
+	arch_irq_disable();
+	__atomic_store_n((bool *)arg, true, __ATOMIC_RELEASE);
+	for (;;) {
+	}
+}
+
+static int selftest_lose(const char *arg)
+{
+	static bool spinning;
+	unsigned long cpu;
+
+	if (!parse_ulong(arg, &cpu) || cpu >= nr_cpu_ids || !cpu_online((unsigned int)cpu)) {
+		return shell_fail("debug lose", arg, -EINVAL);
+	}
+	if (cpu_lost((unsigned int)cpu) || cpumask_weight(&cpu_active_mask) < 2 ||
+	    !cpumask_test(&cpu_active_mask, (unsigned int)cpu)) {
+		return shell_fail("debug lose", arg, -EBUSY);     /* one CPU must go on */
+	}
+	struct task *t = kthread_create(lost_fn, &spinning, "lost");
+	if (!t) {
+		return shell_fail("debug lose", arg, -ENOMEM);
+	}
+	spinning = false;
+	/* Marked first: nothing is placed there once it spins (this command included). */
+	cpu_mark_lost((unsigned int)cpu, "debug lose");
+	kthread_bind(t, (unsigned int)cpu);
+	wake_up_task(t);
+	for (unsigned int ms = 0; ms < 1000 && !__atomic_load_n(&spinning, __ATOMIC_ACQUIRE); ms++) {
+		msleep(1);
+	}
+	console_printf("debug: CPU%lu %s\n", cpu, spinning ? "spins with interrupts off" : "never ran its thread");
+	return 0;
+}
+
 static int cmd_debug(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "ipi") == 0) {
 		return debug_firmware_call("debug ipi", "IPI to", arch_send_ipi, argv[2]);
+	}
+	if (argc == 3 && strcmp(argv[1], "lose") == 0) {
+		return selftest_lose(argv[2]);
 	}
 	if (argc == 3 && strcmp(argv[1], "rfence") == 0) {
 		return debug_firmware_call("debug rfence", "remote fence.i on", arch_remote_fence_i, argv[2]);
@@ -371,5 +415,5 @@ static int cmd_debug(int argc, char **argv)
 	}
 	return shell_usage("debug");
 }
-SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake|taskrace|ipi CPU|rfence CPU",
+SHELL_COMMAND("debug", "debug atomic-sleep|fault|panic|park|logflood|lockassert|handshake|taskrace|ipi CPU|rfence CPU|lose CPU",
 	      cmd_debug);

@@ -26,6 +26,7 @@
 #include "alloc.h"
 #include "atomic.h"
 #include "log.h"
+#include "cpuhp.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -413,6 +414,7 @@ void check_torture(const struct hsm_run *run)
 			if (!hung++) {
 				describe_hang(c, call, hang, sizeof(hang));
 			}
+			cpu_mark_lost(c->cpu, call ? call : "hsmtest's torture");
 			continue;
 		}
 		sum.lost_harts += c->lost_harts;
@@ -449,7 +451,9 @@ void check_torture(const struct hsm_run *run)
 	}
 	if (hung || finished < threads + loads) {
 		/* Threads still hold them: left allocated, as the hung harts are left. */
-		console_printf("hsmtest: %u CPUs are lost in the firmware: reboot before anything else\n", hung);
+		console_printf("hsmtest: %u CPU%s lost in the firmware: hotplug is disabled; reboot or "
+			       "poweroff goes on without %s\n", hung, hung == 1 ? " is" : "s are",
+			       hung == 1 ? "it" : "them");
 		return;
 	}
 	torture = NULL;

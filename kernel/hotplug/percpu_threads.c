@@ -93,6 +93,11 @@ unsigned int cpuhp_check_consistency(void)
 		if (!cpumask_test(&cpu_possible_mask, cpu) || st->unusable) {
 			continue;
 		}
+		if (cpu_lost(cpu)) {
+			/* Frozen wherever its firmware call caught it: the rest says nothing more. */
+			bad += report(cpu, "lost in the firmware");
+			continue;
+		}
 		if (online && !cpumask_test(&cpu_present_mask, cpu)) {
 			bad += report(cpu, "online but not present");
 		}

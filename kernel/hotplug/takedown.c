@@ -166,8 +166,10 @@ int cpuhp_take_down(unsigned int cpu, int target)
 
 /*
  * Reboot and poweroff: hotplug is disabled for good, the caller moves to the reboot
- * CPU (reboot_cpu=, else the first online CPU), and every other CPU is taken down
- * through the hotplug path, so each hart is stopped by the firmware before the reset.
+ * CPU (reboot_cpu=, else the first online CPU; never a lost one), and every other CPU
+ * is taken down through the hotplug path, so each hart is stopped by the firmware
+ * before the reset. With a CPU lost in the firmware (lost.c) no take-down can finish:
+ * the others are stopped where they are, as the build without take-down does.
  */
 void cpuhp_shutdown_prepare(int reboot_cpu)
 {
@@ -176,9 +178,8 @@ void cpuhp_shutdown_prepare(int reboot_cpu)
 
 	cpu_maps_lock();
 	cpu_hotplug_disabled++;
-	if (reboot_cpu < 0 || !cpu_online((unsigned int)reboot_cpu)) {
-		reboot_cpu = (int)cpumask_next(&cpu_online_mask, 0);
-	}
+	reboot_cpu = cpu_reboot_target(reboot_cpu);
+	bool lost = !cpumask_empty(&cpu_lost_mask);
 	cpu_maps_unlock();
 	cpumask_clear(&only);
 	cpumask_set(&only, (unsigned int)reboot_cpu);
@@ -186,6 +187,13 @@ void cpuhp_shutdown_prepare(int reboot_cpu)
 		while (this_cpu_id() != (unsigned int)reboot_cpu) {
 			yield();
 		}
+	}
+	if (lost) {
+		/* A take-down's stop_machine would wait for the lost CPU for ever. */
+		pr_notice("reboot: on CPU%d, a CPU is lost in the firmware: stopping the others as they are\n",
+			  reboot_cpu);
+		smp_stop_others();
+		return;
 	}
 	pr_notice("reboot: on CPU%d, taking the other CPUs down\n", reboot_cpu);
 	cpu_maps_lock();

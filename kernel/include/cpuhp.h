@@ -25,6 +25,7 @@
 #define HP_CPUHP_H
 
 #include "kernel.h"
+#include "cpumask.h"
 
 enum cpuhp_state {
 	CPUHP_INVALID = -1,
@@ -107,6 +108,19 @@ int cpu_up(unsigned int cpu, int target);
 int cpu_down(unsigned int cpu, int target);    /* -EPERM with hotplug compiled out */
 void cpu_hotplug_disable(void);
 void cpu_hotplug_enable(void);
+
+/*
+ * A CPU whose firmware call never came back (kernel/hotplug/lost.c): hotplug is
+ * disabled for good and reboot leaves it behind. @why goes to the log line.
+ */
+extern struct cpumask cpu_lost_mask;
+void cpu_mark_lost(unsigned int cpu, const char *why);
+static inline bool cpu_lost(unsigned int cpu)
+{
+	return cpumask_test(&cpu_lost_mask, cpu);
+}
+/* The CPU reboot moves to: @wanted (-1: none) if online and not lost, else the first such. */
+int cpu_reboot_target(int wanted);
 
 const char *cpuhp_state_name(int state);
 int cpuhp_cpu_state(unsigned int cpu);

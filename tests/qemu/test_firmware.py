@@ -186,6 +186,39 @@ def test_hart_stuck_stopping(config):
     b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies", "check")
 
 
+def test_a_cpu_lost_in_the_firmware(config):
+    """A CPU whose firmware call never returns (hsmtest's torture meets OpenSBI 1.1 doing
+    that; `debug lose CPU` makes one on any firmware: a thread bound there spins with
+    interrupts off). It is reported in one line, made inactive, and hotplug is disabled
+    (EBUSY, or EPERM where take-down is compiled out); the rest of the system goes on
+    (user programs, `ps`); `hotplug check` names it; losing it twice, an offline CPU or
+    the last active one is refused; and poweroff, asked to reboot on the lost CPU
+    (reboot_cpu=), goes on without it: another CPU powers the machine down (exit 0)."""
+    cmds = ["debug lose 2", "debug lose 2", "debug lose 9", f"echo 0 > {CPU}/cpu1/online",
+            f"cat {CPU}/online", f"cat {CPU}/active", "ps", "hotplug check"]
+    b = boot(config, cmds, smp=4, append="reboot_cpu=2", timeout=60)
+    b.expect_clean()
+    b.expect(b.lines(r"CPU2: lost in the firmware \(debug lose\): inactive, hotplug disabled, reboot goes on "
+                     r"without it"), "no report of the lost CPU")
+    b.expect(b.output_of("debug lose 2", 0).strip() == "debug: CPU2 spins with interrupts off",
+             b.output_of("debug lose 2", 0))
+    b.expect(b.output_of("debug lose 2", 1).strip().endswith("(EBUSY)"), "lost twice")
+    b.expect(b.output_of("debug lose 9").strip().endswith("(EINVAL)"), "no CPU 9")
+    refused = b.output_of(f"echo 0 > {CPU}/cpu1/online").strip()
+    b.expect(refused.endswith("(EBUSY)" if config == "hotplug" else "(EPERM)"), refused)
+    b.expect(cpulist(b.output_of(f"cat {CPU}/online")) == {0, 1, 2, 3}, "online")
+    b.expect(cpulist(b.output_of(f"cat {CPU}/active")) == {0, 1, 3}, "active")
+    b.expect(re.search(r"\bR +2 .* kernel +lost$", b.output_of("ps"), re.M), "the lost thread in ps")
+    check = b.output_of("hotplug check").strip().splitlines()
+    b.expect(len(check) == 2 and re.fullmatch(r"check: CPU2 \(state \d+\): lost in the firmware", check[0]) and
+             check[1] == "check: 4 CPUs, 1 inconsistencies", f"check: {check}")
+    m = re.search(r"reboot: on CPU(\d+), (a CPU is lost in the firmware: stopping the others as they are|"
+                  r"stopping the other CPUs \(hotplug compiled out\))", b.out)
+    b.expect(m and m.group(1) != "2", "reboot on a CPU that runs")
+    b.expect(("a CPU is lost" in m.group(2)) == (config == "hotplug"), m.group(0))
+    b.expect("reboot: Power down" in b.out, "no power down")
+
+
 def test_hotplug_suite_in_each_emulation(config):
     """The whole hotplug suite (tests/qemu/test_hotplug.py) again with sbi.ipi=refuse and
     then sbi.ipi=drop on every boot: each of its tests passes as it does without the
