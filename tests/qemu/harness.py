@@ -101,9 +101,9 @@ BOOTS = None
 
 
 def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=None,
-         timeout=90, poweroff=True, extra=None, smt=None, aia=False, hsmtest=False):
+         timeout=90, poweroff=True, extra=None, smt=None, aia=False, hsmtest=False, bios=None):
     """Runs tools/run --no-build and returns a Boot (aia: the machine with an IMSIC;
-    hsmtest: the image with hsmtest's checks)."""
+    hsmtest: the image with hsmtest's checks; bios: a firmware file instead of QEMU's)."""
     args = [RUN, "--no-build", "--config", config, "--smp", str(smp),
             "--timeout", str(timeout)]
     line = " ".join(filter(None, (EXTRA_APPEND, append)))
@@ -122,6 +122,8 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
         args.append("--aia")
     if hsmtest:
         args.append("--hsmtest")
+    if bios:
+        args += ["--bios", bios]
     if script:
         args += ["--script", script]
     if extra:

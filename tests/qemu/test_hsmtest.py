@@ -171,6 +171,25 @@ def test_each_emulated_deviation_is_caught_by_its_check():
         expect(rc == 1 and ok, f"{kind}: exit {rc}, deviations {sorted(deviations)}\n{out}{err}")
 
 
+DEBIAN_FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
+
+
+@once
+def test_a_firmware_given_with_bios():
+    """--bios boots on the firmware file given, not QEMU's own: Debian's OpenSBI fw_jump
+    (package opensbi, installed by tools/test) hands the kernel its device tree at the
+    fixed 0x82200000 where QEMU's fw_dynamic names wherever QEMU put it, and the banner
+    says so; tools/run boots to its shell and powers off there, and tools/hsmtest runs
+    its 25 checks there with a verdict (exit 0 or 1)."""
+    b = boot("hotplug", ["cat /sys/devices/system/cpu/online"], smp=2, timeout=60, bios=DEBIAN_FW_JUMP)
+    b.expect_clean()
+    b.expect(re.search(r"Domain0 Next Arg1 +: 0x0*82200000", b.out), "not booted on fw_jump")
+    b.expect(b.output_of("cat /sys/devices/system/cpu/online").strip() == "0-1", "online")
+    rc, out, err = hsmtest("--quick", "--bios", DEBIAN_FW_JUMP)
+    m = SUMMARY.search(out)
+    expect(rc in (0, 1) and m and m.group(1) == "25" and len(checks(out)) == 25, f"exit {rc}: {out}{err}")
+
+
 @once
 def test_without_stopped_harts_and_bad_input():
     """-smp 1 leaves no hart to stop: the twenty-one checks that need one are SKIPs and
