@@ -370,6 +370,6 @@ void arch_cpu_halt(void)
 
 void arch_trigger_fault(void)
 {
-	/* OpenSBI's own region: PMP denies S-mode, so this is a load access fault. */
-	(void)*(volatile unsigned long *)0x80000000ul;
+	/* The firmware's own region: PMP denies S-mode, so this is a load access fault. */
+	(void)*(volatile unsigned long *)(uintptr_t)arch_firmware_base();
 }

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SUSPEND_RETENTIVE 0x00000000ul
 
 void check_ipi_to_stopped(const struct hsm_run *run)
 {
@@ -131,7 +130,7 @@ static void suspended_case(enum call c, struct spare *s, struct tally *t)
 		return;
 	}
 	unsigned long before = r->arrivals, returns = r->susp_returns;
-	r->susp_type = SUSPEND_RETENTIVE;
+	r->susp_type = SBI_HSM_SUSPEND_RETENTIVE;
 	r->susp_timer = 0;
 	__atomic_store_n(&r->mode, HSM_MODE_SUSPEND, __ATOMIC_RELEASE);
 	long e0 = sbi_hart_start(s->hartid, (unsigned long)hsmtest_entry, ++opaque_gen);

@@ -17,8 +17,6 @@
 /* Back-to-back status reads, and at least this long, before a state is given up on. */
 #define POLLS 100000
 #define POLL_MS 200
-#define SUSPEND_RETENTIVE 0x00000000ul
-#define SUSPEND_NON_RETENTIVE 0x80000000ul
 
 /*
  * A start on a hart that is being started or stopped (SBI v2.0 §9.1, Table 34): the
@@ -69,7 +67,7 @@ void check_start_pending(const struct hsm_run *run)
 	unsigned int hits = 0, bracketed = 0, bad = 0, lost = 0;
 	char first[96] = "";
 
-	r->susp_type = SUSPEND_RETENTIVE;
+	r->susp_type = SBI_HSM_SUSPEND_RETENTIVE;
 	r->susp_timer = 0;
 	__atomic_store_n(&r->mode, HSM_MODE_SUSPEND, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < rounds; i++) {
@@ -193,7 +191,7 @@ void check_resume_pending(const struct hsm_run *run)
 	struct hsm_record *r = s->rec;
 	unsigned int hits = 0, lost_in_window = 0, lost_after = 0, asleep = 0, other = 0;
 
-	r->susp_type = SUSPEND_NON_RETENTIVE;
+	r->susp_type = SBI_HSM_SUSPEND_NON_RETENTIVE;
 	r->susp_resume = (unsigned long)hsmtest_resume;
 	r->susp_timer = 1000;                /* 100 us: the controller polls by then */
 	r->resume_wait = 1;

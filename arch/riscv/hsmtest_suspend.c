@@ -7,14 +7,8 @@
 
 /*
  * Suspends, made by the started hart itself (entry.S) on the record's word, last: a
- * hart that never wakes is lost to any check after it. SUSPEND_RETENTIVE is the
- * default retentive type, NON_RETENTIVE the default non-retentive one; 1 is reserved,
- * 0x10000000 the first platform-specific retentive type (SBI v2.0 §9.4, Table 35).
+ * hart that never wakes is lost to any check after it. The types are sbi.h's.
  */
-#define SUSPEND_RETENTIVE 0x00000000ul
-#define SUSPEND_NON_RETENTIVE 0x80000000ul
-#define SUSPEND_RESERVED 0x00000001ul
-#define SUSPEND_PLATFORM 0x10000000ul
 
 struct suspend_result {
 	long start_err, ret;            /* the start, and what hart_suspend returned */
@@ -71,9 +65,9 @@ void check_suspend(const struct hsm_run *run)
 	struct hsm_record *r = s->rec;
 	const char *sec = "SBI v2.0 §9.4";
 
-	struct suspend_result ret = suspend_once(s, SUSPEND_RETENTIVE, 0);
+	struct suspend_result ret = suspend_once(s, SBI_HSM_SUSPEND_RETENTIVE, 0);
 	bool ok_ret = ret.woke && ret.returned && ret.ret == SBI_SUCCESS;
-	struct suspend_result non = ret.stopped ? suspend_once(s, SUSPEND_NON_RETENTIVE,
+	struct suspend_result non = ret.stopped ? suspend_once(s, SBI_HSM_SUSPEND_NON_RETENTIVE,
 							       (unsigned long)hsmtest_resume)
 						: (struct suspend_result){ 0 };
 	unsigned long opaque = r->susp_opaque;
@@ -111,17 +105,17 @@ void check_suspend(const struct hsm_run *run)
 		}
 		return;
 	}
-	struct suspend_result res = suspend_once(s, SUSPEND_RESERVED, 0);
+	struct suspend_result res = suspend_once(s, SBI_HSM_SUSPEND_RESERVED, 0);
 	verdict(res.returned && res.ret == SBI_ERR_INVALID_PARAM ? "PASS" : "DEVIATION",
 		"hart_suspend.reserved_type", sec, "expected SBI_ERR_INVALID_PARAM for type %#lx, got %s",
-		SUSPEND_RESERVED, res.returned ? sbi_err_name(res.ret) : res.suspended ? "a suspend" : "nothing");
-	struct suspend_result plat = suspend_once(s, SUSPEND_PLATFORM, 0);
+		SBI_HSM_SUSPEND_RESERVED, res.returned ? sbi_err_name(res.ret) : res.suspended ? "a suspend" : "nothing");
+	struct suspend_result plat = suspend_once(s, SBI_HSM_SUSPEND_PLATFORM, 0);
 	const char *v = plat.returned && plat.ret == SBI_ERR_NOT_SUPPORTED ? "UNSUPPORTED"
 			: plat.woke && plat.ret == SBI_SUCCESS ? "PASS" : "DEVIATION";
 	verdict(v, "hart_suspend.platform_type", sec,
 		"expected SBI_ERR_NOT_SUPPORTED, or a suspend that an IPI ends, for type %#lx, got %s",
-		SUSPEND_PLATFORM, plat.returned ? sbi_err_name(plat.ret) : plat.suspended ? "a suspend" : "nothing");
-	struct suspend_result bad = suspend_once(s, SUSPEND_NON_RETENTIVE, (unsigned long)fw_base);
+		SBI_HSM_SUSPEND_PLATFORM, plat.returned ? sbi_err_name(plat.ret) : plat.suspended ? "a suspend" : "nothing");
+	struct suspend_result bad = suspend_once(s, SBI_HSM_SUSPEND_NON_RETENTIVE, (unsigned long)fw_base);
 	verdict(bad.returned && bad.ret == SBI_ERR_INVALID_ADDRESS ? "PASS" : "DEVIATION",
 		"hart_suspend.bad_resume_address", sec,
 		"expected SBI_ERR_INVALID_ADDRESS for a non-retentive suspend resuming at %#llx, got %s",

@@ -30,8 +30,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SUSPEND_RETENTIVE 0x00000000ul
-#define SUSPEND_NON_RETENTIVE 0x80000000ul
 #define TORTURE_SAMPLES 128             /* per kind and controller: the first ones */
 #define MAX_CONTROLLERS 8               /* online CPUs beyond these take no part */
 
@@ -110,7 +108,7 @@ static void start_owned(struct controller *c, struct owned *o)
 	r->spin = rnd(c) % 4000;
 	r->susp_timer = 0;
 	r->resume_wait = 0;
-	r->susp_type = kind == 3 ? SUSPEND_NON_RETENTIVE : SUSPEND_RETENTIVE;
+	r->susp_type = kind == 3 ? SBI_HSM_SUSPEND_NON_RETENTIVE : SBI_HSM_SUSPEND_RETENTIVE;
 	r->susp_resume = (unsigned long)hsmtest_resume;
 	r->susp_opaque = opaque ^ 0x5a5a;
 	o->wake_count = wake_count(r);

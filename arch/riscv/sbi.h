@@ -39,7 +39,14 @@
 #define SBI_HSM_SUSPEND_PENDING  5
 #define SBI_HSM_RESUME_PENDING   6
 
-#define SBI_HSM_SUSPEND_RETENTIVE 0x0u
+/*
+ * hart_suspend types (SBI v2.0 §9.4, Table 35): the default retentive and
+ * non-retentive ones; 1 is reserved, 0x10000000 the first platform-specific retentive.
+ */
+#define SBI_HSM_SUSPEND_RETENTIVE     0x0ul
+#define SBI_HSM_SUSPEND_NON_RETENTIVE 0x80000000ul
+#define SBI_HSM_SUSPEND_RESERVED      0x1ul
+#define SBI_HSM_SUSPEND_PLATFORM      0x10000000ul
 
 struct sbiret {
 	long error;
