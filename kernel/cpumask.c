@@ -2,6 +2,7 @@
 /* cpumask operations and the cpulist text form. */
 #include <stdio.h>
 #include "cpumask.h"
+#include "bitops.h"
 #include "err.h"
 
 unsigned int cpumask_weight(const struct cpumask *m)
@@ -18,7 +19,7 @@ unsigned int cpumask_next(const struct cpumask *m, unsigned int cpu)
 	for (; cpu < NR_CPUS; cpu++) {
 		uint64_t word = m->bits[cpu / 64] >> (cpu % 64);
 		if (word) {
-			cpu += (unsigned int)__builtin_ctzll(word);
+			cpu += ctz64(word);
 			return cpu < NR_CPUS ? cpu : NR_CPUS;
 		}
 		cpu |= 63;     /* the rest of this word is clear */

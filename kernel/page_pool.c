@@ -6,6 +6,7 @@
  * logic without locks: page_alloc.c adds the lock and the zeroing.
  */
 #include "page_pool.h"
+#include "bitops.h"
 #include "err.h"
 
 #define BITS 64u
@@ -55,7 +56,7 @@ uintptr_t page_pool_get(struct page_pool *pp)
 	for (size_t k = 0; k < words; k++) {
 		size_t w = (pp->hint + k) % words;
 		if (pp->used[w] != ~0ull) {
-			unsigned int bit = (unsigned int)__builtin_ctzll(~pp->used[w]);
+			unsigned int bit = ctz64(~pp->used[w]);
 			pp->used[w] |= 1ull << bit;
 			pp->nfree--;
 			pp->hint = w;

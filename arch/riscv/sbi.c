@@ -11,6 +11,7 @@
 #include "param.h"
 #include "cmdline.h"
 #include "kernel.h"
+#include "bitops.h"
 #include <stdio.h>
 
 struct sbi_info sbi;
@@ -281,8 +282,12 @@ static bool emulate_not_started(const char *what, unsigned long hartid, long *er
 static bool emulate_mask(const char *what, bool fence, unsigned long *mask, unsigned long base, long *err)
 {
 	unsigned long pass = 0;
+
+	if (ipi_emulation == IPI_AS_IS && hsm_emulation == HSM_AS_IS) {
+		return false;   /* the usual case, on every IPI: nothing to look at */
+	}
 	for (unsigned long m = *mask; m; m &= m - 1) {
-		unsigned int i = (unsigned int)__builtin_ctzl(m);
+		unsigned int i = ctz64(m);
 		unsigned long hart = base + i;
 		long e = SBI_SUCCESS;
 		if (emulate_not_started(what, hart, &e)) {

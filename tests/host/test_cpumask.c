@@ -2,6 +2,7 @@
 /* cpumask.* and cpulist.*: the Linux "0-3,5" text form, both ways. */
 #include "check.h"
 #include "cpumask.h"
+#include "bitops.h"
 #include "err.h"
 
 static const char *fmt(const struct cpumask *m)
@@ -91,6 +92,22 @@ static void cpumask_operations(void)
 	CHECK(n == 6);
 }
 
+/* ctz64 (bitops.h) for every single bit and for mixed words, against the compiler's. */
+static void ctz64_every_bit(void)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (unsigned int i = 0; i < 64; i++) {
+		CHECK(ctz64(1ull << i) == i);
+		CHECK(ctz64(~0ull << i) == i);
+	}
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		CHECK(ctz64(x) == (unsigned int)__builtin_ctzll(x));
+	}
+}
+
 int main(void)
 {
 	RUN(cpulist_roundtrip);
@@ -99,5 +116,6 @@ int main(void)
 	RUN(cpulist_rejects_out_of_range);
 	RUN(cpulist_format_small_buffer);
 	RUN(cpumask_operations);
+	RUN(ctz64_every_bit);
 	return check_summary();
 }
