@@ -2,7 +2,10 @@
 /*
  * The kernel log. One raw lock (taken with interrupts off) covers the ring buffer and
  * the console, so a line is stored and printed whole: lines from several CPUs or from
- * interrupt context never interleave.
+ * interrupt context never interleave. A record keeps its time and CPU as numbers and
+ * its "[    0.021687] cpu3: " prefix is written only where the line is shown (console,
+ * dmesg), as Linux's printk does: a line the console level hides costs its message's
+ * formatting alone (a CPU's "online" line is printed on every bring-up).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,12 +17,15 @@
 #include "arch.h"
 
 #define LOG_RECORDS 512
-#define LOG_LINE 200
+#define LOG_TEXT 200                   /* a message, newline included */
+#define LOG_LINE (LOG_TEXT + 40)       /* with its "[%5llu.%06llu] cpu%u: " */
 
 struct log_record {
 	uint64_t seq;
+	uint64_t ticks;
+	uint16_t cpu;
 	uint8_t level;
-	char text[LOG_LINE];
+	char text[LOG_TEXT];
 };
 
 static spinlock_t log_lock = SPINLOCK_INIT;
@@ -90,38 +96,50 @@ static void console_out(const char *s, size_t len)
 	}
 }
 
+/* @r's line as shown: its prefix, then its message; the length. */
+static size_t record_line(const struct log_record *r, char *line, size_t len)
+{
+	size_t n = log_format_prefix(line, len, r->ticks, timebase_hz, r->cpu);
+	size_t m = strlen(r->text);
+	if (m > len - 1 - n) {
+		m = len - 1 - n;
+	}
+	memcpy(line + n, r->text, m);
+	line[n + m] = 0;
+	return n + m;
+}
+
 void printk(int level, const char *fmt, ...)
 {
-	char line[LOG_LINE];
+	char text[LOG_TEXT];
 	const char *body;
 	va_list ap;
 	bool locked;
+	uint64_t ticks = arch_time_now();
 
 	level = log_parse_level(fmt, level, &body);
-	size_t n = log_format_prefix(line, sizeof(line), arch_time_now(), timebase_hz,
-				     this_cpu_id());
 	va_start(ap, fmt);
-	int m = vsnprintf(line + n, sizeof(line) - n, body, ap);
+	int m = vsnprintf(text, sizeof(text), body, ap);
 	va_end(ap);
-	if (m < 0) {
-		m = 0;
+	size_t n = m < 0 ? 0 : (size_t)m;
+	if (n >= sizeof(text) - 1) {
+		n = sizeof(text) - 2;   /* truncated: keep room for the newline */
 	}
-	n += (size_t)m;
-	if (n >= sizeof(line) - 1) {
-		n = sizeof(line) - 2;   /* truncated: keep room for the newline */
+	if (n == 0 || text[n - 1] != '\n') {
+		text[n++] = '\n';
 	}
-	if (n == 0 || line[n - 1] != '\n') {
-		line[n++] = '\n';
-	}
-	line[n] = 0;
+	text[n] = 0;
 
 	unsigned long flags = log_lock_take(&locked);
 	struct log_record *r = &ring[next_seq % LOG_RECORDS];
 	r->seq = next_seq++;
+	r->ticks = ticks;
+	r->cpu = (uint16_t)this_cpu_id();
 	r->level = (uint8_t)level;
-	memcpy(r->text, line, n + 1);
+	memcpy(r->text, text, n + 1);
 	if (level < console_level) {
-		console_out(line, n);
+		char line[LOG_LINE];
+		console_out(line, record_line(r, line, sizeof(line)));
 	}
 	log_lock_give(locked, flags);
 }
@@ -140,7 +158,7 @@ void log_dump(void (*out)(const char *line, void *arg), void *arg)
 		struct log_record *r = &ring[seq % LOG_RECORDS];
 		bool valid = r->seq == seq;      /* not overwritten since we looked */
 		if (valid) {
-			memcpy(line, r->text, sizeof(line));
+			record_line(r, line, sizeof(line));
 		}
 		log_lock_give(locked, flags);
 		if (valid) {
