@@ -195,7 +195,7 @@ def test_without_stopped_harts_and_bad_input():
     """-smp 1 leaves no hart to stop: the twenty-one checks that need one are SKIPs and
     the rest pass (exit 0). Bad arguments and a missing firmware file exit 2 with one line;
     the kernel command refuses a malformed request and a bad sbi.hsm_emulate is reported
-    and ignored."""
+    and ignored; the image without the checks answers `hsm` with where they are."""
     rc, out, err = hsmtest("--smp", "1", "--quick")
     got = checks(out)
     expect(rc == 0 and list(got.values()).count("SKIP") == 21 and list(got.values()).count("PASS") == 4,
@@ -213,3 +213,8 @@ def test_without_stopped_harts_and_bad_input():
     b.expect(b.lines(r"bad boot parameter 'sbi.hsm_emulate': already_code, stale_opaque, keep_pending, "
                      r"double_start, drop_suspended_ipi or refuse_fence"),
              "bad sbi.hsm_emulate not reported")
+    # The image without the checks says where they are.
+    b = boot("hotplug", ["hsm test quick"], smp=2)
+    b.expect_clean()
+    b.expect(b.output_of("hsm test quick").strip() == "hsm: the HSM checks are in hartplug-hsmtest.elf: run "
+             "tools/hsmtest, or boot that image with tools/run --hsmtest", b.output_of("hsm test quick"))
