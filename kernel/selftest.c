@@ -349,8 +349,16 @@ static int selftest_lose(const char *arg)
 	if (!t) {
 		return shell_fail("debug lose", arg, -ENOMEM);
 	}
+	/* This command goes on elsewhere: its sleeps' timers must not be the lost CPU's. */
+	struct cpumask elsewhere = cpu_active_mask;
+	cpumask_unset(&elsewhere, (unsigned int)cpu);
+	if (sched_set_affinity(current_task(), &elsewhere) == 0) {
+		while (this_cpu_id() == cpu) {
+			yield();
+		}
+	}
 	spinning = false;
-	/* Marked first: nothing is placed there once it spins (this command included). */
+	/* Marked first: nothing new is placed there once it spins. */
 	cpu_mark_lost((unsigned int)cpu, "debug lose");
 	kthread_bind(t, (unsigned int)cpu);
 	wake_up_task(t);

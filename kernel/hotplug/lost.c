@@ -21,7 +21,11 @@ void cpu_mark_lost(unsigned int cpu, const char *why)
 	if (cpu < NR_CPUS && !cpumask_test(&cpu_lost_mask, cpu)) {
 		cpumask_set(&cpu_lost_mask, cpu);
 		cpu_hotplug_disabled++;      /* never given back */
-		/* No task is placed there any more (those already queued there are lost with it). */
+		/*
+		 * No task is placed there any more. Those queued there, and the timed sleeps
+		 * it was to end, are lost with it: its queue lock may be what it held when
+		 * its firmware call never came back.
+		 */
 		if (cpumask_weight(&cpu_active_mask) > 1) {
 			cpumask_unset(&cpu_active_mask, cpu);
 		}
