@@ -4,10 +4,10 @@
  * picolibc's goes through a FILE that takes one character per call; this writes
  * straight into the buffer, a fifth fewer instructions for a log line (a CPU logs one
  * on every bring-up: about 300 instructions of a -smp 4 offline+online cycle under
- * --icount). It knows what the kernel writes: the flags - + space
- * # 0, a width and a precision (either may be *), the lengths hh h l ll z j t, and the
- * conversions d i u x X o c s p %; no floating point. A conversion it does not know is
- * copied as it stands. Checked against the host's snprintf (tests/host/test_format.c).
+ * --icount). It knows what the kernel writes: the flags - + space # 0, a width and a
+ * precision (either may be *), the lengths hh h l ll z j t, and the conversions
+ * d i u x X o c s p %; no floating point. A conversion it does not know is copied as it
+ * stands. Checked against the host's snprintf (tests/host/test_format.c).
  */
 #include <stdarg.h>
 #include <stdbool.h>
