@@ -27,6 +27,12 @@ struct uthread {
 };
 
 struct process {
+	/*
+	 * First, so that IPC's fast path reaches them with short offsets (after the
+	 * threads, which grow with the CPU count, they were past a load's 2 KiB reach).
+	 */
+	spinlock_t handle_lock;
+	struct handle handles[HANDLES_MAX];
 	int pid;                        /* its first thread's */
 	char name[TASK_NAME_LEN];
 	struct arch_as *as;
@@ -37,8 +43,6 @@ struct process {
 	bool exiting;                   /* exit, a fault or a kill: the others end too */
 	int exit_status;
 	struct wait_queue thread_wq;    /* woken when one of its threads ends */
-	spinlock_t handle_lock;
-	struct handle handles[HANDLES_MAX];
 	/* vm.c: CPUs that may cache its entries; its last narrowing; each CPU's last fence */
 	struct cpumask tlb_cpus;
 	uint64_t tlb_gen;
