@@ -14,23 +14,20 @@
 
 #define BUF 160
 
-static int hp(char *b, size_t n, const char *fmt, ...)
+typedef int vformat_fn(char *, size_t, const char *, va_list);
+
+/* @fn (ours, hp_vsnprintf, or the host's vsnprintf) called as snprintf. */
+static int format(vformat_fn *fn, char *b, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = hp_vsnprintf(b, n, fmt, ap);
+	int r = fn(b, n, fmt, ap);
 	va_end(ap);
 	return r;
 }
 
-static int host(char *b, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vsnprintf(b, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
+#define hp(...) format(hp_vsnprintf, __VA_ARGS__)
+#define host(...) format(vsnprintf, __VA_ARGS__)
 
 static unsigned long compared;
 
@@ -85,6 +82,25 @@ static void make(char *f, size_t len, const char *flags, int w, int p, const cha
 		}                                                                          \
 	} while (0)
 
+/*
+ * @v with every length: int-sized @I for none, h and hh (they are promoted), long-sized
+ * @L for l and z, and as it is (long long) for ll.
+ */
+#define EACH_LENGTH(I, L, v)                                                               \
+	do {                                                                               \
+		static const char *const lengths[] = { "", "h", "hh", "l", "z", "ll" };   \
+		for (int k = 0; k < 6; k++) {                                              \
+			make(f, sizeof(f), *fl, w, p, lengths[k], *c);                     \
+			if (k < 3) {                                                       \
+				WITH_STARS(f, w, p, (I)(v));                               \
+			} else if (k < 5) {                                                \
+				WITH_STARS(f, w, p, (L)(v));                               \
+			} else {                                                           \
+				WITH_STARS(f, w, p, (v));                                  \
+			}                                                                  \
+		}                                                                          \
+	} while (0)
+
 static const char *const int_flags[] = { "", "-", "0", "+", " ", "-0", "+0", " -", "+-", NULL };
 static const char *const uns_flags[] = { "", "-", "0", "#", "#0", "-#", NULL };
 
@@ -95,18 +111,7 @@ static void signed_ints(void)
 	char f[32];
 	EACH_SHAPE(int_flags, "di", 6) {
 		for (unsigned i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-			make(f, sizeof(f), *fl, w, p, "", *c);
-			WITH_STARS(f, w, p, (int)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "l", *c);
-			WITH_STARS(f, w, p, (long)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "ll", *c);
-			WITH_STARS(f, w, p, vals[i]);
-			make(f, sizeof(f), *fl, w, p, "h", *c);
-			WITH_STARS(f, w, p, (int)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "hh", *c);
-			WITH_STARS(f, w, p, (int)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "z", *c);
-			WITH_STARS(f, w, p, (long)vals[i]);
+			EACH_LENGTH(int, long, vals[i]);
 		}
 	}
 }
@@ -121,18 +126,7 @@ static void unsigned_ints(void)
 			if (strchr(*fl, '#') && *c == 'u') {
 				continue;                /* # means nothing for u */
 			}
-			make(f, sizeof(f), *fl, w, p, "", *c);
-			WITH_STARS(f, w, p, (unsigned)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "l", *c);
-			WITH_STARS(f, w, p, (unsigned long)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "ll", *c);
-			WITH_STARS(f, w, p, vals[i]);
-			make(f, sizeof(f), *fl, w, p, "h", *c);
-			WITH_STARS(f, w, p, (unsigned)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "hh", *c);
-			WITH_STARS(f, w, p, (unsigned)vals[i]);
-			make(f, sizeof(f), *fl, w, p, "z", *c);
-			WITH_STARS(f, w, p, (size_t)vals[i]);
+			EACH_LENGTH(unsigned, unsigned long, vals[i]);
 		}
 	}
 }
