@@ -179,7 +179,7 @@ struct sysfs_node *sysfs_mkdir_at(struct sysfs_node *dir, const char *name)
 }
 
 static int add_file(struct sysfs_node *d, const char *name, sysfs_show_fn show,
-		    sysfs_store_fn store, void *arg, bool control)
+		    sysfs_store_fn store, sysfs_read_at_fn read_at, void *arg, bool control)
 {
 	size_t len = strlen(name);
 	if (child(d, name, len)) {
@@ -191,6 +191,7 @@ static int add_file(struct sysfs_node *d, const char *name, sysfs_show_fn show,
 	}
 	f->show = show;
 	f->store = store;
+	f->read_at = read_at;
 	f->arg = arg;
 	f->cpu_control = control;
 	return 0;
@@ -199,18 +200,18 @@ static int add_file(struct sysfs_node *d, const char *name, sysfs_show_fn show,
 int sysfs_add_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn show,
 		      sysfs_store_fn store, void *arg)
 {
-	return dir ? add_file(dir, name, show, store, arg, false) : -ENOMEM;
+	return dir ? add_file(dir, name, show, store, NULL, arg, false) : -ENOMEM;
 }
 
 int sysfs_add_control_file_at(struct sysfs_node *dir, const char *name, sysfs_show_fn show,
 			      sysfs_store_fn store, void *arg)
 {
-	return dir ? add_file(dir, name, show, store, arg, true) : -ENOMEM;
+	return dir ? add_file(dir, name, show, store, NULL, arg, true) : -ENOMEM;
 }
 
 /* A file at @path: its directory made if need be (through the cache), then add_file(). */
-static int add_file_path(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg,
-			 bool control)
+static int add_file_path(const char *path, sysfs_show_fn show, sysfs_store_fn store,
+			 sysfs_read_at_fn read_at, void *arg, bool control)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[sizeof(dir_cache[0].path)];
@@ -221,17 +222,17 @@ static int add_file_path(const char *path, sysfs_show_fn show, sysfs_store_fn st
 	memcpy(dir, path, (size_t)(slash - path));
 	dir[slash - path] = 0;
 	struct sysfs_node *d = mkdir_cached(dir);
-	return d ? add_file(d, slash + 1, show, store, arg, control) : -ENOMEM;
+	return d ? add_file(d, slash + 1, show, store, read_at, arg, control) : -ENOMEM;
 }
 
 int sysfs_add_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
 {
-	return add_file_path(path, show, store, arg, false);
+	return add_file_path(path, show, store, NULL, arg, false);
 }
 
 int sysfs_add_control_file(const char *path, sysfs_show_fn show, sysfs_store_fn store, void *arg)
 {
-	return add_file_path(path, show, store, arg, true);
+	return add_file_path(path, show, store, NULL, arg, true);
 }
 
 bool sysfs_needs_cpu_control(const char *path)
@@ -242,11 +243,7 @@ bool sysfs_needs_cpu_control(const char *path)
 
 int sysfs_add_stream(const char *path, sysfs_read_at_fn read_at, void *arg)
 {
-	int err = sysfs_add_file(path, NULL, NULL, arg);
-	if (!err) {
-		lookup(path)->read_at = read_at;
-	}
-	return err;
+	return add_file_path(path, NULL, NULL, read_at, arg, false);
 }
 
 long sysfs_read_at(const char *path, char *buf, size_t len, size_t off)
