@@ -70,6 +70,12 @@ void stop_machine_park_self(void)
 	stoppers[this_cpu_id()].park_after = true;
 }
 
+/* How long a stopper or the caller halts between looks: about a quarter microsecond. */
+static uint64_t look_ticks(void)
+{
+	return log_timebase() / 4000000 + 1;
+}
+
 static void set_state(struct multi_stop *ms, int state)
 {
 	/* Reset the count before the new stage is visible, so no ack is lost. */
@@ -91,8 +97,8 @@ static void multi_cpu_stop(struct multi_stop *ms)
 	bool is_active = cpumask_test(ms->active, self);
 	int cur = MULTI_STOP_NONE;
 	bool irqs_were_on = arch_irqs_enabled();
-	/* About a quarter microsecond: a stage is a handful of instructions on each CPU. */
-	uint64_t poll = log_timebase() / 4000000 + 1;
+	/* A stage is a handful of instructions on each CPU. */
+	uint64_t poll = look_ticks();
 
 	do {
 		int next = __atomic_load_n(&ms->state, __ATOMIC_SEQ_CST);
@@ -179,9 +185,8 @@ int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask 
 	 * leaving. Looking for that, halting between looks, needs no wake-up from the last
 	 * one out, which was a cross-CPU IPI whenever it was not our own stopper.
 	 */
-	uint64_t poll = log_timebase() / 4000000 + 1;
 	while (__atomic_load_n(&ms.running, __ATOMIC_ACQUIRE) != 0) {
-		arch_wait_brief(poll);
+		arch_wait_brief(look_ticks());
 	}
 	stop_machine_runs++;
 	mutex_unlock(&stop_lock);

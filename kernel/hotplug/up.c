@@ -461,9 +461,10 @@ void cpuhp_boot_secondaries(unsigned int max_cpus)
 
 	if (parallel_bringup) {
 		boot_parallel(max_cpus);
-	}
-	for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus && !parallel_bringup; cpu++) {
-		report_boot_up(cpu, cpu_up(cpu, CPUHP_ONLINE));
+	} else {
+		for (unsigned int cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus; cpu++) {
+			report_boot_up(cpu, cpu_up(cpu, CPUHP_ONLINE));
+		}
 	}
 	uint64_t us = (arch_time_now() - start) * 1000000 / hz;
 	pr_info("smp: Brought up %u of %u CPUs in %llu us\n", cpumask_weight(&cpu_online_mask),

@@ -15,7 +15,6 @@
 #define PROCESS_MAX_ARGS 16
 #define PROCESS_ARGS_BYTES 1024
 
-
 /* One user thread of a process (process.c; its fields under proc_lock). */
 struct uthread {
 	struct task *task;              /* NULL: a free slot; referenced until joined or reaped */
