@@ -195,62 +195,31 @@ static int call_plain(const struct cpuhp_step *step, unsigned int cpu, int state
 	return step->teardown_data ? step->teardown_data(cpu, state, step->data) : step->teardown(cpu);
 }
 
-/*
- * Every state callback runs here: the step loops, the rollbacks, and registration's
- * calls (issue_call() below). @only names one instance of a multi-instance state (an
- * instance being added or removed); NULL runs them all.
- */
-static int invoke_step(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *only,
-		       bool may_fail)
+/* An atomic step: on the CPU itself with interrupts off; it cannot fail. */
+static __noinline int invoke_atomic(unsigned int cpu, int state, bool bringup, const char *name)
+{
+	struct cpuhp_step *step = &cpuhp_steps[state];
+
+	trace_enter(cpu, cpuhp_state[cpu].target, state, false, name);
+	if (bringup) {
+		step->startup_atomic(cpu);
+	} else {
+		step->teardown_atomic(cpu);
+	}
+	trace_exit(cpu, bringup ? state : state - 1, state, 0);
+	return 0;
+}
+
+/* A multi-instance step: each instance in turn (@only: that one), all or nothing. */
+static __noinline int invoke_multi(unsigned int cpu, int state, bool bringup,
+				   struct cpuhp_instance *only, bool may_fail, const char *name)
 {
 	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
 	struct cpuhp_step *step = &cpuhp_steps[state];
-	const char *name = bringup ? step->startup_name : step->teardown_name;
-	int ret = 0;
-
-	/* Injected failures fail before the callback, with no trace line (as Linux). */
-	if (may_fail && st->fail == state) {
-		st->fail = CPUHP_INVALID;
-		st->failed_at = state;
-		return -EAGAIN;
-	}
-	if (cpuhp_step_empty(bringup, step)) {
-		return 0;
-	}
-	if (cpuhp_is_atomic_state(state)) {
-		trace_enter(cpu, st->target, state, false, name);
-		if (bringup) {
-			step->startup_atomic(cpu);
-		} else {
-			step->teardown_atomic(cpu);
-		}
-		trace_exit(cpu, bringup ? state : state - 1, state, 0);
-		return 0;
-	}
-	if (!step->multi) {
-		if (state == CPUHP_BRINGUP_CPU && bringup && st->bringup_entered) {
-			st->bringup_entered = false;        /* cpuhp_trace_bringup_enter() */
-		} else {
-			trace_enter(cpu, st->target, state, false, name);
-		}
-		ret = call_plain(step, cpu, state, bringup);
-		/*
-		 * As Linux, the exit line shows the CPU's state: the step (or the one below it)
-		 * for most, but where the CPU got to by itself for BRINGUP_CPU and TEARDOWN_CPU.
-		 */
-		bool moved = state == CPUHP_BRINGUP_CPU || state == CPUHP_TEARDOWN_CPU;
-		trace_exit(cpu, moved ? st->state : bringup == !ret ? state : state - 1, state, ret);
-		/*
-		 * BRINGUP_CPU passes on a failure of the ONLINE states cpuhp/N ran (already
-		 * recorded there); it is the failing state only if the CPU never arrived.
-		 */
-		if (ret && may_fail && (state != CPUHP_BRINGUP_CPU || st->state < CPUHP_AP_ONLINE_IDLE)) {
-			st->failed_at = state;
-		}
-		return ret;
-	}
 	cpuhp_multi_fn fn = bringup ? step->startup_multi : step->teardown_multi;
 	cpuhp_multi_fn undo = bringup ? step->teardown_multi : step->startup_multi;
+	int ret = 0;
+
 	for (struct cpuhp_instance *in = only ? only : step->instances; in; in = only ? NULL : in->next) {
 		trace_enter(cpu, st->target, state, true, name);
 		ret = fn(cpu, in);
@@ -266,6 +235,57 @@ static int invoke_step(unsigned int cpu, int state, bool bringup, struct cpuhp_i
 			}
 			return ret;
 		}
+	}
+	return ret;
+}
+
+/*
+ * Every state callback runs here: the step loops, the rollbacks, and registration's
+ * calls (issue_call() below). @only names one instance of a multi-instance state (an
+ * instance being added or removed); NULL runs them all. The plain single callback,
+ * which every operation runs a dozen of, is handled here; the others have their own
+ * functions, which keeps this one's frame small.
+ */
+static int invoke_step(unsigned int cpu, int state, bool bringup, struct cpuhp_instance *only,
+		       bool may_fail)
+{
+	struct cpuhp_cpu_state *st = &cpuhp_state[cpu];
+	struct cpuhp_step *step = &cpuhp_steps[state];
+	const char *name = bringup ? step->startup_name : step->teardown_name;
+
+	/* Injected failures fail before the callback, with no trace line (as Linux). */
+	if (may_fail && st->fail == state) {
+		st->fail = CPUHP_INVALID;
+		st->failed_at = state;
+		return -EAGAIN;
+	}
+	if (cpuhp_step_empty(bringup, step)) {
+		return 0;
+	}
+	if (cpuhp_is_atomic_state(state)) {
+		return invoke_atomic(cpu, state, bringup, name);
+	}
+	if (step->multi) {
+		return invoke_multi(cpu, state, bringup, only, may_fail, name);
+	}
+	if (state == CPUHP_BRINGUP_CPU && bringup && st->bringup_entered) {
+		st->bringup_entered = false;        /* cpuhp_trace_bringup_enter() */
+	} else {
+		trace_enter(cpu, st->target, state, false, name);
+	}
+	int ret = call_plain(step, cpu, state, bringup);
+	/*
+	 * As Linux, the exit line shows the CPU's state: the step (or the one below it)
+	 * for most, but where the CPU got to by itself for BRINGUP_CPU and TEARDOWN_CPU.
+	 */
+	bool moved = state == CPUHP_BRINGUP_CPU || state == CPUHP_TEARDOWN_CPU;
+	trace_exit(cpu, moved ? st->state : bringup == !ret ? state : state - 1, state, ret);
+	/*
+	 * BRINGUP_CPU passes on a failure of the ONLINE states cpuhp/N ran (already
+	 * recorded there); it is the failing state only if the CPU never arrived.
+	 */
+	if (ret && may_fail && (state != CPUHP_BRINGUP_CPU || st->state < CPUHP_AP_ONLINE_IDLE)) {
+		st->failed_at = state;
 	}
 	return ret;
 }
