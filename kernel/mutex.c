@@ -23,8 +23,14 @@ void mutex_lock(struct mutex *m)
 	might_sleep();
 	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
 	unsigned long ticket = m->next++;
+	bool mine = m->serving == ticket;       /* free: ours without a second look */
+	if (mine) {
+		m->owner = current_task();
+	}
 	spin_unlock_irqrestore(&m->wq.lock, flags);
-	wait_event(&m->wq, mutex_my_turn(m, ticket));
+	if (!mine) {
+		wait_event(&m->wq, mutex_my_turn(m, ticket));
+	}
 }
 
 void mutex_unlock(struct mutex *m)
@@ -37,8 +43,11 @@ void mutex_unlock(struct mutex *m)
 	}
 	m->owner = NULL;
 	m->serving++;
+	bool waiters = m->serving != m->next;  /* tickets taken and not yet served */
 	spin_unlock_irqrestore(&m->wq.lock, flags);
-	wake_up_all(&m->wq);
+	if (waiters) {
+		wake_up_all(&m->wq);
+	}
 }
 
 void mutex_report_not_held(const char *lock, const char *fn)

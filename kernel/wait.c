@@ -70,27 +70,42 @@ void complete(struct completion *c)
 	spin_unlock_irqrestore(&c->wq.lock, flags);
 }
 
-/* Takes one completion; 0, or -ETIMEDOUT once @deadline passes (DEADLINE_NEVER: never). */
+/*
+ * Takes one completion; 0, or -ETIMEDOUT once @deadline passes (DEADLINE_NEVER: never).
+ * One pass under the queue lock looks, queues us and marks us sleeping, so a
+ * complete() either finds us queued or left its count for us; the hotplug operations
+ * wait here several times each, so it takes the lock once per look, not three times.
+ */
 static int wait_completion_until(struct completion *c, uint64_t deadline)
 {
-	struct waiter w = { .queued = false };
+	struct waiter w = { .task = current_task(), .queued = false };
 	int ret = -ETIMEDOUT;
 
 	might_sleep();
+	unsigned long flags = spin_lock_irqsave(&c->wq.lock);
 	for (;;) {
-		prepare_to_wait(&c->wq, &w);
-		unsigned long flags = spin_lock_irqsave(&c->wq.lock);
 		if (c->done) {
 			c->done--;
 			ret = 0;
-		}
-		spin_unlock_irqrestore(&c->wq.lock, flags);
-		if (ret == 0 || deadline_passed(deadline)) {
 			break;
 		}
+		if (deadline_passed(deadline)) {
+			break;
+		}
+		if (!w.queued) {
+			list_add_tail(&w.node, &c->wq.waiters);
+			w.queued = true;
+		}
+		__atomic_store_n(&w.task->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		spin_unlock_irqrestore(&c->wq.lock, flags);
 		schedule_until(deadline);
+		flags = spin_lock_irqsave(&c->wq.lock);
 	}
-	finish_wait(&c->wq, &w);
+	__atomic_store_n(&w.task->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	if (w.queued) {
+		list_del(&w.node);
+	}
+	spin_unlock_irqrestore(&c->wq.lock, flags);
 	return ret;
 }
 

@@ -175,14 +175,23 @@ void might_sleep(void);
 
 void wait_queue_init(struct wait_queue *wq);
 void wake_up_all(struct wait_queue *wq);
+/*
+ * Sleeps on @wq until @cond holds. @cond is looked at first without the queue (as
+ * Linux does), and again right after each wake-up, while still queued: a wake-up
+ * that made it true costs no second trip through prepare_to_wait.
+ */
 #define wait_event(wq, cond)                                   \
 	do {                                                   \
+		if (cond)                                      \
+			break;                                 \
 		struct waiter __w = { .queued = false };       \
 		for (;;) {                                     \
 			prepare_to_wait((wq), &__w);           \
 			if (cond)                              \
 				break;                         \
 			schedule();                            \
+			if (cond)                              \
+				break;                         \
 		}                                              \
 		finish_wait((wq), &__w);                       \
 	} while (0)
