@@ -601,9 +601,15 @@ void cpu_idle_loop(void)
 		if (CPUHP_CAN_TAKE_DOWN && !cpu_online(c->id)) {
 			cpuhp_idle_dead();     /* taken down: does not return */
 		}
-		/* Checked with interrupts off: a wake-up IPI after this still ends the WFI. */
-		if (!READ_ONCE(c->need_resched) && READ_ONCE(c->rq_count) == 0) {
-			arch_cpu_idle();
+		/*
+		 * Checked with interrupts off: a wake-up IPI after this still ends the WFI. An
+		 * IPI that ends it is handled here as its interrupt would be, minus the trap
+		 * (most wake-ups of an idle CPU are one).
+		 */
+		if (!READ_ONCE(c->need_resched) && READ_ONCE(c->rq_count) == 0 && arch_cpu_idle()) {
+			c->irq_depth++;
+			smp_ipi_interrupt();
+			c->irq_depth--;
 		}
 		arch_irq_enable();
 		if (READ_ONCE(c->need_resched) || READ_ONCE(c->rq_count)) {

@@ -150,9 +150,17 @@ void arch_wait_brief(uint64_t ticks)
 	arch_irq_restore(flags);
 }
 
-void arch_cpu_idle(void)
+bool arch_cpu_idle(void)
 {
 	wfi();
+	if (imsic_enabled()) {
+		return imsic_claim_ipi();
+	}
+	if (csr_read(sip) & SIP_SSIP) {
+		csr_clear(sip, SIP_SSIP);
+		return true;
+	}
+	return false;
 }
 
 int arch_send_ipi(unsigned int cpu)

@@ -63,8 +63,12 @@ void arch_timer_program(uint64_t deadline);
  * keeps the emulation thread, so every poll loop must halt here instead.
  */
 void arch_wait_brief(uint64_t ticks);
-/* Halts until an interrupt is pending. Called with interrupts disabled (idle loop). */
-void arch_cpu_idle(void);
+/*
+ * Halts until an interrupt is pending. Called with interrupts disabled (idle loop),
+ * which stay disabled. If what is pending is an IPI, it is taken off and true returned:
+ * the caller runs its handler without the trap that enabling interrupts would cost.
+ */
+bool arch_cpu_idle(void);
 
 /* ---- address translation ---- */
 /*
