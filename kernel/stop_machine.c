@@ -170,20 +170,33 @@ int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask 
 	ms.running = ms.num_threads;
 	set_state(&ms, MULTI_STOP_PREPARE);
 	/*
-	 * Our own CPU's stopper preempts us as soon as it is woken, and then waits for the
-	 * others: every stopper must be queued before any of them runs.
+	 * Where @fn does not run on our own CPU, we take its part ourselves with preemption
+	 * off, as its stopper would: nothing else runs here meanwhile, and the stopper's
+	 * wake-up and the two switches to it and back are saved. Where @fn does run here
+	 * (the outgoing CPU parks its stopper after it), the stopper takes it: it preempts
+	 * us as soon as it is woken and then waits for the others, so every stopper must
+	 * be queued before any of them runs.
 	 */
 	preempt_disable();
+	unsigned int self = this_cpu_id();
+	bool inline_self = !cpumask_test(cpus, self);
 	for_each_cpu(cpu, &participants) {
+		if (cpu == self && inline_self) {
+			continue;
+		}
 		WRITE_ONCE(stoppers[cpu].work, &ms);
 		wake_up_all(&stoppers[cpu].wq);
 	}
-	preempt_enable();
+	if (inline_self) {
+		multi_cpu_stop(&ms);
+		__atomic_sub_fetch(&ms.running, 1, __ATOMIC_RELEASE);
+	}
+	preempt_enable();           /* else our own stopper takes its part here */
 	/*
-	 * Our own CPU's stopper has run by now (it preempted us) and left only once every
-	 * stopper had acknowledged the last stage: the others are a few instructions from
-	 * leaving. Looking for that, halting between looks, needs no wake-up from the last
-	 * one out, which was a cross-CPU IPI whenever it was not our own stopper.
+	 * Every stopper acknowledged the last stage before ours left it: the others are a
+	 * few instructions from leaving. Looking for that, halting between looks, needs no
+	 * wake-up from the last one out, which was a cross-CPU IPI whenever it was not our
+	 * own CPU's part.
 	 */
 	while (__atomic_load_n(&ms.running, __ATOMIC_ACQUIRE) != 0) {
 		arch_wait_brief(look_ticks());

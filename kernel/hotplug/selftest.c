@@ -403,6 +403,58 @@ static int stop_machine_noop(void *arg)
 	return 0;
 }
 
+struct stop_on_self {
+	unsigned int cpu, ran;
+	int err;
+	struct completion done;
+};
+
+/* A thread bound to @cpu runs stop_machine for its own CPU: that CPU's stopper takes the part. */
+static void stop_on_self_fn(void *arg)
+{
+	struct stop_on_self *s = arg;
+	struct cpumask self;
+
+	cpumask_clear(&self);
+	cpumask_set(&self, s->cpu);
+	s->err = stop_machine(stop_machine_noop, &s->ran, &self);
+	complete(&s->done);
+}
+
+/*
+ * stop_machine twice: @fn on another CPU than the caller's (the caller takes its own
+ * CPU's part itself), then on the caller's own CPU (its stopper does).
+ */
+static int hotplug_stopmachine(void)
+{
+	struct stop_on_self s = { .cpu = cpumask_next(&cpu_online_mask, 0) };
+	struct cpumask one;
+	unsigned int ran = ~0u, cpu = cpumask_next(&cpu_online_mask, s.cpu + 1);
+
+	cpumask_clear(&one);
+	cpumask_set(&one, cpu < NR_CPUS ? cpu : s.cpu);
+	int err = stop_machine(stop_machine_noop, &ran, &one);
+	if (err) {
+		return shell_fail("hotplug", "stopmachine", err);
+	}
+	console_printf("stop_machine: ran on CPU%u with %u CPUs stopped\n", ran,
+		       cpumask_weight(&cpu_online_mask));
+	completion_init(&s.done);
+	struct task *t = kthread_create(stop_on_self_fn, &s, "stopself");
+	if (!t) {
+		return shell_fail("hotplug", "stopmachine", -ENOMEM);
+	}
+	kthread_bind(t, s.cpu);
+	kthread_start(t);
+	wait_for_completion(&s.done);
+	if (s.err) {
+		return shell_fail("hotplug", "stopmachine", s.err);
+	}
+	console_printf("stop_machine: ran on CPU%u, the caller's own, with %u CPUs stopped\n",
+		       s.ran, cpumask_weight(&cpu_online_mask));
+	return 0;
+}
+
 static int cmd_hotplug(int argc, char **argv)
 {
 	unsigned long n = 0;
@@ -422,17 +474,7 @@ static int cmd_hotplug(int argc, char **argv)
 		return hotplug_register();
 	}
 	if (argc == 2 && strcmp(argv[1], "stopmachine") == 0) {
-		struct cpumask one;
-		unsigned int ran = ~0u, cpu = cpumask_next(&cpu_online_mask, 1);
-		cpumask_clear(&one);
-		cpumask_set(&one, cpu < NR_CPUS ? cpu : 0);
-		int err = stop_machine(stop_machine_noop, &ran, &one);
-		if (err) {
-			return shell_fail("hotplug", "stopmachine", err);
-		}
-		console_printf("stop_machine: ran on CPU%u with %u CPUs stopped\n", ran,
-			       cpumask_weight(&cpu_online_mask));
-		return 0;
+		return hotplug_stopmachine();
 	}
 	unsigned long seed = 0;
 	if (argc >= 3 && argc <= 4 && strcmp(argv[1], "torture") == 0 && parse_ulong(argv[2], &n) &&
