@@ -36,8 +36,30 @@ void smp_send_ipi(unsigned int cpu, unsigned int reason)
 	 * target's next tick takes them (smp_ipi_poll): late, never lost.
 	 */
 	if (!__atomic_fetch_or(&cpus[cpu].ipi_pending, reason, __ATOMIC_SEQ_CST)) {
-		(void)arch_send_ipi(cpu);     /* a refusal is reported there */
+		struct cpumask *batch = this_cpu()->ipi_batch;
+		if (batch) {
+			cpumask_set(batch, cpu);
+		} else {
+			(void)arch_send_ipi(cpu);     /* a refusal is reported there */
+		}
 	}
+}
+
+unsigned long smp_ipi_batch_begin(struct cpumask *batch)
+{
+	unsigned long flags = arch_irq_save();
+	cpumask_clear(batch);
+	this_cpu()->ipi_batch = batch;
+	return flags;
+}
+
+void smp_ipi_batch_end(struct cpumask *batch, unsigned long flags)
+{
+	this_cpu()->ipi_batch = NULL;
+	if (!cpumask_empty(batch)) {
+		(void)arch_send_ipi_mask(batch);
+	}
+	arch_irq_restore(flags);
 }
 
 void smp_ipi_poll(void)

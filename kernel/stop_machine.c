@@ -12,6 +12,7 @@
 #include "cpuhp.h"
 #include "log.h"
 #include "atomic.h"
+#include "smp.h"
 
 enum multi_stop_state {
 	MULTI_STOP_NONE,
@@ -180,6 +181,8 @@ int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask 
 	preempt_disable();
 	unsigned int self = this_cpu_id();
 	bool inline_self = !cpumask_test(cpus, self);
+	struct cpumask woken;
+	unsigned long flags = smp_ipi_batch_begin(&woken);
 	for_each_cpu(cpu, &participants) {
 		if (cpu == self && inline_self) {
 			continue;
@@ -187,6 +190,7 @@ int stop_machine_cpuslocked(int (*fn)(void *), void *data, const struct cpumask 
 		WRITE_ONCE(stoppers[cpu].work, &ms);
 		wake_up_all(&stoppers[cpu].wq);
 	}
+	smp_ipi_batch_end(&woken, flags);
 	if (inline_self) {
 		multi_cpu_stop(&ms);
 		__atomic_sub_fetch(&ms.running, 1, __ATOMIC_RELEASE);

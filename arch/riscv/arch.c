@@ -177,6 +177,49 @@ int arch_send_ipi(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * SBI takes a mask of up to 64 harts above a base hart id: one call per such window.
+ * Should a call fail (newer firmware refuses a whole mask that names a hart not
+ * STARTED), each CPU of its window is sent its own, so a refusal is reported for the
+ * CPU it concerns and spares the others.
+ */
+int arch_send_ipi_mask(const struct cpumask *mask)
+{
+	struct cpumask left = *mask;
+	unsigned int cpu;
+	int err = 0;
+
+	if (imsic_enabled()) {
+		for_each_cpu(cpu, &left) {
+			imsic_send(cpu);
+		}
+		return 0;
+	}
+	while (!cpumask_empty(&left)) {
+		unsigned long base = ~0UL, bits = 0;
+		for_each_cpu(cpu, &left) {
+			base = cpus[cpu].hartid < base ? cpus[cpu].hartid : base;
+		}
+		struct cpumask window;
+		cpumask_clear(&window);
+		for_each_cpu(cpu, &left) {
+			if (cpus[cpu].hartid - base < 64) {
+				bits |= 1UL << (cpus[cpu].hartid - base);
+				cpumask_set(&window, cpu);
+				cpumask_unset(&left, cpu);
+			}
+		}
+		if (sbi_send_ipi_mask(bits, base) == SBI_SUCCESS) {
+			continue;
+		}
+		for_each_cpu(cpu, &window) {
+			int e = arch_send_ipi(cpu);
+			err = err ? err : e;
+		}
+	}
+	return err;
+}
+
 int arch_remote_fence_i(unsigned int cpu)
 {
 	long err = sbi_remote_fence_i_one(cpus[cpu].hartid);

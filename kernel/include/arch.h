@@ -131,6 +131,9 @@ extern const unsigned int arch_syscall_more_index;
  * finds reasons whose IPI never came (smp_ipi_poll), so a refusal only delays them.
  */
 int arch_send_ipi(unsigned int cpu);
+/* The same for every CPU of @mask, in as few firmware calls as it can. */
+struct cpumask;
+int arch_send_ipi_mask(const struct cpumask *mask);
 /*
  * A remote instruction-fetch fence on @cpu through the firmware; 0 or -errno, reported
  * in one line. Newer firmware refuses one to a hart that is not STARTED, so callers

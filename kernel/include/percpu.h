@@ -30,6 +30,7 @@ struct tick_base;
  * @irq_depth:   nesting of interrupt handlers on this CPU
  * @tick:        this CPU's tick state, allocated in timers:prepare, freed in its DEAD step
  * @ipi_pending: reason bits for the software interrupt (atomic)
+ * @ipi_batch:   while set (interrupts off), the CPUs this one has IPIs for, sent together
  * @call_*:      queue of cross-CPU calls to run here, protected by @call_lock
  * @boot_state:  enum cpu_boot_state; moved only by kernel/boot_handshake.c
  */
@@ -62,6 +63,7 @@ struct cpu {
 	struct tick_base *tick;
 
 	unsigned long ipi_pending;
+	struct cpumask *ipi_batch;
 	spinlock_t call_lock;
 	struct list_head call_queue;
 

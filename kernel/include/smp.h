@@ -28,6 +28,13 @@ int smp_call_function_single(unsigned int cpu, smp_call_fn fn, void *arg, bool w
 int smp_call_function_many(const struct cpumask *mask, smp_call_fn fn, void *arg, bool wait);
 
 void smp_send_ipi(unsigned int cpu, unsigned int reason);
+/*
+ * The IPIs this CPU sends between the two go out together at the end, one firmware
+ * call for several harts instead of one each (stop_machine wakes every CPU at once).
+ * Interrupts stay off in between; @batch is the caller's.
+ */
+unsigned long smp_ipi_batch_begin(struct cpumask *batch);
+void smp_ipi_batch_end(struct cpumask *batch, unsigned long flags);
 /* From the tick: handles reasons whose IPI was refused or lost, at most a tick late. */
 void smp_ipi_poll(void);
 /* Halts every other online CPU (interrupts off); returns when they acknowledged or 100 ms. */
