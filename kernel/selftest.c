@@ -321,6 +321,25 @@ static int debug_firmware_call(const char *cmd, const char *what, int (*call)(un
 }
 
 /*
+ * debug ipi CPULIST (more than one CPU): one bare software interrupt to each, sent
+ * together through arch_send_ipi_mask as stop_machine's batch is.
+ */
+static int debug_ipi_many(const char *arg)
+{
+	struct cpumask m;
+
+	if (cpulist_parse(arg, &m) || cpumask_empty(&m) || cpumask_next(&m, nr_cpu_ids) < NR_CPUS) {
+		return shell_fail("debug", arg, -EINVAL);
+	}
+	int err = arch_send_ipi_mask(&m);
+	if (err) {
+		return shell_fail("debug ipi", arg, err);
+	}
+	console_printf("debug: IPIs to CPUs %s accepted by the firmware\n", arg);
+	return 0;
+}
+
+/*
  * debug lose CPU: CPU stops as one whose firmware call never returns does (a thread
  * bound there spins with interrupts off, holding nothing) and is marked lost, so that
  * what the kernel does about a lost CPU can be tested on any firmware.
@@ -372,6 +391,9 @@ static int selftest_lose(const char *arg)
 static int cmd_debug(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "ipi") == 0) {
+		if (strpbrk(argv[2], ",-")) {
+			return debug_ipi_many(argv[2]);
+		}
 		return debug_firmware_call("debug ipi", "IPI to", arch_send_ipi, argv[2]);
 	}
 	if (argc == 3 && strcmp(argv[1], "lose") == 0) {

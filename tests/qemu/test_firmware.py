@@ -46,8 +46,11 @@ def test_emulation_refuses_and_drops(config):
     (debug rfence) to a CPU whose hart is STOPPED (maxcpus=2 leaves CPU3 unused) is
     refused with INVALID_PARAM, reported in one line and as EINVAL, or dropped; one to a
     started CPU is accepted, and without the emulation both go to the firmware as they
-    are; a bad value is reported and ignored."""
-    cmds = ["debug ipi 3", "debug ipi 1", "debug rfence 3", "debug rfence 1", "debug rfence 9"]
+    are; a bad value is reported and ignored. IPIs to several CPUs go in one call
+    (arch_send_ipi_mask, as stop_machine's): when the firmware refuses the mask because
+    it names a stopped hart, each CPU is sent its own, so only that CPU's is refused."""
+    cmds = ["debug ipi 3", "debug ipi 1", "debug rfence 3", "debug rfence 1", "debug rfence 9",
+            "debug ipi 0-1,3", "debug ipi 0-1", "debug ipi 1,7"]
     b = boot(config, cmds, smp=4, append="maxcpus=2 sbi.ipi=refuse")
     b.expect(b.rc == 0, f"exit {b.rc}")
     for what, cmd in (("IPI", "ipi"), ("remote fence", "rfence")):
@@ -59,6 +62,16 @@ def test_emulation_refuses_and_drops(config):
              "refusal reported in one line")
     b.expect(b.output_of("debug rfence 9").strip().endswith("(EINVAL)"), "no CPU 9: " +
              b.output_of("debug rfence 9"))
+    # debug ipi 3, then 0-1,3 refused as a mask and CPU3's alone again: three refusals,
+    # and of the CPUs sent their own after the mask, CPU3's alone failed.
+    refused = b.lines(r"sbi\.ipi=refuse: IPI to hart \d+ refused")
+    b.expect(len(refused) == 3, f"IPI refusals: {refused}")
+    b.expect(b.output_of("debug ipi 0-1,3").strip().endswith("(EINVAL)"), b.output_of("debug ipi 0-1,3"))
+    failed = b.lines(r"IPI to CPU\d+ \(hart \d+\) failed")
+    b.expect(len(failed) == 2 and all("IPI to CPU3 " in f for f in failed), f"failures: {failed}")
+    b.expect("accepted" in b.output_of("debug ipi 0-1"), b.output_of("debug ipi 0-1"))
+    b.expect(b.output_of("debug ipi 1,7").strip().endswith("(EINVAL)"), "no CPU 7: " +
+             b.output_of("debug ipi 1,7"))
     b = boot(config, ["debug ipi 3", "debug rfence 3"], smp=4, append="maxcpus=2 sbi.ipi=drop")
     b.expect(b.rc == 0, f"exit {b.rc}")
     b.expect(b.lines(r"sbi\.ipi=drop: IPI to hart \d+ dropped"), "dropped")
