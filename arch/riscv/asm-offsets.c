@@ -43,6 +43,7 @@ void asm_offsets(void)
 	DEFINE(HSMREC_SPIN, offsetof(struct hsm_record, spin));
 	DEFINE(HSM_MODE_SUSPEND, HSM_MODE_SUSPEND);
 	DEFINE(HSM_MODE_STOP_SIE, HSM_MODE_STOP_SIE);
+	DEFINE(HSM_MODE_HOLD, HSM_MODE_HOLD);
 	DEFINE(HSMREC_SUSP_TIMER, offsetof(struct hsm_record, susp_timer));
 	DEFINE(HSMREC_RESUME_WAIT, offsetof(struct hsm_record, resume_wait));
 	DEFINE(HSMREC_IPI_DEADLINE, offsetof(struct hsm_record, ipi_deadline));

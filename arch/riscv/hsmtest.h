@@ -9,6 +9,7 @@
 #define HSM_MODE_STOP 0                 /* hart_stop at once, interrupts off */
 #define HSM_MODE_SUSPEND 1              /* hart_suspend as the susp_* fields say */
 #define HSM_MODE_STOP_SIE 2             /* hart_stop with sstatus.SIE and sie on */
+#define HSM_MODE_HOLD 3                 /* halt (timer looks) until the mode is another */
 
 /*
  * One per hart under test. The controller sets @hartid and @armed before a start; the

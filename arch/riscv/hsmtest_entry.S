@@ -66,11 +66,40 @@ hsmtest_entry_common:
 	addi	t2, t2, -1
 	j	5b
 6:	ld	t2, HSMREC_MODE(t0)
+	li	t3, HSM_MODE_HOLD
+	beq	t2, t3, hsmtest_hold
 	li	t3, HSM_MODE_SUSPEND
 	beq	t2, t3, hsmtest_suspend
 	li	t3, HSM_MODE_STOP_SIE
 	beq	t2, t3, hsmtest_stop_sie
 	j	hart_stop_stub
+
+/*
+ * Held until the controller changes the mode, halted between looks about 10 us apart:
+ * the timer interrupt enabled in sie (not in sstatus: no trap is taken) ends each halt.
+ * No IPI is used, so none can be left pending for a later check. Then whatever the new
+ * mode says, with the timer off again.
+ */
+hsmtest_hold:
+	li	t2, 0x20
+	csrs	sie, t2
+1:	ld	t2, HSMREC_MODE(t0)
+	li	t3, HSM_MODE_HOLD
+	bne	t2, t3, 2f
+	rdtime	a0
+	addi	a0, a0, 100
+	li	a7, 0x54494D45          /* TIME */
+	li	a6, 0                   /* set_timer */
+	ecall
+	wfi
+	j	1b
+2:	li	t2, 0x20
+	csrc	sie, t2
+	li	a0, -1
+	li	a7, 0x54494D45
+	li	a6, 0
+	ecall
+	j	6b
 
 /*
  * The suspend the record asks for. Woken by an IPI: the software interrupt enabled in
