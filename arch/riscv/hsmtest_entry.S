@@ -86,11 +86,8 @@ hsmtest_hold:
 1:	ld	t2, HSMREC_MODE(t0)
 	li	t3, HSM_MODE_HOLD
 	bne	t2, t3, 2f
-	rdtime	a0
-	addi	a0, a0, 100
-	li	a7, 0x54494D45          /* TIME */
-	li	a6, 0                   /* set_timer */
-	ecall
+	li	a0, 100                 /* 10 us */
+	jal	t6, hsm_timer_in
 	wfi
 	j	1b
 2:	li	t2, 0x20
@@ -193,11 +190,8 @@ hsmtest_resume:
 	beqz	t3, 5f
 	rdtime	t4
 	bgeu	t4, t3, hsmtest_quiet_stop
-5:	rdtime	a0
-	addi	a0, a0, 500             /* 50 us */
-	li	a7, 0x54494D45          /* TIME */
-	li	a6, 0                   /* set_timer */
-	ecall
+5:	li	a0, 500                 /* 50 us */
+	jal	t6, hsm_timer_in
 	wfi
 	j	4b
 6:	li	t2, 1
@@ -212,6 +206,15 @@ hsmtest_quiet_stop:
 	ecall
 	csrci	sip, 2
 	j	hart_stop_stub
+
+/* The timer a0 ticks from now (SBI set_timer; a0, a1, a6, a7 and t2 change); returns through t6. */
+hsm_timer_in:
+	rdtime	t2
+	add	a0, a0, t2
+	li	a7, 0x54494D45          /* TIME */
+	li	a6, 0                   /* set_timer */
+	ecall
+	jr	t6
 
 /* Record at t0: a0, a1, satp, sstatus, t5, then count at offset t4; returns through t6. */
 hsm_record_entry:
