@@ -12,10 +12,9 @@ void wait_queue_init(struct wait_queue *wq)
 	list_init(&wq->waiters);
 }
 
-void prepare_to_wait(struct wait_queue *wq, struct waiter *w)
+/* prepare_to_wait's work, under @wq's lock (wait_completion_until holds it already). */
+static void prepare_locked(struct wait_queue *wq, struct waiter *w)
 {
-	unsigned long flags = spin_lock_irqsave(&wq->lock);
-
 	if (!w->queued || w->task != current_task()) {
 		w->task = current_task();
 		w->queued = true;
@@ -26,18 +25,29 @@ void prepare_to_wait(struct wait_queue *wq, struct waiter *w)
 	 * then takes this lock either finds us on the list or is seen by our check.
 	 */
 	__atomic_store_n(&w->task->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+}
+
+/* finish_wait's work, under @wq's lock. */
+static void finish_locked(struct waiter *w)
+{
+	__atomic_store_n(&w->task->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	if (w->queued) {
+		list_del(&w->node);
+		w->queued = false;
+	}
+}
+
+void prepare_to_wait(struct wait_queue *wq, struct waiter *w)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	prepare_locked(wq, w);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
 void finish_wait(struct wait_queue *wq, struct waiter *w)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
-
-	__atomic_store_n(&w->task->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
-	if (w->queued) {
-		list_del(&w->node);
-		w->queued = false;
-	}
+	finish_locked(w);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -78,7 +88,7 @@ void complete(struct completion *c)
  */
 static int wait_completion_until(struct completion *c, uint64_t deadline)
 {
-	struct waiter w = { .task = current_task(), .queued = false };
+	struct waiter w = { .queued = false };
 	int ret = -ETIMEDOUT;
 
 	might_sleep();
@@ -92,18 +102,13 @@ static int wait_completion_until(struct completion *c, uint64_t deadline)
 		if (deadline_passed(deadline)) {
 			break;
 		}
-		if (!w.queued) {
-			list_add_tail(&w.node, &c->wq.waiters);
-			w.queued = true;
-		}
-		__atomic_store_n(&w.task->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		prepare_locked(&c->wq, &w);
 		spin_unlock_irqrestore(&c->wq.lock, flags);
 		schedule_until(deadline);
 		flags = spin_lock_irqsave(&c->wq.lock);
 	}
-	__atomic_store_n(&w.task->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 	if (w.queued) {
-		list_del(&w.node);
+		finish_locked(&w);
 	}
 	spin_unlock_irqrestore(&c->wq.lock, flags);
 	return ret;
