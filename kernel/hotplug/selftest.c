@@ -404,19 +404,20 @@ static int stop_machine_noop(void *arg)
 }
 
 struct stop_on_self {
-	unsigned int cpu, ran;
+	struct work work;
+	unsigned int ran;
 	int err;
 	struct completion done;
 };
 
-/* A thread bound to @cpu runs stop_machine for its own CPU: that CPU's stopper takes the part. */
-static void stop_on_self_fn(void *arg)
+/* A CPU's worker runs stop_machine for its own CPU: that CPU's stopper takes the part. */
+static void stop_on_self_fn(struct work *w)
 {
-	struct stop_on_self *s = arg;
+	struct stop_on_self *s = container_of(w, struct stop_on_self, work);
 	struct cpumask self;
 
 	cpumask_clear(&self);
-	cpumask_set(&self, s->cpu);
+	cpumask_set(&self, this_cpu_id());
 	s->err = stop_machine(stop_machine_noop, &s->ran, &self);
 	complete(&s->done);
 }
@@ -427,12 +428,13 @@ static void stop_on_self_fn(void *arg)
  */
 static int hotplug_stopmachine(void)
 {
-	struct stop_on_self s = { .cpu = cpumask_next(&cpu_online_mask, 0) };
+	struct stop_on_self s = { .work.fn = stop_on_self_fn };
 	struct cpumask one;
-	unsigned int ran = ~0u, cpu = cpumask_next(&cpu_online_mask, s.cpu + 1);
+	unsigned int first = cpumask_next(&cpu_online_mask, 0), ran = ~0u;
+	unsigned int cpu = cpumask_next(&cpu_online_mask, first + 1);
 
 	cpumask_clear(&one);
-	cpumask_set(&one, cpu < NR_CPUS ? cpu : s.cpu);
+	cpumask_set(&one, cpu < NR_CPUS ? cpu : first);
 	int err = stop_machine(stop_machine_noop, &ran, &one);
 	if (err) {
 		return shell_fail("hotplug", "stopmachine", err);
@@ -440,12 +442,7 @@ static int hotplug_stopmachine(void)
 	console_printf("stop_machine: ran on CPU%u with %u CPUs stopped\n", ran,
 		       cpumask_weight(&cpu_online_mask));
 	completion_init(&s.done);
-	struct task *t = kthread_create(stop_on_self_fn, &s, "stopself");
-	if (!t) {
-		return shell_fail("hotplug", "stopmachine", -ENOMEM);
-	}
-	kthread_bind(t, s.cpu);
-	kthread_start(t);
+	queue_work_on(first, &s.work);
 	wait_for_completion(&s.done);
 	if (s.err) {
 		return shell_fail("hotplug", "stopmachine", s.err);
