@@ -248,6 +248,9 @@ unsigned long *ipc_fastpath(unsigned long nr, unsigned long *a, struct cpu *c)
 	if (pep) {
 		endpoint_unref(pep, 1);          /* its receive's */
 	}
+	if (peer->as != c->active_as) {
+		sched_take_mm(c);
+	}
 	c->ipc_direct++;
 	return pa;
 }

@@ -309,16 +309,9 @@ void sched_finish_switch(void)
 	}
 }
 
-/* Kernel threads run on the kernel's table: a process's may be freed under them. */
 void sched_switch_mm_slow(struct cpu *c)
 {
-	struct task *next = c->current;
-
-	c->active_as = next->as;
-	bool flushed = arch_as_activate(next->as);
-	if (next->proc) {
-		vm_note_activated(next->proc, c->id, flushed);
-	}
+	sched_take_mm(c);
 }
 
 /*

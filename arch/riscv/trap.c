@@ -96,22 +96,35 @@ static inline struct cpu *tp_cpu(void)
 	return c;
 }
 
-/*
- * The return path's checks, asked inline (a null system call is a few dozen
- * instructions of C, and every call pays for them); the slow path does them again.
- */
-static inline void syscall_exit_checks(void)
+/* The return path's checks when one of them may have something to do. */
+static __noinline void syscall_exit_slow(void)
 {
 	struct cpu *c = tp_cpu();
-	if (unlikely(c->need_resched && c->current->preempt_count == 0)) {
+	if (c->need_resched && c->current->preempt_count == 0) {
 		schedule_preempt();
 		c = tp_cpu();
 	}
 	struct task *t = c->current;
 	struct process *p = t->proc;
-	if (unlikely(t->killed ||
-		     vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_gen), c->tlb_flushed))) {
+	if (t->killed ||
+	    vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_gen), c->tlb_flushed)) {
 		process_user_return();
+	}
+}
+
+/*
+ * The return path's checks, asked inline (a null system call is a few dozen
+ * instructions of C, and every call pays for them); the slow path does them again.
+ * All three questions first, then one branch: the common answer needs no frame.
+ */
+static inline void syscall_exit_checks(void)
+{
+	struct cpu *c = tp_cpu();
+	struct task *t = c->current;
+	struct process *p = t->proc;
+	if (unlikely((c->need_resched && t->preempt_count == 0) || t->killed ||
+		     vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_gen), c->tlb_flushed))) {
+		syscall_exit_slow();
 	}
 }
 
@@ -128,8 +141,8 @@ void syscall_entry(struct trap_frame *f)
 
 /*
  * entry.S, on the stack of the thread IPC's fast path made current here (ipc_fastpath
- * returned its argument registers): the hand-off's second half, then that thread's
- * return checks.
+ * returned its argument registers, its address space taken): the hand-off's second
+ * half, then that thread's return checks.
  */
 void syscall_handoff_done(struct cpu *c)
 {

@@ -11,11 +11,11 @@
  * the lock, left killed set; one made after waits for the lock and finds it asleep):
  * false, nothing locked, if not, or if the lock is busy (the slow path then waits for
  * it). Between begin and commit the caller commits what wakes @next (its IPC status);
- * abort gives up instead. commit makes @next current; the caller then switches to
- * @next's saved context after sched_switch_mm(), or, when @next sleeps parked at its
- * system call, moves to @next's stack and calls sched_handoff_finish() there. Until
- * then the lock keeps every other CPU off the task that went to sleep, whose stack is
- * still in use. Interrupts off throughout.
+ * abort gives up instead. commit makes @next current; the caller then takes @next's
+ * address space (sched_switch_mm()) and switches to @next's saved context, or, when
+ * @next sleeps parked at its system call, moves to @next's stack and calls
+ * sched_handoff_finish() there. Until then the lock keeps every other CPU off the
+ * task that went to sleep, whose stack is still in use. Interrupts off throughout.
  */
 #ifndef HP_SCHED_HANDOFF_H
 #define HP_SCHED_HANDOFF_H
@@ -23,6 +23,8 @@
 #include "sched.h"
 #include "percpu.h"
 #include "atomic.h"
+#include "arch.h"
+#include "process.h"
 
 static inline bool sched_handoff_begin(struct cpu *c, struct task *next)
 {
@@ -68,7 +70,22 @@ static inline void sched_handoff_commit(struct cpu *c, struct task *prev, struct
 	sched_switch_tasks(c, prev, next);
 }
 
-/* @c's current task's address space, made the CPU's (under the queue lock). */
+/*
+ * @c's current task's address space, made the CPU's (under the queue lock). Kernel
+ * threads run on the kernel's table: a process's may be freed under them.
+ */
+static inline void sched_take_mm(struct cpu *c)
+{
+	struct task *next = c->current;
+
+	c->active_as = next->as;
+	bool flushed = arch_as_activate(next->as);
+	if (next->proc) {
+		vm_note_activated(next->proc, c->id, flushed);
+	}
+}
+
+/* sched_take_mm() out of line, for the scheduler's switch. */
 void sched_switch_mm_slow(struct cpu *c);
 
 static inline void sched_switch_mm(struct cpu *c)
@@ -78,10 +95,9 @@ static inline void sched_switch_mm(struct cpu *c)
 	}
 }
 
-/* On the stack of the task a hand-off made current: its address space, then the lock goes. */
+/* On the stack of the task a hand-off made current (its address space taken): the lock goes. */
 static inline void sched_handoff_finish(struct cpu *c)
 {
-	sched_switch_mm(c);
 	raw_spin_unlock_inline(&c->rq_lock);
 }
 
