@@ -81,11 +81,11 @@ static inline void deliver(struct task *r, const unsigned long *a, unsigned int 
 
 /* @h's endpoint if it has the rights @need, referenced; NULL otherwise (the slow path says why). */
 static inline struct endpoint *lookup(struct process *p, unsigned long h, unsigned int need,
-				      unsigned long *badge, unsigned int cpu)
+				      unsigned long *badge)
 {
 	struct endpoint *ep = NULL;
 
-	if (h >= HANDLES_MAX || !raw_spin_trylock_inline(&p->handle_lock, cpu)) {
+	if (h >= HANDLES_MAX || !raw_spin_trylock_inline(&p->handle_lock)) {
 		return NULL;
 	}
 	const struct handle *e = &p->handles[h];
@@ -213,12 +213,12 @@ unsigned long *ipc_fastpath(unsigned long nr, unsigned long *a, struct cpu *c)
 		return NULL;                     /* this once, the slow path */
 	}
 	struct endpoint *ep = lookup(self->proc, a[0], call ? IPC_RIGHT_SEND : IPC_RIGHT_RECV,
-				     &badge, c->id);
+				     &badge);
 	if (!ep) {
 		return NULL;
 	}
 	peer = NULL;
-	if (raw_spin_trylock_inline(&ep->lock, c->id)) {
+	if (raw_spin_trylock_inline(&ep->lock)) {
 		peer = call ? call_locked(c, self, ep, a, len, badge)
 			    : reply_recv_locked(c, self, ep, a, len);
 		raw_spin_unlock_inline(&ep->lock);

@@ -15,11 +15,7 @@
 
 bool raw_spin_trylock(spinlock_t *l)
 {
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		return false;
-	}
-	l->owner = (int)this_cpu_id();
-	return true;
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
 }
 
 /* Out of line, so that the uncontended path above saves no registers for it. */
@@ -45,7 +41,6 @@ void raw_spin_lock(spinlock_t *l)
 
 void raw_spin_unlock(spinlock_t *l)
 {
-	l->owner = -1;
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -85,11 +80,6 @@ void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 {
 	spin_unlock(l);
 	arch_irq_restore(flags);
-}
-
-bool spin_holding(const spinlock_t *l)
-{
-	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) && l->owner == (int)this_cpu_id();
 }
 
 void spin_report_not_locked(const char *lock, const char *fn)

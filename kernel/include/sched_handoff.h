@@ -30,7 +30,7 @@ static inline bool sched_handoff_begin(struct cpu *c, struct task *next)
 {
 	struct task *self = c->current;
 
-	if (!raw_spin_trylock_inline(&c->rq_lock, c->id)) {
+	if (!raw_spin_trylock_inline(&c->rq_lock)) {
 		return false;
 	}
 	if (READ_ONCE(self->killed) | self->preempt_count | next->on_rq | next->on_cpu |

@@ -15,10 +15,9 @@
 
 typedef struct {
 	int locked;
-	int owner;      /* logical CPU holding it, -1 if none (debug only) */
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, -1 }
+#define SPINLOCK_INIT { 0 }
 
 void raw_spin_lock(spinlock_t *l);
 bool raw_spin_trylock(spinlock_t *l);
@@ -29,12 +28,10 @@ unsigned long spin_lock_irqsave(spinlock_t *l);
 unsigned long raw_spin_lock_irqsave(spinlock_t *l);
 void raw_spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
-/* True if the calling CPU holds @l. */
-bool spin_holding(const spinlock_t *l);
 /*
  * Lock-held assertion, Linux's assert_spin_locked(): a WARNING line naming the
- * function when @l is not locked at all. It does not ask who holds it, so it costs
- * one load on hot paths (the run queues); spin_holding() answers the stricter question.
+ * function when @l is not locked at all. It does not ask who holds it (a lock records
+ * no holder), so it costs one load on hot paths (the run queues).
  */
 void spin_report_not_locked(const char *lock, const char *fn);
 #define assert_spin_locked(l)                                                            \
@@ -47,28 +44,22 @@ void spin_report_not_locked(const char *lock, const char *fn);
 /*
  * raw_spin_trylock and raw_spin_unlock inline, for the IPC fast path, whose whole
  * budget is a few hundred instructions (a call costs more than the lock) and which
- * takes a busy lock as its cue to leave the call to the slow path. @cpu is the
- * caller's CPU, for the owner field; interrupts off, as for raw_spin_lock.
+ * takes a busy lock as its cue to leave the call to the slow path. Interrupts off, as
+ * for raw_spin_lock.
  */
-static inline bool raw_spin_trylock_inline(spinlock_t *l, unsigned int cpu)
+static inline bool raw_spin_trylock_inline(spinlock_t *l)
 {
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		return false;
-	}
-	l->owner = (int)cpu;
-	return true;
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
 }
 
 static inline void raw_spin_unlock_inline(spinlock_t *l)
 {
-	l->owner = -1;
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
 static inline void spin_lock_init(spinlock_t *l)
 {
 	l->locked = 0;
-	l->owner = -1;
 }
 
 #endif
