@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The hotplug engine (kernel/hotplug/core.c) on the host: the step loops, the trace
- * lines, fault injection rules and the registration API, with a table of fake
+ * The hotplug engine (kernel/hotplug/core.c, register.c) on the host: the step loops,
+ * the trace lines, fault injection rules and the registration API, with a table of fake
  * callbacks instead of the kernel's subsystems and a fake four-CPU machine.
  */
 #include <stdarg.h>
