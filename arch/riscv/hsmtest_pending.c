@@ -58,10 +58,18 @@ static bool settle(struct spare *s)
  * The second start comes right after a status read of START_PENDING. The started hart
  * suspends (retentive, woken by an IPI) instead of stopping, so that it cannot be
  * STOPPED again, and startable, by the time the second start arrives.
+ *
+ * Whether the read beats the hart out of START_PENDING is up to the host: a busy one
+ * can run the started vCPU first for a whole burst of rounds (seen: 8 of 8 on a 2-core
+ * CI machine). So while no round has hit, the check goes on, up to EXTRA_ROUNDS times
+ * as many, each after a pause that lets such a burst pass.
  */
+#define EXTRA_ROUNDS 16
+#define MISS_PAUSE_US 500
+
 void check_start_pending(const struct hsm_run *run)
 {
-	unsigned int rounds = run->quick ? 8 : 32;
+	unsigned int rounds = run->quick ? 8 : 32, ran = 0;
 	struct spare *s = &spares[0];
 	struct hsm_record *r = s->rec;
 	unsigned int hits = 0, bracketed = 0, bad = 0, lost = 0;
@@ -70,7 +78,10 @@ void check_start_pending(const struct hsm_run *run)
 	r->susp_type = SBI_HSM_SUSPEND_RETENTIVE;
 	r->susp_timer = 0;
 	__atomic_store_n(&r->mode, HSM_MODE_SUSPEND, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < rounds; i++) {
+	for (; ran < rounds || (!hits && !bad && ran < rounds * EXTRA_ROUNDS); ran++) {
+		if (ran >= rounds) {
+			arch_wait_brief(log_timebase() / 1000000 * MISS_PAUSE_US);
+		}
 		unsigned long before = r->arrivals, mine = ++opaque_gen, second = ++opaque_gen;
 		long e1 = sbi_hart_start(s->hartid, (unsigned long)hsmtest_entry, mine);
 		long st1 = sbi_hart_get_status(s->hartid);
@@ -98,14 +109,14 @@ void check_start_pending(const struct hsm_run *run)
 	__atomic_store_n(&r->mode, HSM_MODE_STOP, __ATOMIC_RELEASE);
 	if (!hits && !bad) {
 		verdict("SKIP", "hart_start.start_pending", "SBI v2.0 §9.1", "expected to read START_PENDING "
-			"after a start at least once in %u rounds, got STARTED each time", rounds);
+			"after a start at least once in %u rounds, got STARTED each time", ran);
 		return;
 	}
 	verdict(bad ? "DEVIATION" : "PASS", "hart_start.start_pending", "SBI v2.0 §9.1",
 		"expected a start on a START_PENDING hart to answer SBI_ERR_ALREADY_AVAILABLE or "
 		"SBI_ERR_FAILED and the hart to arrive once with the first start's opaque, got %u of %u "
 		"rounds otherwise (%u hits, %u read START_PENDING again after; %u harts lost)%s",
-		bad, rounds, hits, bracketed, lost, first);
+		bad, ran, hits, bracketed, lost, first);
 }
 
 /*

@@ -141,10 +141,13 @@ BOOT_PARAM("sbi.fault", param_fault);
  *   drop_suspended_ipi  an IPI to a SUSPENDED hart is dropped (OpenSBI before 1.4 lost
  *                 those to a hart in RESUME_PENDING);
  *   refuse_fence  a remote fence whose hart mask names a STOPPED hart fails with
- *                 SBI_ERR_FAILED, though a stopped hart is a valid one with nothing to fence.
+ *                 SBI_ERR_FAILED, though a stopped hart is a valid one with nothing to fence;
+ *   sync_start    not a deviation: a start returns only once the hart has left
+ *                 START_PENDING, as a firmware may, and as a busy host makes it look,
+ *                 so that no check ever reads that state.
  */
 enum hsm_emulation { HSM_AS_IS, HSM_ALREADY_CODE, HSM_STALE_OPAQUE, HSM_KEEP_PENDING, HSM_DOUBLE_START,
-		     HSM_DROP_SUSPENDED_IPI, HSM_REFUSE_FENCE };
+		     HSM_DROP_SUSPENDED_IPI, HSM_REFUSE_FENCE, HSM_SYNC_START };
 static enum hsm_emulation hsm_emulation;
 #define EMU_HARTS 512
 static unsigned long last_opaque[EMU_HARTS], starts[EMU_HARTS];
@@ -154,7 +157,8 @@ static uint64_t last_start[EMU_HARTS];
 static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err, size_t len)
 {
 	static const char *const kinds[] = { "already_code", "stale_opaque", "keep_pending",
-					     "double_start", "drop_suspended_ipi", "refuse_fence" };
+					     "double_start", "drop_suspended_ipi", "refuse_fence",
+					     "sync_start" };
 	(void)cl;
 	for (unsigned int k = 0; bp->value && k < ARRAY_SIZE(kinds); k++) {
 		if (strcmp(bp->value, kinds[k]) == 0) {
@@ -163,7 +167,7 @@ static int param_hsm_emulate(struct cmdline *cl, struct bootparam *bp, char *err
 		}
 	}
 	snprintf(err, len, "'sbi.hsm_emulate': already_code, stale_opaque, keep_pending, double_start, "
-		 "drop_suspended_ipi or refuse_fence");
+		 "drop_suspended_ipi, refuse_fence or sync_start");
 	return -EINVAL;
 }
 BOOT_PARAM("sbi.hsm_emulate", param_hsm_emulate);
@@ -185,6 +189,13 @@ long sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaq
 		last_opaque[hartid] = err ? last_opaque[hartid] : opaque;
 		pending_after_failure[hartid] = hsm_emulation == HSM_KEEP_PENDING && err &&
 						err != SBI_ERR_ALREADY_AVAILABLE && err != SBI_ERR_INVALID_PARAM;
+	}
+	if (hsm_emulation == HSM_SYNC_START && !err) {
+		/* Bounded: a hart the firmware never starts must not hang the caller. */
+		uint64_t give_up = arch_time_now() + log_timebase();
+		while (sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0).value == SBI_HSM_START_PENDING &&
+		       arch_time_now() < give_up) {
+		}
 	}
 	if (hsm_emulation == HSM_ALREADY_CODE && err == SBI_ERR_ALREADY_AVAILABLE) {
 		return SBI_ERR_FAILED;
