@@ -174,6 +174,7 @@ int process_create(const char *name, int argc, char *const argv[], unsigned int 
 	wait_queue_init(&p->child_wq);
 	wait_queue_init(&p->thread_wq);
 	spin_lock_init(&p->handle_lock);
+	mutex_init(&p->vm_lock);
 	p->as = arch_as_create();
 	struct uthread *u = &p->threads[0];
 	u->entry = elf.entry;

@@ -44,7 +44,7 @@ void vm_check_user_entry(void)
 	struct task *t = current_task();
 	struct process *p = t->proc;
 	unsigned int cpu = this_cpu_id();
-	uint64_t gen = READ_ONCE(p->tlb_gen);
+	uint64_t gen = READ_ONCE(p->tlb_done);
 
 	if (vm_entry_may_be_stale(&p->fenced[cpu], gen, this_cpu()->tlb_flushed) &&
 	    !p->stale_reported) {
@@ -61,17 +61,22 @@ static void fence_here(void *arg)
 	p->fenced[this_cpu_id()] = gen;
 }
 
-/* After an unmap or a narrowing: every online CPU that may cache @p's entries fences. */
+/*
+ * After an unmap or a narrowing: every online CPU that may cache @p's entries fences.
+ * Under p->vm_lock, so one runs at a time and tlb_done only grows.
+ */
 static void shootdown(struct process *p)
 {
 	struct cpumask targets;
+	uint64_t gen = tick();
 
-	WRITE_ONCE(p->tlb_gen, tick());
+	WRITE_ONCE(p->tlb_gen, gen);
 	preempt_disable();
 	cpumask_and(&targets, &p->tlb_cpus, &cpu_online_mask);
 	cpumask_unset(&targets, this_cpu_id());
 	smp_call_function_many(&targets, fence_here, p, true);
 	fence_here(p);
+	store_release(&p->tlb_done, gen);
 	preempt_enable();
 }
 
@@ -86,12 +91,17 @@ static unsigned int arch_prot(unsigned int prot)
 	return prot & (ARCH_PROT_R | ARCH_PROT_W | ARCH_PROT_X);
 }
 
-long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
+/* The W^X and readable-or-executable rule, and no unknown bit in the whole word. */
+static bool prot_ok(unsigned long prot)
 {
-	if (prot & ~7u || ((prot & ARCH_PROT_W) && (prot & ARCH_PROT_X)) ||
-	    !(prot & (ARCH_PROT_R | ARCH_PROT_X))) {
-		return -EINVAL;
-	}
+	return !(prot & ~7ul) && !((prot & ARCH_PROT_W) && (prot & ARCH_PROT_X)) &&
+	       (prot & (ARCH_PROT_R | ARCH_PROT_X));
+}
+
+static long unmap_locked(struct process *p, uintptr_t addr, size_t len);
+
+static long map_locked(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
+{
 	if (addr == 0) {
 		if (!p->map_next) {
 			p->map_next = MAP_AREA;
@@ -113,7 +123,7 @@ long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
 			page_free(page);
 			/* Nothing half-done: take back what this call mapped. */
 			if (off) {
-				vm_unmap(p, addr, off);
+				unmap_locked(p, addr, off);
 			}
 			return err;
 		}
@@ -124,13 +134,21 @@ long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
 	return (long)addr;
 }
 
-long vm_unmap(struct process *p, uintptr_t addr, size_t len)
+long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned long prot)
+{
+	if (!prot_ok(prot)) {
+		return -EINVAL;
+	}
+	mutex_lock(&p->vm_lock);
+	long ret = map_locked(p, addr, len, (unsigned int)prot);
+	mutex_unlock(&p->vm_lock);
+	return ret;
+}
+
+static long unmap_locked(struct process *p, uintptr_t addr, size_t len)
 {
 	void *pages[BATCH];
 
-	if (!range_ok(addr, len)) {
-		return -EINVAL;
-	}
 	for (size_t off = 0; off < len;) {
 		unsigned int n = 0;
 		for (; off < len && n < BATCH; off += PAGE_SIZE) {
@@ -149,16 +167,21 @@ long vm_unmap(struct process *p, uintptr_t addr, size_t len)
 	return 0;
 }
 
-long vm_protect(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
+long vm_unmap(struct process *p, uintptr_t addr, size_t len)
+{
+	if (!range_ok(addr, len)) {
+		return -EINVAL;
+	}
+	mutex_lock(&p->vm_lock);
+	long ret = unmap_locked(p, addr, len);
+	mutex_unlock(&p->vm_lock);
+	return ret;
+}
+
+static long protect_locked(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
 {
 	bool narrowed = false;
 
-	if (prot & ~7u || !range_ok(addr, len)) {
-		return -EINVAL;
-	}
-	if (((prot & ARCH_PROT_W) && (prot & ARCH_PROT_X)) || !(prot & (ARCH_PROT_R | ARCH_PROT_X))) {
-		return -EINVAL;
-	}
 	for (size_t off = 0; off < len; off += PAGE_SIZE) {
 		if (!arch_as_mapped(p->as, addr + off)) {
 			return -ENOMEM;      /* checked first: all or nothing */
@@ -171,4 +194,15 @@ long vm_protect(struct process *p, uintptr_t addr, size_t len, unsigned int prot
 		shootdown(p);
 	}
 	return 0;
+}
+
+long vm_protect(struct process *p, uintptr_t addr, size_t len, unsigned long prot)
+{
+	if (!prot_ok(prot) || !range_ok(addr, len)) {
+		return -EINVAL;
+	}
+	mutex_lock(&p->vm_lock);
+	long ret = protect_locked(p, addr, len, (unsigned int)prot);
+	mutex_unlock(&p->vm_lock);
+	return ret;
 }

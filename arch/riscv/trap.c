@@ -107,7 +107,7 @@ static __noinline void syscall_exit_slow(void)
 	struct task *t = c->current;
 	struct process *p = t->proc;
 	if (t->killed ||
-	    vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_gen), c->tlb_flushed)) {
+	    vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_done), c->tlb_flushed)) {
 		process_user_return();
 	}
 }
@@ -123,7 +123,7 @@ static inline void syscall_exit_checks(void)
 	struct task *t = c->current;
 	struct process *p = t->proc;
 	if (unlikely((c->need_resched && t->preempt_count == 0) || t->killed ||
-		     vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_gen), c->tlb_flushed))) {
+		     vm_entry_may_be_stale(&p->fenced[c->id], READ_ONCE(p->tlb_done), c->tlb_flushed))) {
 		syscall_exit_slow();
 	}
 }

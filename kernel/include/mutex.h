@@ -14,6 +14,15 @@ struct mutex {
 
 #define MUTEX_INIT(name) { WAIT_QUEUE_INIT((name).wq), NULL, 0, 0 }
 
+/* A mutex in memory allocated at run time (MUTEX_INIT is for static ones). */
+static inline void mutex_init(struct mutex *m)
+{
+	wait_queue_init(&m->wq);
+	m->owner = NULL;
+	m->next = 0;
+	m->serving = 0;
+}
+
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_is_held(const struct mutex *m);   /* by the calling task */

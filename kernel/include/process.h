@@ -11,6 +11,7 @@
 #include "uapi/hp_limits.h"
 #include "ipc.h"
 #include "vm.h"
+#include "mutex.h"
 
 #define PROCESS_MAX_ARGS 16
 #define PROCESS_ARGS_BYTES 1024
@@ -42,9 +43,22 @@ struct process {
 	bool exiting;                   /* exit, a fault or a kill: the others end too */
 	int exit_status;
 	struct wait_queue thread_wq;    /* woken when one of its threads ends */
+	/*
+	 * vm.c: the owner of every change to its address space once it runs (map, unmap,
+	 * protect from any of its threads, on any CPU): two threads filling one fresh page
+	 * table, or freeing one page, would otherwise both do it. A mutex: an unmap's
+	 * shootdown waits for other CPUs with it held.
+	 */
+	struct mutex vm_lock;
 	/* vm.c: CPUs that may cache its entries; its last narrowing; each CPU's last fence */
 	struct cpumask tlb_cpus;
 	uint64_t tlb_gen;
+	/*
+	 * The narrowing whose shootdown has finished (every target fenced): what the
+	 * stale-TLB check compares with. A thread entering user mode on another CPU while
+	 * an unmap is still fencing is no bug (the page is not freed until it is done).
+	 */
+	uint64_t tlb_done;
 	uint64_t fenced[NR_CPUS];
 	uintptr_t map_next;
 	bool stale_reported;

@@ -4,8 +4,10 @@
  * mappings takes a new value of one global clock; each CPU records, per process, the
  * clock value it last fenced at, and the value of its last full flush (done when it
  * comes online). A CPU whose two records are both older than the process's last
- * narrowing may hold stale entries: entering user mode there is reported as
- * "BUG: stale TLB for PID on cpuN". Fences go only to online CPUs that may cache the
+ * narrowing whose shootdown has finished may hold stale entries: entering user mode
+ * there is reported as "BUG: stale TLB for PID on cpuN". (One still fencing is no
+ * bug: its pages are freed only once every target has fenced, so a thread that
+ * enters user mode on another CPU meanwhile reaches a page it may still reach.) Fences go only to online CPUs that may cache the
  * address space; an offline one is never asked (newer firmware refuses that) and
  * flushes everything before it runs user code again.
  */
@@ -36,9 +38,13 @@ static inline bool vm_entry_may_be_stale(const uint64_t *fenced, uint64_t gen,
 	return *fenced < gen && cpu_flushed < gen;
 }
 
-/* The system calls: anonymous zeroed pages at @addr (0: the kernel picks), W^X. */
-long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned int prot);
+/*
+ * The system calls: anonymous zeroed pages at @addr (0: the kernel picks), W^X. @prot
+ * is the whole register: a bit beyond PROT_R|W|X, however high, is -EINVAL. Each runs
+ * under the process's vm_lock, so calls from its threads on several CPUs take turns.
+ */
+long vm_map(struct process *p, uintptr_t addr, size_t len, unsigned long prot);
 long vm_unmap(struct process *p, uintptr_t addr, size_t len);
-long vm_protect(struct process *p, uintptr_t addr, size_t len, unsigned int prot);
+long vm_protect(struct process *p, uintptr_t addr, size_t len, unsigned long prot);
 
 #endif
