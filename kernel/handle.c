@@ -61,11 +61,11 @@ int handle_get(struct process *p, long h, const struct handle_kind *kind, unsign
 	return 0;
 }
 
-int handle_dup(struct process *from, long h, struct process *to, unsigned int rights,
+int handle_dup(struct process *from, long h, struct process *to, unsigned long rights,
 	       unsigned long badge)
 {
 	struct handle e;
-	if ((rights & ~(unsigned int)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL |
+	if ((rights & ~(unsigned long)(IPC_RIGHT_SEND | IPC_RIGHT_RECV | IPC_RIGHT_SIGNAL |
 				      IPC_RIGHT_CONTROL)) || (badge & HPSTATE_BADGE)) {
 		return -EINVAL;         /* that badge bit says "the kernel calls" */
 	}

@@ -519,11 +519,11 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 	case SYS_uptime:
 		return (long)(arch_time_now() * 1000000 / log_timebase());
 	case SYS_map:
-		return vm_map(current_task()->proc, a[0], a[1], (unsigned int)a[2]);
+		return vm_map(current_task()->proc, a[0], a[1], a[2]);
 	case SYS_unmap:
 		return vm_unmap(current_task()->proc, a[0], a[1]);
 	case SYS_protect:
-		return vm_protect(current_task()->proc, a[0], a[1], (unsigned int)a[2]);
+		return vm_protect(current_task()->proc, a[0], a[1], a[2]);
 	case SYS_spawn:
 		return sys_spawn(a[0], a[1], a[2], a[3]);
 	case SYS_wait:
@@ -555,7 +555,7 @@ long syscall_dispatch(unsigned long nr, unsigned long *a, struct task *self)
 	case SYS_ep_create:
 		return sys_ep_create(self);
 	case SYS_handle_dup:
-		return handle_dup(self->proc, (long)a[0], self->proc, (unsigned int)a[1], a[2]);
+		return handle_dup(self->proc, (long)a[0], self->proc, a[1], a[2]);
 	case SYS_handle_close:
 		return handle_close(self->proc, (long)a[0]);
 	case SYS_ipc_call:

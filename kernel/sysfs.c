@@ -262,7 +262,11 @@ long sysfs_read_at(const char *path, char *buf, size_t len, size_t off)
 		return -EINVAL;
 	}
 	long ret = sysfs_read(path, buf, len);
-	return ret >= 0 && (size_t)ret >= len ? -ERANGE : ret;     /* cut: never hand out part */
+	/*
+	 * Cut, or a formatter that found no room (the cpulists' -ENOSPC): both are the
+	 * caller's short buffer, and that has one name in docs/syscalls.md. Never a part.
+	 */
+	return (ret >= 0 && (size_t)ret >= len) || ret == -ENOSPC ? -ERANGE : ret;
 }
 
 int sysfs_read(const char *path, char *buf, size_t len)

@@ -185,8 +185,11 @@ static void errors(void)
 	expect("remove a state that is not there", hp_state_remove(9999, 0), -ENOENT);
 	long active = state_number("sched:active");
 	expect("sched:active is listed", active > 0, 1);
-	expect("a kernel state is no user state", hp_state_remove(active, 0), -ENOENT);
-	expect("an instance of a kernel state", hp_state_instance_add(active, ep, 0), -ENOENT);
+	/* One rule (docs/syscalls.md): a state that is there but not the caller's is EPERM. */
+	expect("a kernel state is not the caller's", hp_state_remove(active, 0), -EPERM);
+	expect("an instance of a kernel state", hp_state_instance_add(active, ep, 0), -EPERM);
+	expect("an instance removed from a kernel state", hp_state_instance_remove(active, 1, 0), -EPERM);
+	expect("a flag beyond 32 bits", hp_syscall3(SYS_hpstate_remove, active, 1l << 32, 0), -EINVAL);
 }
 
 /* Offline and online of @cpu with user state @s (plain) registered. */

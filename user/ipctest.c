@@ -236,6 +236,9 @@ static int basic(void)
 	expect("recv without the right", hp_recv(h, &m, 0), -EPERM);
 	expect("more rights than it has", hp_handle_dup(h, IPC_RIGHT_SEND | IPC_RIGHT_RECV, 0), -EPERM);
 	expect("another badge", hp_handle_dup(h, IPC_RIGHT_SEND, 7), -EPERM);
+	/* The whole rights word counts: a bit past 32 is unknown, not cut away. */
+	expect("rights with bit 32 set", hp_syscall3(SYS_handle_dup, h, (1l << 32) | IPC_RIGHT_SEND, 0),
+	       -EINVAL);
 	expect("a right that does not exist", hp_handle_dup(ep, 16, 0), -EINVAL);
 	expect("a right an endpoint handle lacks", hp_handle_dup(ep, IPC_RIGHT_CONTROL, 0), -EPERM);
 	expect("no such handle", hp_call(31, &m, 0), -EBADF);
@@ -409,7 +412,24 @@ static int bench(void)
 struct pair {
 	long ep, pid, until_us;
 	unsigned long calls, lost, dup, timeouts, other;
+	long error;                     /* the error that ended the client, 0 if none */
+	unsigned long bad_seq;          /* the first call answered with other words, 0 if none */
+	struct hp_msg bad;              /* and the words that came back */
 };
+
+/* A pair's report of what went wrong: the first wrong answer and the error that ended it. */
+static void report_pair(long i, const struct pair *p)
+{
+	if (p->bad_seq) {
+		hp_printf("ipctest: pair %ld: call %lu answered %lu words { %lx %lx %lx %lx }, "
+			  "expected w[3] = %lu\n", i, p->bad_seq, (unsigned long)p->bad.len,
+			  p->bad.w[0], p->bad.w[1], p->bad.w[2], p->bad.w[3], p->bad_seq + 1);
+	}
+	if (p->error) {
+		hp_printf("ipctest: pair %ld: client ended on error %ld (%s) after %lu calls\n", i,
+			  p->error, err_name((int)p->error), p->calls);
+	}
+}
 
 static long client(void *arg)
 {
@@ -424,10 +444,15 @@ static long client(void *arg)
 		}
 		if (err) {
 			p->other++;
+			p->error = err;
 			break;
 		}
 		p->calls++;
 		if (m.w[3] != seq + 1) {
+			if (!p->bad_seq) {
+				p->bad_seq = seq;
+				p->bad = m;
+			}
 			if (m.w[3] < seq + 1) {
 				p->dup++;
 			} else {
@@ -475,6 +500,7 @@ static int pairs(long n, long ms)
 		dup += ps[i].dup;
 		timeouts += ps[i].timeouts;
 		other += ps[i].other;
+		report_pair(i, &ps[i]);
 	}
 	hp_printf("ipctest: pairs %ld: calls %lu, lost %lu, duplicated %lu, timeouts %lu, errors %lu\n", n,
 		  calls, lost, dup, timeouts, other);

@@ -74,6 +74,9 @@ static int calls(void)
 	expect("read a directory", hp_sysfs_read("/bin", buf, sizeof(buf)), -21);
 	expect("read into too little", hp_sysfs_read("/bin/hello", buf, 4), -34);
 	expect("read into nothing", hp_sysfs_read("/bin/hello", buf, 0), -34);
+	/* A short buffer is ERANGE whichever file it is (a cpulist's formatter says ENOSPC). */
+	expect("a cpulist into one byte", hp_sysfs_read("/sys/devices/system/cpu/online", buf, 1), -34);
+	expect("a cpulist into two bytes", hp_sysfs_read("/sys/devices/system/cpu/possible", buf, 2), -34);
 	expect("read into the kernel", hp_sysfs_read("/bin/hello", (char *)kernel, 64), -14);
 	long n = hp_sysfs_read("/sys/devices/system/cpu/online", big, sizeof(big));
 	expect("read the online mask", n > 1 && big[n - 1] == '\n', 1);

@@ -28,6 +28,7 @@
 #include "atomic.h"
 #include "log.h"
 #include "err.h"
+#include "internal.h"
 
 #define NAME_LEN (HPSTATE_NAME_MAX + 16)
 
@@ -257,6 +258,16 @@ int user_state_add(struct process *p, const char *name, struct endpoint *ep, uns
 	return ret;
 }
 
+/*
+ * A state number that names no state of a process: -EPERM when it is a state all the
+ * same (the kernel's: nobody removes those through these calls), -ENOENT when it names
+ * nothing. The one rule of docs/syscalls.md: a state that is not yours is EPERM.
+ */
+static int not_a_user_state(int state)
+{
+	return state >= 0 && state < CPUHP_STATE_COUNT && cpuhp_steps[state].name ? -EPERM : -ENOENT;
+}
+
 int user_state_remove(struct process *p, int state, unsigned int flags)
 {
 	if (flags & ~(unsigned int)HPSTATE_NOCALLS) {
@@ -264,7 +275,7 @@ int user_state_remove(struct process *p, int state, unsigned int flags)
 	}
 	mutex_lock(&user_states_lock);
 	struct user_state *us = find_state(state);
-	int ret = !us ? -ENOENT : us->owner != p ? -EPERM : 0;
+	int ret = !us ? not_a_user_state(state) : us->owner != p ? -EPERM : 0;
 	if (!ret && us->multi && !list_empty(&us->instances)) {
 		ret = -EBUSY;                  /* its instances go first, as in the kernel */
 	}
@@ -299,7 +310,7 @@ int user_state_instance_add(struct process *p, int state, struct endpoint *ep, u
 
 	mutex_lock(&user_states_lock);
 	struct user_state *us = find_state(state);
-	int ret = !us || us->dead ? -ENOENT : !us->multi ? -EINVAL : 0;
+	int ret = !us ? not_a_user_state(state) : us->dead ? -ENOENT : !us->multi ? -EINVAL : 0;
 	if (!ret) {
 		ui->us = us;
 		ui->id = ++us->next_id;
@@ -339,7 +350,7 @@ int user_state_instance_remove(struct process *p, int state, long id, unsigned i
 	mutex_lock(&user_states_lock);
 	struct user_state *us = find_state(state);
 	struct user_instance *ui = us && us->multi ? find_instance(us, id) : NULL;
-	int ret = !ui ? -ENOENT : ui->owner != p ? -EPERM : 0;
+	int ret = !us ? not_a_user_state(state) : !ui ? -ENOENT : ui->owner != p ? -EPERM : 0;
 	if (!ret) {
 		ret = flags & HPSTATE_NOCALLS ? cpuhp_state_remove_instance_nocalls(state, &ui->inst)
 					      : cpuhp_state_remove_instance(state, &ui->inst);

@@ -146,7 +146,7 @@ int handle_install(struct process *p, const struct handle_kind *kind, void *obj,
 int handle_get(struct process *p, long h, const struct handle_kind *kind, unsigned int need,
 	       void **obj, unsigned long *badge);
 /* A copy of @h with @rights (a subset) and @badge (0: keep; a badged handle keeps its own). */
-int handle_dup(struct process *from, long h, struct process *to, unsigned int rights,
+int handle_dup(struct process *from, long h, struct process *to, unsigned long rights,
 	       unsigned long badge);
 /* The same handle, rights and badge, in @to's table (spawn with SPAWN_HANDLE). */
 int handle_copy(struct process *from, long h, struct process *to);
