@@ -39,6 +39,20 @@ static struct suspend_result suspend_once(struct spare *s, unsigned long type, u
 			arch_wait_brief(10);
 		}
 		out.suspended = sbi_hart_get_status(s->hartid) == SBI_HSM_SUSPENDED;
+		if (!out.suspended) {
+			/*
+			 * The loop may have ended on a SUSPENDED the hart left on its own (a
+			 * firmware that refuses a type after it entered the state, as 1.1 does
+			 * for a platform type): its ecall has returned, its count is a few
+			 * instructions away, and a host that deschedules it there must not
+			 * make that "nothing". Wait for the count as before the loop ended.
+			 */
+			give_up = arch_time_now() + log_timebase() / 10;
+			while (__atomic_load_n(&r->susp_returns, __ATOMIC_ACQUIRE) == returns &&
+			       arch_time_now() < give_up) {
+				arch_wait_brief(10);
+			}
+		}
 		if (out.suspended) {
 			sbi_send_ipi_one(s->hartid);
 			give_up = arch_time_now() + log_timebase();
