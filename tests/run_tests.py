@@ -5,7 +5,10 @@ in both configurations (a scenario marked @only(config) is reported as SKIP in t
 other; one marked @once runs once), and the source-tree checks. Ends with
 "N passed, N failed, N skipped". Benchmarks are tools/bench's.
 
-usage: tests/run_tests.py [--only SUBSTRING] [--config hotplug|nohotplug] [--list]
+usage: tests/run_tests.py [--only SUBSTRING] [--config hotplug|nohotplug] [--repeat N] [--list]
+
+--repeat N runs each chosen test N times in a row and ends with each test's failure
+count (a flaky test is a bug report: this is how one is found and shown fixed).
 """
 import argparse
 import importlib
@@ -61,15 +64,24 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--config", choices=harness.CONFIGS)
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, metavar="N",
+                    help="run each chosen test N times; per-test failure counts at the end")
     args = ap.parse_args()
     configs = [args.config] if args.config else list(harness.CONFIGS)
 
+    if args.repeat < 1:
+        print(f"run_tests: --repeat {args.repeat}: must be 1 or more")
+        return 2
     passed = failed = skipped = 0
     failures = []
+    runs = {}          # test name -> [runs, failures], for --repeat's table
 
     def report(name, ok, detail, secs):
         nonlocal passed, failed
         print(f"{'PASS' if ok else 'FAIL'} {name} ({secs:.1f} s)", flush=True)
+        counts = runs.setdefault(name, [0, 0])
+        counts[0] += 1
+        counts[1] += 0 if ok else 1
         if ok:
             passed += 1
         else:
@@ -82,13 +94,18 @@ def main():
         skipped += 1
 
     def run(full, fn, *args):
-        t0 = time.time()
-        try:
-            fn(*args)
-            report(full, True, "", time.time() - t0)
-        except Exception as e:  # a failed scenario must not stop the others
-            detail = str(e) if isinstance(e, harness.Failure) else traceback.format_exc()
-            report(full, False, detail, time.time() - t0)
+        for i in range(args_repeat):
+            t0 = time.time()
+            try:
+                fn(*args)
+                report(full, True, "", time.time() - t0)
+            except Exception as e:  # a failed scenario must not stop the others
+                detail = str(e) if isinstance(e, harness.Failure) else traceback.format_exc()
+                if args_repeat > 1:
+                    detail = f"(run {i + 1} of {args_repeat})\n" + detail
+                report(full, False, detail, time.time() - t0)
+
+    args_repeat = args.repeat
 
     tests = qemu_tests()
     if args.list:
@@ -99,9 +116,10 @@ def main():
         for i, config in enumerate(configs):
             t0 = time.time()
             # Config-independent unit tests once (from the first build), the rest per build.
-            for name, ok, detail in host_tests(config, None if i == 0 else CONFIG_DEPENDENT_HOST_TESTS):
-                tag = f"{name}[{config}]" if name in CONFIG_DEPENDENT_HOST_TESTS else name
-                report(tag, ok, detail, time.time() - t0)
+            for _ in range(args.repeat):
+                for name, ok, detail in host_tests(config, None if i == 0 else CONFIG_DEPENDENT_HOST_TESTS):
+                    tag = f"{name}[{config}]" if name in CONFIG_DEPENDENT_HOST_TESTS else name
+                    report(tag, ok, detail, time.time() - t0)
     for name, fn in source_checks.CHECKS + model_checks.CHECKS:
         if not args.only or args.only in name:
             run(name, fn)
@@ -120,6 +138,10 @@ def main():
             run(full, fn, config)
     for name, detail in failures:
         print(f"\n=== FAILED {name} ===\n{detail}")
+    if args.repeat > 1:
+        print(f"\nfailures per test over {args.repeat} runs each:")
+        for name, (n, bad) in runs.items():
+            print(f"  {bad:4d} of {n:4d}  {name}")
     print(f"\n{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

@@ -7,6 +7,7 @@ its output.
 """
 import os
 import re
+import shlex
 import subprocess
 import threading
 import time
@@ -57,10 +58,15 @@ class Boot:
     def lines(self, pattern):
         return [l for l in self.out.splitlines() if re.search(pattern, l)]
 
+    def command(self):
+        """The tools/run command line that reproduces this boot (seeds are in it)."""
+        return " ".join(shlex.quote(a) for a in self.args).replace("--no-build ", "")
+
     def expect(self, cond, what):
         if not cond:
             raise Failure(what + "\n--- console (last 40 lines) ---\n" +
-                          "\n".join(self.out.splitlines()[-40:]))
+                          "\n".join(self.out.splitlines()[-40:]) +
+                          "\n--- reproduce with ---\n" + self.command())
 
     def expect_clean(self, rc=0):
         """The boot ended as asked and nothing went wrong on the way."""
