@@ -9,6 +9,7 @@
 #include "percpu.h"
 #include "sched.h"
 #include "log.h"
+#include "vm.h"
 #include "err.h"
 #include "cpuhp.h"
 #include "boot_handshake.h"
@@ -27,6 +28,7 @@ void secondary_main(struct cpu *c)
 	}
 	cpuhp_ap_starting(c->id);
 	cpumask_set(&cpu_online_mask, c->id);
+	tlb_cpu_online();
 	cpuhp_trace_mask(c->id, "online", true);
 	cpu_boot_arrived(c);
 	pr_info("CPU%u: hart %lu online\n", c->id, c->hartid);

@@ -23,6 +23,23 @@ static uint64_t tick(void)
 void tlb_full_flush_done(void)
 {
 	this_cpu()->tlb_flushed = tick();
+	this_cpu()->tlb_clean = true;
+}
+
+/*
+ * Shootdowns aim at the online CPUs. One whose targets were chosen between a coming
+ * CPU's flush and its online bit passes it by, yet it holds nothing to fence: it has
+ * run no user code since the flush. So its flush counts from the moment it can be
+ * aimed at (the check would otherwise see it older than that narrowing). Only a CPU
+ * that did flush on the way up: mmu.skip_online_flush must still be caught.
+ */
+void tlb_cpu_online(void)
+{
+	struct cpu *c = this_cpu();
+	if (c->tlb_clean) {
+		c->tlb_clean = false;
+		c->tlb_flushed = tick();     /* after the online bit: seq_cst, as the shootdown's read */
+	}
 }
 
 void vm_activated(struct process *p, unsigned int cpu, bool flushed)

@@ -41,6 +41,7 @@ struct cpu {
 	void *trap_kstack;
 	struct arch_as *active_as;      /* the address space this CPU translates through */
 	uint64_t tlb_flushed;           /* vm.c's clock at this CPU's last full TLB flush */
+	bool tlb_clean;                 /* flushed on the way up, holds nothing yet (vm.c) */
 	unsigned int id;
 	unsigned long hartid;
 

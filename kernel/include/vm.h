@@ -20,6 +20,8 @@ struct process;
 
 /* This CPU has just flushed its whole TLB (arch_mmu_enable). */
 void tlb_full_flush_done(void);
+/* This CPU is in cpu_online_mask now (shootdowns reach it): its flush counts from here. */
+void tlb_cpu_online(void);
 /*
  * The scheduler made @p's address space current on @cpu; @flushed: that flushed the TLB.
  * tlb_cpus bits are only ever set, so once this CPU's is, only a flush is news
