@@ -94,6 +94,7 @@ static void init_fn(void *arg)
 	cpuhp_sysfs_init();
 	programs_init();
 	ipc_fast_sysfs_init();
+	page_alloc_sysfs_init();
 	uint64_t now = arch_time_now();
 	pr_info("boot: shell starting %llu us after reset (kernel: %llu us, firmware before it: %llu us)\n",
 		(unsigned long long)(now * 1000000 / hz),

@@ -5,6 +5,8 @@
 #include "spinlock.h"
 #include "log.h"
 #include "err.h"
+#include "sysfs.h"
+#include <stdio.h>
 
 static struct page_pool pool;
 static spinlock_t pool_lock = SPINLOCK_INIT;
@@ -46,4 +48,21 @@ void page_alloc_stats(size_t *total, size_t *nfree)
 	*total = pool.npages;
 	*nfree = pool.nfree;
 	spin_unlock_irqrestore(&pool_lock, flags);
+}
+
+/*
+ * /sys/kernel/mm/pages: "free N" and "total N", for programs that check they gave
+ * back every page they took (utorture), as meminfo shows it on the console.
+ */
+static int show_pages(void *arg, char *buf, size_t len)
+{
+	size_t total, nfree;
+	(void)arg;
+	page_alloc_stats(&total, &nfree);
+	return snprintf(buf, len, "free %zu\ntotal %zu\n", nfree, total);
+}
+
+void page_alloc_sysfs_init(void)
+{
+	sysfs_add_file("/sys/kernel/mm/pages", show_pages, NULL, NULL);
 }

@@ -3,8 +3,8 @@
 """Benchmarks: prints figures, asserts nothing (targets are for people to read).
 Image size per configuration, boot time at -smp 4 and 64 under -icount, the hotplug
 bench (cycle, up and down beside the raw HSM floor) under -icount and default TCG, a
-null system call under -icount, the long soak under load, and the torture at 100,000 operations (-smp 4) and 10,000
-(-smp 8, 16).
+null system call under -icount, the long soak under load, the torture at 100,000 operations (-smp 4) and 10,000
+(-smp 8, 16), and the user-level torture (utorture) at the same sizes.
 
 usage: tools/bench [--json FILE] [--only NAME] [--soak OPS] [--fuzz SECONDS]
 """
@@ -170,6 +170,42 @@ def torture(runs):
                work_lost=lost, not_stopped=n["not_stopped"], bug_lines=bugs)
 
 
+UTORTURE = (r"utorture: (?P<ops>\d+) ops, seed \d+, \d+ workers, (?P<ms>\d+) ms: (?P<mix>.*)\n"
+            r"(?:.*\n)*?utorture: timeouts (?P<timeouts>\d+), killed mid-call (?P<killed>\d+); hotplug "
+            r"on: (?P<hotplug>\d+) operations, (?P<refused>\d+) refused\n"
+            r"(?:.*\n)*?utorture: (?P<violations>\d+) violations in the run")
+
+
+def utorture(runs):
+    """The user-level torture (user/utorture.c) beside its own CPU hotplug thread: the
+    goal is 0 violations, 0 BUG/WARN lines, and the free pages before and after the
+    same, at 100,000 operations (-smp 4) and 10,000 (-smp 8, 16), under default TCG
+    and -icount."""
+    for icount in (False, True):
+        for smp, ops in runs:
+            seed = 20261207 + smp
+            b = harness.boot("hotplug", [f"grant utorture {ops} {seed}", "hotplug check"], smp=smp,
+                             icount=icount, timeout=max(600, ops // 40), append="loglevel=4")
+            name = f"utorture [{'-icount' if icount else 'default TCG'}, -smp {smp}, {ops} operations, seed {seed}]"
+            m = re.search(UTORTURE, harness.unsplit(b.out))
+            end = re.search(r"utorture: (0 violations|violations \(see above\)); free pages (\d+) before, "
+                            r"(\d+) after", b.out)
+            bugs = len(b.lines(r"BUG:|WARNING|Oops|Kernel panic"))
+            shown = len(b.lines(r"utorture: VIOLATION"))
+            if not m or not end:
+                figure(name, f"did not finish (exit {b.rc}); {shown} violations shown", error=b.rc)
+                continue
+            check = b.lines(r"^check: ")
+            figure(name, f"{m['ops']} operations in {int(m['ms']) / 1000:.1f} s ({m['mix']}); timeouts "
+                   f"{m['timeouts']}, killed mid-call {m['killed']}; {m['hotplug']} CPU offline/online "
+                   f"({m['refused']} refused); violations {int(m['violations']) + shown - int(m['violations'])}; "
+                   f"free pages {end.group(2)} before, {end.group(3)} after; BUG/WARN lines {bugs}; "
+                   f"{check[0] if check else 'no hotplug check'}",
+                   operations=int(m["ops"]), ms=int(m["ms"]), violations=shown,
+                   pages_lost=int(end.group(2)) - int(end.group(3)), bug_lines=bugs,
+                   hotplug_operations=int(m["hotplug"]))
+
+
 def user():
     """User mode under -icount: a null system call's round trip in guest instructions as
     the hart counts them (target <= 150); a switch between two processes and a
@@ -246,14 +282,15 @@ def fuzz(seconds):
 def main():
     ap = argparse.ArgumentParser(prog="tools/bench", description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--only", default="", help="image|boot|hotplug|user|ipc|soak|torture|fuzz")
+    ap.add_argument("--only", default="", help="image|boot|hotplug|user|ipc|soak|torture|utorture|fuzz")
     ap.add_argument("--soak", type=int, default=10000, help="operations of the soak (10000)")
     ap.add_argument("--fuzz", type=int, default=0, metavar="SECONDS",
                     help="also fuzz each parser this long (tools/fuzz); not run otherwise")
     args = ap.parse_args()
     benches = {"image": image_size, "boot": boot_time, "hotplug": hotplug_bench, "user": user, "ipc": ipc,
                "soak": lambda: soak(args.soak),
-               "torture": lambda: torture([(4, 100000), (8, 10000), (16, 10000)])}
+               "torture": lambda: torture([(4, 100000), (8, 10000), (16, 10000)]),
+               "utorture": lambda: utorture([(4, 100000), (8, 10000), (16, 10000)])}
     if not 1 <= args.soak <= 100000:
         print(f"bench: --soak {args.soak}: the soak takes 1 to 100000 operations", file=sys.stderr)
         return 2

@@ -13,5 +13,7 @@ void page_alloc_init(uintptr_t start, uintptr_t end);
 void *page_alloc(void);              /* a zeroed page, or NULL when none is left */
 void page_free(void *page);          /* NULL is ignored; a bad pointer is reported */
 void page_alloc_stats(size_t *total, size_t *nfree);
+/* /sys/kernel/mm/pages (after sysfs is up). */
+void page_alloc_sysfs_init(void);
 
 #endif

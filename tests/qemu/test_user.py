@@ -362,3 +362,33 @@ def test_registers_survive_traps(config):
     if config == "hotplug":
         b.expect(b.out.count("regtest: ok") == 2 and b.lines(r"\[\d+\] regtest: done, exit status 0"),
                  "the background regtest did not finish clean: " + "; ".join(b.lines("regtest")))
+
+
+def utorture_report(b):
+    """(violations shown, the closing line's match) of a utorture run."""
+    end = re.search(r"utorture: (0 violations|violations \(see above\)); free pages (\d+) before, (\d+) after",
+                    b.out)
+    return b.lines(r"utorture: VIOLATION"), end
+
+
+def test_utorture_short(config):
+    """The user-level torture, 3,000 operations at -smp 4 (tools/bench runs 100,000):
+    IPC on both paths with and without timeouts, buffers and passed handles,
+    notifications, threads ended and killed mid-call, affinity changes, racing maps,
+    processes spawned and reaped, while (hotplug=true) a thread of it takes CPUs down
+    and up: 0 violations, no BUG or WARN, the free pages the same after it ended, and
+    hotplug check clean."""
+    seed = 24
+    b = boot(config, ["meminfo", f"grant utorture 3000 {seed}", "meminfo", "hotplug check"], smp=4,
+             timeout=240)
+    b.expect_clean()
+    shown, end = utorture_report(b)
+    b.expect(not shown and end and end.group(1) == "0 violations",
+             "utorture: " + "; ".join(b.lines(r"utorture: ")[-6:]))
+    hot = re.search(r"hotplug (on|off)[^:]*: (\d+) operations", b.out)
+    b.expect(hot and (hot.group(1) == "on") == (config == "hotplug") and
+             (config != "hotplug" or int(hot.group(2)) > 0), f"utorture's hotplug: {hot and hot.group(0)}")
+    b.expect(b.output_of("hotplug check").strip() == "check: 4 CPUs, 0 inconsistencies",
+             b.output_of("hotplug check"))
+    before, after = pages_and_objects(b.output_of("meminfo")), pages_and_objects(b.output_of("meminfo", 1))
+    b.expect(before[1:] == after[1:], f"pages before {before}, after {after}")
