@@ -30,6 +30,13 @@ def only(*configs):
     return mark
 
 
+def bundled_firmware(fn):
+    """Marks a test that asserts what the bundled OpenSBI 1.1 itself does (its own
+    deviations): with tools/test --bios FILE it is reported as SKIP, saying why."""
+    fn.bundled_firmware = True
+    return fn
+
+
 def once(fn):
     """Marks a test that does not depend on the configuration (a host tool on saved or
     crafted input, or one that boots both builds itself): it runs once, as fn()."""
@@ -104,6 +111,8 @@ def parse_transcript(out, keep_log=False):
 # None: test_firmware runs whole suites under an emulation (sbi.ipi=) with them.
 EXTRA_APPEND = ""
 BOOTS = None
+# tools/test --bios FILE: every boot that names no firmware of its own boots on this one.
+BIOS = None
 
 
 def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=None,
@@ -128,8 +137,8 @@ def boot(config, cmds=None, smp=4, append="", dtb=None, icount=False, script=Non
         args.append("--aia")
     if hsmtest:
         args.append("--hsmtest")
-    if bios:
-        args += ["--bios", bios]
+    if bios or BIOS:
+        args += ["--bios", bios or BIOS]
     if script:
         args += ["--script", script]
     if extra:
@@ -172,6 +181,8 @@ def typed(config, steps, smp=2, append="", timeout=60):
     line = " ".join(filter(None, (EXTRA_APPEND, append)))
     if line:
         args += ["--append", line]
+    if BIOS:
+        args += ["--bios", BIOS]
     p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     chunks = []

@@ -9,7 +9,8 @@ import re
 import subprocess
 import tempfile
 
-from harness import ROOT, Failure, boot, once
+import harness
+from harness import ROOT, Failure, boot, bundled_firmware, once
 
 HSMTEST = os.path.join(ROOT, "tools", "hsmtest")
 LINE = re.compile(r"^(PASS|DEVIATION|UNSUPPORTED|SKIP) +(\S+) \u2014 expected .+, got .+ \(SBI v2\.0 §.+\)$")
@@ -18,7 +19,8 @@ SUMMARY = re.compile(r"^hsmtest: (\d+) checks, (\d+) passed, (\d+) deviations, (
 
 
 def hsmtest(*args):
-    p = subprocess.run([HSMTEST] + list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    given = ["--bios", harness.BIOS] if harness.BIOS and "--bios" not in args else []
+    p = subprocess.run([HSMTEST] + given + list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=400)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
@@ -89,6 +91,7 @@ def details_of(out):
 
 
 @once
+@bundled_firmware
 def test_bundled_opensbi_reports_what_1_1_does():
     """On QEMU's OpenSBI 1.1 every check passes but those PLATFORM.md says 1.1 gets wrong
     (check_opensbi_1_1), the platform-specific suspend type, which 1.1 does not support
@@ -141,6 +144,7 @@ def test_icount_latencies_in_guest_instructions():
 
 
 @once
+@bundled_firmware
 def test_each_emulated_deviation_is_caught_by_its_check():
     """sbi.hsm_emulate makes the SBI layer behave like a firmware with one deviation;
     the checks that rest on the emulated behaviour report DEVIATION and no other does,
@@ -174,6 +178,7 @@ def test_each_emulated_deviation_is_caught_by_its_check():
 
 
 @once
+@bundled_firmware
 def test_a_start_pending_window_never_seen_is_looked_for_longer():
     """sbi.hsm_emulate=sync_start returns from every start with the hart past
     START_PENDING, as a busy host can make it look for a burst of rounds (8 of 8 on a CI

@@ -10,7 +10,7 @@ import struct
 import subprocess
 import time
 
-from harness import ROOT, Failure, only
+from harness import ROOT, Failure, bundled_firmware, only
 from test_hsmtest import KNOWN_1_1, check_opensbi_1_1, checks, details_of
 
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
@@ -77,6 +77,7 @@ def test_image_header(config):
 
 
 @only("hotplug")
+@bundled_firmware
 def test_booti_through_uboot(config):
     """OpenSBI -> U-Boot (S-mode) -> booti of hartplug-hsmtest.bin (the kernel with
     hsmtest) with U-Boot's device tree and bootargs: the kernel boots on the hart U-Boot
