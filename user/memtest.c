@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * memtest basic|ro|unmapped|race [THREADS ROUNDS]: the memory system calls. basic checks
+ * memtest basic|ro|unmapped|race [THREADS ROUNDS [hotplug]]: the memory system calls. basic checks
  * their results and error paths and prints "memtest: ok"; ro writes to a page it made
  * read-only and unmapped reads a page it unmapped (both must be killed). race has
  * THREADS threads, each on its own CPU, map, protect and unmap pages of one fresh 2 MiB
  * region at the same moment, round after round (a fresh 1 GiB one every 8 rounds), and
  * all unmap one shared page at once: every page map said it made must be there (protect
  * finds it, a read gives what was written, the other threads see it too); the test
- * compares meminfo's free pages before and after.
+ * compares meminfo's free pages before and after. With "hotplug" (granted the
+ * CPU-control right) one more thread takes CPUs 1-3 offline and back meanwhile.
  */
 #include <string.h>
 #include "hp.h"
@@ -41,7 +42,7 @@ static void barrier(void)
 	 * two on one, and there the spinner must let the other run.
 	 */
 	for (unsigned long spins = 0; __atomic_load_n(&bar_gen, __ATOMIC_ACQUIRE) == gen; spins++) {
-		if (spins > 100000) {
+		if (spins > 20000) {
 			hp_yield();
 		}
 	}
@@ -124,17 +125,43 @@ static long racer(void *arg)
 	return 0;
 }
 
-static int race(long threads, long rounds)
+static bool race_done;
+static long cycles, cycle_failures;
+
+/*
+ * With "hotplug" (and the CPU-control right, grant): CPUs 1-3 go offline and back
+ * while the race runs, so its shootdowns meet CPUs leaving and coming.
+ */
+static long cycler(void *arg)
 {
-	static long tids[RACE_MAX_THREADS];
+	unsigned long r = 0x9e3779b97f4a7c15ul;
+	(void)arg;
+	while (!__atomic_load_n(&race_done, __ATOMIC_ACQUIRE)) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		long cpu = 1 + (long)(r % 3);
+		if (hp_cpu_file_write(cpu, "online", 0) == 0) {
+			if (hp_cpu_file_write(cpu, "online", 1) != 0) {
+				cycle_failures++;
+			}
+			cycles++;
+		}
+	}
+	return 0;
+}
+
+static int race(long threads, long rounds, bool hotplug)
+{
+	static long tids[RACE_MAX_THREADS + 1];
 	if (threads < 2 || threads > RACE_MAX_THREADS || rounds < 1 || rounds > RACE_MAX_ROUNDS) {
-		hp_printf("usage: memtest race [THREADS(2-%d) [ROUNDS(1-%d)]]\n", RACE_MAX_THREADS,
+		hp_printf("usage: memtest race [THREADS(2-%d) [ROUNDS(1-%d) [hotplug]]]\n", RACE_MAX_THREADS,
 			  RACE_MAX_ROUNDS);
 		return 2;
 	}
 	race_threads = threads;
 	race_rounds = rounds;
-	long stacks = hp_map(0, (size_t)threads * 4 * PAGE, PROT_R | PROT_W);
+	long stacks = hp_map(0, (size_t)(threads + 1) * 4 * PAGE, PROT_R | PROT_W);
 	if (stacks < 0) {
 		hp_printf("memtest: race: stacks: %s\n", err_name((int)stacks));
 		return 1;
@@ -146,9 +173,25 @@ static int race(long threads, long rounds)
 			return 1;   /* the ones started wait at the barrier: the process ends them */
 		}
 	}
+	long cycler_tid = hotplug ? hp_thread_create(cycler, NULL,
+						     (void *)(stacks + (threads + 1) * 4 * PAGE)) : -1;
+	if (hotplug && cycler_tid < 0) {
+		hp_printf("memtest: race: hotplug thread: %s\n", err_name((int)cycler_tid));
+		return 1;
+	}
 	for (long i = 0; i < threads; i++) {
 		long value;
 		hp_thread_join(tids[i], &value);
+	}
+	__atomic_store_n(&race_done, true, __ATOMIC_RELEASE);
+	if (hotplug) {
+		long value;
+		hp_thread_join(cycler_tid, &value);
+		hp_printf("memtest: race: %ld CPU offline/online cycles, %ld that did not come back\n",
+			  cycles, cycle_failures);
+		if (!cycles || cycle_failures) {
+			return 1;
+		}
 	}
 	if (race_bad) {
 		hp_printf("memtest: race: %ld threads, %ld rounds: %ld failures\n", threads, rounds, race_bad);
@@ -163,7 +206,8 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "basic";
 	if (strcmp(mode, "race") == 0) {
 		return race(argc > 2 ? hp_number(argv[2], NULL) : 4,
-			    argc > 3 ? hp_number(argv[3], NULL) : 64);
+			    argc > 3 ? hp_number(argv[3], NULL) : 64,
+			    argc > 4 && strcmp(argv[4], "hotplug") == 0);
 	}
 	long a = hp_map(0, 3 * PAGE, PROT_R | PROT_W);
 	if (a < 0) {
