@@ -198,10 +198,10 @@ def utorture(runs):
             check = b.lines(r"^check: ")
             figure(name, f"{m['ops']} operations in {int(m['ms']) / 1000:.1f} s ({m['mix']}); timeouts "
                    f"{m['timeouts']}, killed mid-call {m['killed']}; {m['hotplug']} CPU offline/online "
-                   f"({m['refused']} refused); violations {int(m['violations']) + shown - int(m['violations'])}; "
+                   f"({m['refused']} refused); violations {max(shown, int(m['violations']))}; "
                    f"free pages {end.group(2)} before, {end.group(3)} after; BUG/WARN lines {bugs}; "
                    f"{check[0] if check else 'no hotplug check'}",
-                   operations=int(m["ops"]), ms=int(m["ms"]), violations=shown,
+                   operations=int(m["ops"]), ms=int(m["ms"]), violations=max(shown, int(m["violations"])),
                    pages_lost=int(end.group(2)) - int(end.group(3)), bug_lines=bugs,
                    hotplug_operations=int(m["hotplug"]))
 
