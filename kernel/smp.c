@@ -40,7 +40,7 @@ void smp_send_ipi(unsigned int cpu, unsigned int reason)
 		if (batch) {
 			cpumask_set(batch, cpu);
 		} else {
-			(void)arch_send_ipi(cpu);     /* a refusal is reported there */
+			arch_post_ipi(cpu);     /* a refusal is reported where it is sent */
 		}
 	}
 }

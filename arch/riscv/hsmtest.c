@@ -577,6 +577,7 @@ static int cmd_hsm(int argc, char **argv)
 	check_invalid_hartid(max_hart);
 	check_already_started();
 	const struct hsm_run run = { quick, icount, seed };
+	check_ipi_storm(&run);
 	bool none = !nspares;
 	for (unsigned int i = 0; i < ARRAY_SIZE(spare_checks); i++) {
 		const struct spare_check *c = &spare_checks[i];

@@ -62,6 +62,9 @@ void check_start_pending(const struct hsm_run *run);
 void check_stop_pending(const struct hsm_run *run);
 void check_resume_pending(const struct hsm_run *run);
 
+/* hsmtest_storm.c: every online hart sends IPIs to all the others at once; each call bounded. */
+void check_ipi_storm(const struct hsm_run *run);
+
 /* hsmtest_torture.c: random operations from every online hart at once, under load. */
 void check_torture(const struct hsm_run *run);
 

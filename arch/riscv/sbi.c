@@ -243,8 +243,12 @@ long sbi_hart_suspend(uint32_t type)
  * (INVALID_PARAM); v1.1 and later upstream drop it. Emulated here, before the ecall, so the kernel can be shown
  * never to depend on such an IPI on the firmware CI has. sbi.ipi=lossy: a faulty
  * firmware that silently loses one IPI in eight, whatever the target's state.
+ * sbi.ipi=convoy: OpenSBI v1.5 and later, whose every send_ipi holds one ticket lock
+ * of the domain around a loop over the harts (arch/riscv/ipi_combine.c): here a
+ * ticket lock around the call and a loop of as many steps as there are harts, so that
+ * hsmtest's storm can be shown to catch the convoy on the firmware CI has.
  */
-enum ipi_emulation { IPI_AS_IS, IPI_REFUSE, IPI_DROP, IPI_LOSSY };
+enum ipi_emulation { IPI_AS_IS, IPI_REFUSE, IPI_DROP, IPI_LOSSY, IPI_CONVOY };
 static enum ipi_emulation ipi_emulation;
 static unsigned long ipi_sent, ipi_lost;
 
@@ -257,8 +261,10 @@ static int param_ipi(struct cmdline *cl, struct bootparam *bp, char *err, size_t
 		ipi_emulation = IPI_DROP;
 	} else if (bp->value && strcmp(bp->value, "lossy") == 0) {
 		ipi_emulation = IPI_LOSSY;
+	} else if (bp->value && strcmp(bp->value, "convoy") == 0) {
+		ipi_emulation = IPI_CONVOY;
 	} else {
-		snprintf(err, len, "'sbi.ipi': refuse, drop or lossy");
+		snprintf(err, len, "'sbi.ipi': refuse, drop, lossy or convoy");
 		return -EINVAL;
 	}
 	return 0;
@@ -326,9 +332,27 @@ static bool emulate_mask(const char *what, bool fence, unsigned long *mask, unsi
 	return false;
 }
 
+static unsigned int convoy_next, convoy_serving;
+
+/* The emulated firmware's lock: first come, first served, as OpenSBI's spin_lock. */
+static long convoy_call(unsigned long mask, unsigned long base)
+{
+	unsigned int mine = __atomic_fetch_add(&convoy_next, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&convoy_serving, __ATOMIC_ACQUIRE) != mine) {
+	}
+	for (volatile unsigned int i = 0; i < 64 * 8; i++) {    /* its loop over the harts */
+	}
+	long err = sbi_call(SBI_EXT_IPI, 0, mask, base, 0).error;
+	__atomic_store_n(&convoy_serving, mine + 1, __ATOMIC_RELEASE);
+	return err;
+}
+
 long sbi_send_ipi_mask(unsigned long mask, unsigned long base)
 {
 	long err;
+	if (ipi_emulation == IPI_CONVOY) {
+		return convoy_call(mask, base);
+	}
 	if (ipi_emulation == IPI_LOSSY) {
 		if (__atomic_add_fetch(&ipi_sent, 1, __ATOMIC_RELAXED) % 8 == 0) {
 			__atomic_add_fetch(&ipi_lost, 1, __ATOMIC_RELAXED);

@@ -135,6 +135,12 @@ int arch_send_ipi(unsigned int cpu);
 struct cpumask;
 int arch_send_ipi_mask(const struct cpumask *mask);
 /*
+ * Raises the software interrupt on @cpu without waiting for the firmware: when another
+ * CPU is sending, it carries @cpu too (arch/riscv/ipi_combine.c says why). For
+ * smp_send_ipi, whose reasons the tick finds should an IPI never come.
+ */
+void arch_post_ipi(unsigned int cpu);
+/*
  * A remote instruction-fetch fence on @cpu through the firmware; 0 or -errno, reported
  * in one line. Newer firmware refuses one to a hart that is not STARTED, so callers
  * name online CPUs only.
