@@ -84,7 +84,7 @@ def test_emulation_refuses_and_drops(config):
     b.expect("accepted" in b.output_of("debug rfence 1"), b.output_of("debug rfence 1"))
     b = boot(config, [f"cat {CPU}/online"], smp=2, append="sbi.ipi=sometimes")
     b.expect_clean()
-    b.expect(b.lines(r"bad boot parameter 'sbi.ipi': refuse, drop or lossy"), "reported")
+    b.expect(b.lines(r"bad boot parameter 'sbi.ipi': refuse, drop, lossy or convoy"), "reported")
 
 
 def test_lost_ipis_are_survived(config):
