@@ -10,7 +10,7 @@
 #include "atomic.h"
 
 #define MAP_MAX (64u << 20)          /* one call maps at most 64 MiB */
-#define MAP_AREA 0x3000000000ul      /* where the kernel puts maps it chooses */
+#define MAP_AREA 0x3000000000ul      /* where the kernel puts maps it chooses: 192 GiB up */
 #define BATCH 64                     /* pages unmapped per fence */
 
 static uint64_t tlb_clock;
@@ -117,13 +117,49 @@ static bool prot_ok(unsigned long prot)
 
 static long unmap_locked(struct process *p, uintptr_t addr, size_t len);
 
+/*
+ * Where a map of @len that the kernel chooses goes: the first free range from where
+ * the last one ended, once round the area. A fixed map the program made in the area
+ * is stepped over, never answered EEXIST: the program did not name that address. 0 if
+ * no range is free (or @len is not one map can take).
+ */
+static uintptr_t choose(struct process *p, size_t len)
+{
+	if (!len || len % PAGE_SIZE || len > MAP_MAX) {
+		return 0;
+	}
+	uintptr_t start = p->map_next ? p->map_next : MAP_AREA, at = start;
+	bool wrapped = false;
+	/* Once round: from start to the top, then from the bottom back to start. */
+	while (!wrapped || at < start) {
+		if (at + len > ARCH_USER_TOP) {
+			if (wrapped) {
+				break;
+			}
+			wrapped = true;
+			at = MAP_AREA;
+			continue;
+		}
+		size_t off = 0;
+		while (off < len && !arch_as_mapped(p->as, at + off)) {
+			off += PAGE_SIZE;
+		}
+		if (off == len) {
+			return at;
+		}
+		at += off + PAGE_SIZE;      /* past the mapped page found */
+	}
+	return 0;
+}
+
 static long map_locked(struct process *p, uintptr_t addr, size_t len, unsigned int prot)
 {
-	if (addr == 0) {
-		if (!p->map_next) {
-			p->map_next = MAP_AREA;
+	bool chosen = addr == 0;
+	if (chosen) {
+		addr = choose(p, len);
+		if (!addr) {
+			return range_ok(MAP_AREA, len) ? -ENOMEM : -EINVAL;
 		}
-		addr = p->map_next;
 	}
 	if (!range_ok(addr, len)) {
 		return -EINVAL;
@@ -145,7 +181,7 @@ static long map_locked(struct process *p, uintptr_t addr, size_t len, unsigned i
 			return err;
 		}
 	}
-	if (addr + len > p->map_next && addr >= MAP_AREA) {
+	if (chosen) {
 		p->map_next = addr + len;
 	}
 	return (long)addr;

@@ -36,7 +36,8 @@
 #define STACK 16384ul
 #define MAX_WORKERS 8
 #define BUF_WORDS (IPC_MSG_MAX - IPC_REG_WORDS)
-#define REGION 0x3c00000000ul             /* the workers' shared 2 MiB region */
+#define REGION 0x2c00000000ul             /* the workers' shared 2 MiB region: below 192 GiB, where
+                                           * map never puts a thread stack it chooses */
 #define SLOTS_PER_WORKER 32
 
 /* The server's commands: w0 (top bits: never a value a call carries otherwise). */
