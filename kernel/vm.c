@@ -121,13 +121,10 @@ static long unmap_locked(struct process *p, uintptr_t addr, size_t len);
  * Where a map of @len that the kernel chooses goes: the first free range from where
  * the last one ended, once round the area. A fixed map the program made in the area
  * is stepped over, never answered EEXIST: the program did not name that address. 0 if
- * no range is free (or @len is not one map can take).
+ * no range is free. @len is one range_ok() takes.
  */
 static uintptr_t choose(struct process *p, size_t len)
 {
-	if (!len || len % PAGE_SIZE || len > MAP_MAX) {
-		return 0;
-	}
 	uintptr_t start = p->map_next ? p->map_next : MAP_AREA, at = start;
 	bool wrapped = false;
 	/* Once round: from start to the top, then from the bottom back to start. */
@@ -156,9 +153,12 @@ static long map_locked(struct process *p, uintptr_t addr, size_t len, unsigned i
 {
 	bool chosen = addr == 0;
 	if (chosen) {
+		if (!range_ok(MAP_AREA, len)) {
+			return -EINVAL;
+		}
 		addr = choose(p, len);
 		if (!addr) {
-			return range_ok(MAP_AREA, len) ? -ENOMEM : -EINVAL;
+			return -ENOMEM;
 		}
 	}
 	if (!range_ok(addr, len)) {
